@@ -1,0 +1,144 @@
+import Datastore from '@seald-io/nedb'
+import { join } from 'node:path'
+import { CloudError, invalidParam } from '../errors'
+import type { ServiceContext } from '../context'
+import { newLoginCode, newOpenid, newSessionKey, newToken, newUnionid, OPENID_PATTERN } from './ids'
+
+/**
+ * The WeChat side of identity: simulated WeChat users (what the real client knows from the logged-in WeChat
+ * app), their login codes and sessions. A simulated device holds the account's `token`, which stands for the
+ * WeChat client's own trusted channel: requests carry it instead of an identity the page could forge.
+ */
+export interface WeChatAccount {
+  openid: string
+  unionid?: string
+  nickName: string
+  avatarUrl: string
+  phoneNumber?: string
+  countryCode: string
+  token: string
+  /** the session_key of the latest wx.login, and until when WeChat considers it valid */
+  sessionKey?: string
+  sessionValidUntil?: number
+}
+
+export interface NewAccount {
+  openid?: string
+  unionid?: string | null
+  nickName?: string
+  avatarUrl?: string
+  phoneNumber?: string | null
+  countryCode?: string
+}
+
+interface LoginCode {
+  code: string
+  openid: string
+  expiresAt: number
+  used: boolean
+}
+
+/** wx.login codes expire after 5 minutes and are single use (auth.code2Session docs). */
+export const LOGIN_CODE_TTL_MS = 5 * 60 * 1000
+/** WeChat does not publish the session_key lifetime; the emulator keeps it for 3 days unless a test expires it. */
+export const SESSION_TTL_MS = 3 * 24 * 60 * 60 * 1000
+
+export class WeChatAccounts {
+  private codes = new Map<string, LoginCode>()
+
+  private constructor(private readonly ctx: ServiceContext, private readonly store: Datastore<WeChatAccount>) {}
+
+  static async open(ctx: ServiceContext): Promise<WeChatAccounts> {
+    const store = new Datastore<WeChatAccount>(
+      ctx.dataDir ? { filename: join(ctx.dataDir, 'wechat', 'accounts.db'), autoload: false } : { inMemoryOnly: true },
+    )
+    await store.loadDatabaseAsync()
+    await store.ensureIndexAsync({ fieldName: 'openid', unique: true })
+    await store.ensureIndexAsync({ fieldName: 'token', unique: true })
+    return new WeChatAccounts(ctx, store)
+  }
+
+  async create(input: NewAccount = {}): Promise<WeChatAccount> {
+    if (input.openid !== undefined && (typeof input.openid !== 'string' || !OPENID_PATTERN.test(input.openid))) {
+      throw invalidParam('openid must be 6-64 characters of [A-Za-z0-9_-]')
+    }
+    for (const key of ['nickName', 'avatarUrl', 'phoneNumber', 'countryCode'] as const) {
+      const v = input[key]
+      if (v !== undefined && v !== null && (typeof v !== 'string' || v.length > 256)) throw invalidParam(`${key} must be a string`)
+    }
+    const openid = input.openid ?? newOpenid()
+    const account: WeChatAccount = {
+      openid,
+      unionid: input.unionid === null ? undefined : input.unionid ?? newUnionid(),
+      nickName: input.nickName ?? '微信用户',
+      avatarUrl: input.avatarUrl ?? '',
+      phoneNumber: input.phoneNumber === null ? undefined : input.phoneNumber ?? `138${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+      countryCode: input.countryCode ?? '86',
+      token: newToken(),
+    }
+    try {
+      await this.store.insertAsync(account)
+    } catch {
+      throw invalidParam(`a simulated WeChat account with openid ${openid} exists already`)
+    }
+    return account
+  }
+
+  async list(): Promise<WeChatAccount[]> {
+    return this.store.findAsync({}).sort({ openid: 1 })
+  }
+
+  async byToken(token: unknown): Promise<WeChatAccount> {
+    const account = typeof token === 'string' && token ? await this.store.findOneAsync({ token }) : null
+    if (!account) throw new CloudError('INVALID_REQUEST_SOURCE', 'unknown simulated WeChat client: create an account first')
+    return account
+  }
+
+  async byOpenid(openid: string): Promise<WeChatAccount | null> {
+    return this.store.findOneAsync({ openid })
+  }
+
+  /** wx.login: a fresh single-use code, and a fresh WeChat session for checkSession. */
+  async login(account: WeChatAccount): Promise<string> {
+    const now = this.ctx.now()
+    const code = newLoginCode()
+    this.codes.set(code, { code, openid: account.openid, expiresAt: now + LOGIN_CODE_TTL_MS, used: false })
+    await this.store.updateAsync(
+      { openid: account.openid },
+      { $set: { sessionKey: newSessionKey(), sessionValidUntil: now + SESSION_TTL_MS } },
+    )
+    return code
+  }
+
+  /** wx.checkSession: whether the session of the last wx.login is still valid. */
+  async checkSession(account: WeChatAccount): Promise<boolean> {
+    const fresh = await this.byOpenid(account.openid)
+    return !!fresh?.sessionValidUntil && fresh.sessionValidUntil > this.ctx.now()
+  }
+
+  async expireSession(openid: string): Promise<void> {
+    await this.store.updateAsync({ openid }, { $unset: { sessionValidUntil: true } })
+  }
+
+  /**
+   * auth.code2Session, as WeChat answers it: 40029 invalid code, 40163 code been used.
+   * Expired codes are reported as invalid (40029), as WeChat does.
+   */
+  async code2Session(code: unknown): Promise<
+    { ok: true; openid: string; unionid?: string; session_key: string } | { ok: false; errcode: number; errmsg: string }
+  > {
+    const entry = typeof code === 'string' ? this.codes.get(code) : undefined
+    if (!entry || entry.expiresAt <= this.ctx.now()) return { ok: false, errcode: 40029, errmsg: 'invalid code' }
+    if (entry.used) return { ok: false, errcode: 40163, errmsg: 'code been used' }
+    entry.used = true
+    const account = await this.byOpenid(entry.openid)
+    if (!account?.sessionKey) return { ok: false, errcode: 40029, errmsg: 'invalid code' }
+    return { ok: true, openid: account.openid, unionid: account.unionid, session_key: account.sessionKey }
+  }
+
+  async reset(): Promise<void> {
+    this.codes.clear()
+    await this.store.removeAsync({}, { multi: true })
+    await this.store.compactDatafileAsync()
+  }
+}

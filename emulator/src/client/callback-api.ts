@@ -1,0 +1,39 @@
+/**
+ * The calling convention of wx.* asynchronous APIs: `success`/`fail`/`complete` callbacks, or a Promise when
+ * none is given (base library >= 2.10.2). Results carry `errMsg: '<name>:ok'`, failures `'<name>:fail <reason>'`.
+ */
+export interface WxCallbacks {
+  success?: (res: any) => void
+  fail?: (err: any) => void
+  complete?: (res: any) => void
+  [key: string]: unknown
+}
+
+export class WxFail {
+  constructor(readonly reason: string, readonly extra: Record<string, unknown> = {}) {}
+}
+
+export function callbackApi<O extends WxCallbacks>(name: string, run: (options: O) => Promise<Record<string, unknown>>) {
+  return (options: O = {} as O): Promise<any> | undefined => {
+    const promise = run(options).then(
+      (res) => ({ ...res, errMsg: `${name}:ok` }),
+      (e: unknown) => {
+        const fail = e instanceof WxFail ? e : new WxFail((e as Error)?.message ?? String(e))
+        throw { ...fail.extra, errMsg: `${name}:fail ${fail.reason}`.trimEnd() }
+      },
+    )
+    const usesCallbacks = !!(options.success || options.fail || options.complete)
+    if (!usesCallbacks) return promise
+    promise.then(
+      (res) => {
+        options.success?.(res)
+        options.complete?.(res)
+      },
+      (err) => {
+        options.fail?.(err)
+        options.complete?.(err)
+      },
+    )
+    return undefined
+  }
+}

@@ -1,0 +1,5 @@
+export { createWxRuntime } from './wx-runtime'
+export type { WxRuntime, WxRuntimeOptions } from './wx-runtime'
+export { httpTransport, inProcessTransport } from './transport'
+export type { ClientTransport } from './transport'
+export type { UserChoices, Navigation } from './state'

@@ -1,0 +1,219 @@
+import { Worker } from 'node:worker_threads'
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { randomUUID } from 'node:crypto'
+import { CloudError } from '../errors'
+import type { ServiceContext } from '../context'
+import { readFunctionConfig, type FunctionConfig } from './config'
+import type { InvokeMessage, WorkerReply } from './worker'
+
+/** Who triggered an invocation; becomes getWXContext() inside the function. */
+export interface InvocationIdentity {
+  openid?: string
+  appid?: string
+  unionid?: string
+  clientIp?: string
+  /** TCB_SOURCE: 'wx_client' from the mini program, 'wx_function' from another function, 'wx_devtools' ... */
+  source: string
+}
+
+export interface InvocationResult {
+  result: unknown
+  requestId: string
+  durationMs: number
+  coldStartMs?: number
+}
+
+interface Instance {
+  worker: Worker
+  busy: boolean
+  ready: Promise<number>
+}
+
+interface Pool {
+  name: string
+  dir: string
+  config: FunctionConfig
+  instances: Instance[]
+  waiting: Array<() => void>
+}
+
+const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,59}$/ // WeChat: letters, digits, _ and -, up to 60 chars
+
+// The compiled worker; under Jest the runner itself may be loaded from TypeScript sources.
+const WORKER_FILE = __filename.endsWith('.ts')
+  ? resolve(__dirname, '../../dist/functions/worker.js')
+  : join(__dirname, 'worker.js')
+
+export interface RunnerOptions {
+  functionsDir: string
+  /** instances per function before requests queue (WeChat scales far higher; see docs/emulator/functions.md) */
+  maxInstances?: number
+  /** credentials the functions' wx-server-sdk signs admin requests with; maps back to the function name */
+  credentialFor: (functionName: string) => { secretId: string; secretKey: string; sessionToken: string }
+}
+
+/** Runs the real compiled cloud functions, one invocation at a time per worker-thread instance, like SCF. */
+export class FunctionRunner {
+  private pools = new Map<string, Pool>()
+  private readonly maxInstances: number
+
+  constructor(private readonly ctx: ServiceContext, private readonly options: RunnerOptions) {
+    this.maxInstances = options.maxInstances ?? 8
+  }
+
+  configOf(name: string): FunctionConfig {
+    return this.pool(name).config
+  }
+
+  async invoke(name: string, event: unknown, identity: InvocationIdentity): Promise<InvocationResult> {
+    if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+      throw new CloudError('INVALID_PARAM', `invalid function name: ${JSON.stringify(name)}`)
+    }
+    await this.ctx.faults.apply('functions', name)
+    const pool = this.pool(name)
+    this.ctx.count(`functions.invoke.${name}`)
+    const { instance, cold } = await this.acquire(pool)
+    let coldStartMs: number | undefined
+    try {
+      const ms = await instance.ready
+      if (cold) coldStartMs = ms
+      return { ...(await this.run(pool, instance, event, identity)), coldStartMs }
+    } finally {
+      this.release(pool, instance)
+    }
+  }
+
+  /** Terminates every instance; the next invocation cold-starts. */
+  async close(): Promise<void> {
+    const all = [...this.pools.values()].flatMap((p) => p.instances)
+    this.pools.clear()
+    await Promise.all(all.map((i) => i.worker.terminate()))
+  }
+
+  private pool(name: string): Pool {
+    let pool = this.pools.get(name)
+    if (pool) return pool
+    const dir = join(this.options.functionsDir, name)
+    if (!existsSync(join(dir, 'index.js'))) {
+      // WeChat: errCode -501000 [ResourceNotFound.Function] FunctionName parameter could not be found
+      throw new CloudError('FUNCTIONS_NOT_FOUND', `[ResourceNotFound.Function] FunctionName parameter could not be found. (${name})`)
+    }
+    pool = { name, dir, config: readFunctionConfig(dir), instances: [], waiting: [] }
+    this.pools.set(name, pool)
+    return pool
+  }
+
+  private async acquire(pool: Pool): Promise<{ instance: Instance; cold: boolean }> {
+    for (;;) {
+      const idle = pool.instances.find((i) => !i.busy)
+      if (idle) {
+        idle.busy = true
+        return { instance: idle, cold: false }
+      }
+      if (pool.instances.length < this.maxInstances) {
+        const instance = this.spawn(pool)
+        instance.busy = true
+        pool.instances.push(instance)
+        return { instance, cold: true }
+      }
+      await new Promise<void>((resolve) => pool.waiting.push(resolve))
+    }
+  }
+
+  private release(pool: Pool, instance: Instance): void {
+    instance.busy = false
+    pool.waiting.shift()?.()
+  }
+
+  private spawn(pool: Pool): Instance {
+    const creds = this.options.credentialFor(pool.name)
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      ...pool.config.envVariables,
+      TENCENTCLOUD_RUNENV: 'SCF',
+      TENCENTCLOUD_REGION: 'ap-shanghai',
+      SCF_NAMESPACE: this.ctx.envId,
+      SCF_FUNCTIONNAME: pool.name,
+      TCB_ENV: this.ctx.envId,
+      TENCENTCLOUD_SECRETID: creds.secretId,
+      TENCENTCLOUD_SECRETKEY: creds.secretKey,
+      TENCENTCLOUD_SESSIONTOKEN: creds.sessionToken,
+      // the SDK's own seam for a server-injected endpoint (@cloudbase/node-sdk utils/tcbcontext getServerInjectUrl)
+      TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${this.ctx.baseUrl}/admin` }),
+      SILENCE: 'true',
+    }
+    const worker = new Worker(WORKER_FILE, {
+      workerData: { entry: join(pool.dir, 'index.js'), functionName: pool.name },
+      env,
+      stdout: false,
+      stderr: false,
+    })
+    worker.unref()
+    const ready = new Promise<number>((resolveReady, rejectReady) => {
+      const onMessage = (msg: WorkerReply) => {
+        if (msg.kind === 'ready') resolveReady(msg.coldStartMs)
+        else if (msg.kind === 'load-error') rejectReady(new CloudError('FUNCTIONS_EXECUTE_FAIL', `function ${pool.name} failed to load: ${msg.message}`))
+        else return
+        worker.off('message', onMessage)
+      }
+      worker.on('message', onMessage)
+      worker.once('error', (e) => rejectReady(new CloudError('FUNCTIONS_EXECUTE_FAIL', e.message)))
+    })
+    ready.catch(() => this.discard(pool, worker))
+    return { worker, busy: false, ready }
+  }
+
+  private discard(pool: Pool, worker: Worker): void {
+    pool.instances = pool.instances.filter((i) => i.worker !== worker)
+    void worker.terminate()
+    pool.waiting.shift()?.()
+  }
+
+  private run(pool: Pool, instance: Instance, event: unknown, identity: InvocationIdentity): Promise<InvocationResult> {
+    const requestId = randomUUID()
+    const invocationEnv: Record<string, string> = { WX_CONTEXT_KEYS: '', TCB_SOURCE: identity.source }
+    const keys: string[] = []
+    const put = (key: string, value: string | undefined) => {
+      if (value === undefined) return
+      invocationEnv[key] = value
+      keys.push(key)
+    }
+    put('WX_OPENID', identity.openid)
+    put('WX_APPID', identity.appid)
+    put('WX_UNIONID', identity.unionid)
+    put('WX_CLIENTIP', identity.clientIp)
+    invocationEnv.WX_CONTEXT_KEYS = keys.join(',')
+    const timeLimitMs = pool.config.timeoutMs
+    const message: InvokeMessage = { id: 1, event, invocationEnv, requestId, timeLimitMs }
+    return new Promise<InvocationResult>((resolveRun, rejectRun) => {
+      const timer = setTimeout(() => {
+        cleanup()
+        // SCF kills the instance on timeout; the next call cold-starts a new one
+        this.discard(pool, instance.worker)
+        rejectRun(
+          new CloudError('FUNCTIONS_TIME_LIMIT_EXCEEDED', `Invoking task timed out after ${timeLimitMs / 1000} seconds`),
+        )
+      }, timeLimitMs)
+      const onMessage = (msg: WorkerReply) => {
+        if (msg.kind !== 'result') return
+        cleanup()
+        if (msg.ok) resolveRun({ result: JSON.parse(msg.json), requestId, durationMs: msg.durationMs })
+        else rejectRun(new CloudError('FUNCTIONS_EXECUTE_FAIL', `Error: ${msg.message}`))
+      }
+      const onExit = () => {
+        cleanup()
+        this.discard(pool, instance.worker)
+        rejectRun(new CloudError('FUNCTIONS_EXECUTE_FAIL', 'function instance exited unexpectedly'))
+      }
+      const cleanup = () => {
+        clearTimeout(timer)
+        instance.worker.off('message', onMessage)
+        instance.worker.off('exit', onExit)
+      }
+      instance.worker.on('message', onMessage)
+      instance.worker.once('exit', onExit)
+      instance.worker.postMessage(message)
+    })
+  }
+}

@@ -1,0 +1,25 @@
+// Two environments: Node for the emulator and the cloud functions, jsdom for pages under miniprogram-simulate.
+// The compiled mini program (dist/) and cloud functions run as built, never transformed.
+const shared = {
+  transform: { '\\.tsx?$': 'babel-jest' },
+  transformIgnorePatterns: ['/node_modules/', '<rootDir>/dist/', '<rootDir>/cloudfunctions/[^/]+/index\\.js$'],
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
+}
+
+module.exports = {
+  testTimeout: 30000,
+  projects: [
+    {
+      ...shared,
+      displayName: 'node',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/tests/{emulator,cloudfunctions,services}/**/*.test.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'pages',
+      testEnvironment: 'jsdom',
+      testMatch: ['<rootDir>/tests/pages/**/*.test.ts'],
+    },
+  ],
+}

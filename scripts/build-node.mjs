@@ -1,0 +1,62 @@
+// Builds the Node side of the project with esbuild:
+// - each cloud function: cloudfunctions/<name>/src/index.ts -> cloudfunctions/<name>/index.js, one bundled
+//   CommonJS file (shared code inlined) with only the function's own package.json deps left external,
+//   which is exactly what WeChat DevTools uploads and deploys.
+// - the local cloud emulator: emulator/src/**/*.ts -> emulator/dist (transpiled, not bundled).
+import { build } from 'esbuild'
+import { readdirSync, readFileSync, existsSync, rmSync, statSync } from 'node:fs'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+function listTs(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name)
+    if (statSync(full).isDirectory()) return listTs(full)
+    return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [full] : []
+  })
+}
+
+export async function buildCloudFunctions() {
+  const fnRoot = join(root, 'cloudfunctions')
+  const names = readdirSync(fnRoot).filter((n) => existsSync(join(fnRoot, n, 'src', 'index.ts')))
+  await Promise.all(
+    names.map((name) => {
+      const pkg = JSON.parse(readFileSync(join(fnRoot, name, 'package.json'), 'utf8'))
+      return build({
+        entryPoints: [join(fnRoot, name, 'src', 'index.ts')],
+        outfile: join(fnRoot, name, 'index.js'),
+        bundle: true,
+        platform: 'node',
+        target: 'node16', // WeChat's default cloud-function runtime is Nodejs16.13
+        format: 'cjs',
+        external: Object.keys(pkg.dependencies ?? {}),
+        legalComments: 'none',
+        logLevel: 'warning',
+      })
+    }),
+  )
+  return names
+}
+
+export async function buildEmulator() {
+  const outdir = join(root, 'emulator', 'dist')
+  rmSync(outdir, { recursive: true, force: true })
+  await build({
+    entryPoints: listTs(join(root, 'emulator', 'src')),
+    outdir,
+    outbase: join(root, 'emulator', 'src'),
+    platform: 'node',
+    target: 'node18',
+    format: 'cjs',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  })
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const started = Date.now()
+  const [names] = await Promise.all([buildCloudFunctions(), buildEmulator()])
+  console.log(`built cloud functions [${names.join(', ')}] and the emulator in ${Date.now() - started} ms`)
+}

@@ -1,0 +1,88 @@
+import Taro from '@tarojs/taro'
+import { loginWithCloud } from './cloud-provider'
+import { clearSession, readSession, writeSession } from './session-store'
+import { AuthError, type AuthState, type User } from './types'
+
+type Listener = (state: AuthState) => void
+
+/**
+ * The login state of this device. `restore()` runs on launch: a cached state whose WeChat session still
+ * passes wx.checkSession is used as is (no cloud call); an expired session is renewed silently once.
+ * `login()` is single-flight: concurrent callers share one round trip.
+ */
+export class AuthService {
+  private state: AuthState = { status: 'idle', user: null, error: null }
+  private listeners = new Set<Listener>()
+  private inflight: Promise<User> | null = null
+
+  constructor(private readonly signIn: () => Promise<User> = loginWithCloud) {}
+
+  getState(): AuthState {
+    return this.state
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  async restore(): Promise<User | null> {
+    const cached = readSession()
+    if (!cached) return null
+    this.set({ status: 'restoring', user: cached, error: null })
+    let sessionValid = false
+    try {
+      await Taro.checkSession()
+      sessionValid = true
+    } catch {
+      sessionValid = false
+    }
+    if (sessionValid) {
+      this.set({ status: 'logged-in', user: cached, error: null })
+      return cached
+    }
+    try {
+      return await this.login()
+    } catch {
+      return null // login() has set the error state; the user can retry from the auth page
+    }
+  }
+
+  login(): Promise<User> {
+    if (this.inflight) return this.inflight
+    this.set({ status: 'logging-in', user: this.state.user, error: null })
+    this.inflight = this.signIn()
+      .then((user) => {
+        writeSession(user)
+        this.set({ status: 'logged-in', user, error: null })
+        return user
+      })
+      .catch((e: unknown) => {
+        const error = e instanceof AuthError ? e : new AuthError('登录失败，请重试', 'INTERNAL', true)
+        this.set({ status: 'error', user: null, error: error.message })
+        throw error
+      })
+      .finally(() => {
+        this.inflight = null
+      })
+    return this.inflight
+  }
+
+  /** Replaces the cached user after a profile change. */
+  update(user: User): void {
+    writeSession(user)
+    this.set({ status: 'logged-in', user, error: null })
+  }
+
+  logout(): void {
+    clearSession()
+    this.set({ status: 'idle', user: null, error: null })
+  }
+
+  private set(state: AuthState): void {
+    this.state = state
+    for (const listener of this.listeners) listener(state)
+  }
+}
+
+export const authService = new AuthService()
