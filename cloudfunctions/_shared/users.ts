@@ -13,6 +13,8 @@ export interface UserRecord {
   phoneNumber: string | null
   countryCode: string | null
   privacyConsentAt: Date | null
+  /** which version of the privacy policy was accepted (src/config/privacy.ts) */
+  privacyConsentVersion: string | null
   /** server-only: clients can never write these (database/rules/users.json) */
   role: 'user' | 'admin'
   status: 'active' | 'banned'

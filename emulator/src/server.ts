@@ -38,6 +38,11 @@ export interface Emulator extends Services {
   /** the same dispatch the HTTP API uses, without a socket: for in-process clients (tests) */
   client(action: string, token: string, params: Record<string, unknown>): Promise<ClientReply>
   control(op: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>
+  /**
+   * Environment variables that make an in-process wx-server-sdk act as the named cloud function against
+   * this emulator (tests and scripts that seed or inspect data as an admin).
+   */
+  adminEnv(functionName?: string): Record<string, string>
   stop(): Promise<void>
 }
 
@@ -106,6 +111,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: ctx.baseUrl,
     client: (action: string, token: string, params: Record<string, unknown>) =>
       clientReply(() => handleClient(services, action, token, roundTrip(params), '127.0.0.1')),
+    adminEnv: (functionName = 'weauth-admin') => {
+      const creds = credentialFor(functionName)
+      return {
+        TENCENTCLOUD_RUNENV: 'SCF',
+        TENCENTCLOUD_REGION: 'ap-shanghai',
+        SCF_NAMESPACE: ctx.envId,
+        TCB_ENV: ctx.envId,
+        TENCENTCLOUD_SECRETID: creds.secretId,
+        TENCENTCLOUD_SECRETKEY: creds.secretKey,
+        TENCENTCLOUD_SESSIONTOKEN: creds.sessionToken,
+        TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${ctx.baseUrl}/admin` }),
+        SILENCE: 'true',
+      }
+    },
     control: async (op: string, params: Record<string, unknown> = {}) => roundTrip(await handleControl(services, op, roundTrip(params))),
     stop: async () => {
       await functions.close()

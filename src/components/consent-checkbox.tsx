@@ -14,7 +14,7 @@ export function ConsentCheckbox({ checked, onChange }: Props) {
     Taro.navigateTo({ url: '/pages/privacy/index' })
   }
   return (
-    <View className='consent' id='consent-toggle' ariaRole='checkbox' ariaChecked={checked} onClick={() => onChange(!checked)}>
+    <View className='consent' id='consent-toggle' ariaRole='checkbox' ariaLabel={checked ? '已同意隐私政策' : '未同意隐私政策'} onClick={() => onChange(!checked)}>
       <View className={checked ? 'consent__box consent__box--checked' : 'consent__box'} id={checked ? 'consent-checked' : 'consent-unchecked'} />
       <Text className='muted'>
         我已阅读并同意

@@ -1,16 +1,70 @@
-import { Button, Text, View } from '@tarojs/components'
+import { useState } from 'react'
+import { Button, Image, Input, Text, View } from '@tarojs/components'
+import { useAuth } from '../services/auth'
+import { CloudCallError } from '../services/cloud-call'
 import type { LegacyProfile } from '../services/profile/legacy-profile'
+import { saveProfile } from '../services/profile/profile-service'
+import './profile-form.scss'
 
 interface Props {
+  /** real data from getUserProfile on old base libraries, offered as a starting point */
   initial: LegacyProfile | null
   onDone: () => void
 }
 
-export function ProfileForm({ onDone }: Props) {
+/** Avatar (open-type="chooseAvatar") and nickname (type="nickname") fill-in, WeChat's current profile flow. */
+export function ProfileForm({ initial, onDone }: Props) {
+  const { user } = useAuth()
+  const [avatar, setAvatar] = useState<string | undefined>(undefined)
+  const [nickName, setNickName] = useState(initial?.nickName ?? user?.nickName ?? '')
+  const [saving, setSaving] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+
+  const save = async () => {
+    if (!user) return
+    if (!nickName.trim()) {
+      setError('请填写昵称')
+      return
+    }
+    setSaving(true)
+    setError(null)
+    try {
+      await saveProfile(user, { avatarTempPath: avatar, nickName })
+      onDone()
+    } catch (e) {
+      setError(e instanceof CloudCallError ? e.message : '保存失败，请重试')
+    } finally {
+      setSaving(false)
+    }
+  }
+
   return (
-    <View id='profile-form'>
-      <Text className='muted'>头像昵称</Text>
-      <Button onClick={onDone}>完成</Button>
+    <View className='profile-form' id='profile-form'>
+      <Button className='profile-form__avatar' id='profile-avatar' openType='chooseAvatar' onChooseAvatar={(e) => setAvatar(e.detail.avatarUrl)}>
+        {avatar || user?.avatarFileId ? (
+          <Image className='profile-form__image' id='profile-avatar-image' src={avatar ?? user!.avatarFileId} mode='aspectFill' />
+        ) : (
+          <Text className='muted'>选择头像</Text>
+        )}
+      </Button>
+      <Input
+        className='profile-form__nickname'
+        id='profile-nickname'
+        type='nickname'
+        placeholder='请输入昵称'
+        value={nickName}
+        maxlength={20}
+        onInput={(e) => setNickName(e.detail.value)}
+        onBlur={(e) => setNickName(e.detail.value)}
+      />
+      <Button className='primary-button' id='profile-save' loading={saving} disabled={saving} onClick={save}>
+        保存
+      </Button>
+      {error ? (
+        <Text className='error' id='profile-error'>
+          {error}
+        </Text>
+      ) : null}
     </View>
   )
 }

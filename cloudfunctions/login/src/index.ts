@@ -1,13 +1,15 @@
-import cloud from 'wx-server-sdk'
+import type { DB } from 'wx-server-sdk'
+import { cloud } from '../../_shared/cloud'
 import * as v from 'valibot'
 import { fail, ok, type Result } from '../../_shared/result'
 import { parseEvent } from '../../_shared/validate'
 import { isDuplicateKey, publicView, USERS, type PublicUser, type UserRecord } from '../../_shared/users'
 
-cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV })
-
-// login takes nothing from the client: who is calling comes from the WeChat context
-const LoginEvent = v.object({})
+// who is calling comes from the WeChat context, never from the event; the event only says which version
+// of the privacy policy the user accepted on the authorization page
+const LoginEvent = v.object({
+  consentVersion: v.optional(v.pipe(v.string(), v.regex(/^[\w.-]{1,32}$/, 'invalid privacy policy version'))),
+})
 
 /**
  * Signs the caller in: finds their user record by the openid WeChat attached to the call, creating it on the
@@ -16,6 +18,7 @@ const LoginEvent = v.object({})
 export async function main(event: unknown): Promise<Result<{ user: PublicUser; isNew: boolean }>> {
   const parsed = parseEvent(LoginEvent, event)
   if ('error' in parsed) return parsed.error
+  const { consentVersion } = parsed.value
   const { OPENID, APPID, UNIONID } = cloud.getWXContext()
   if (!OPENID) return fail('NOT_LOGGED_IN', 'login must be called from the mini program')
 
@@ -36,14 +39,16 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser; i
       avatarFileId: '',
       phoneNumber: null,
       countryCode: null,
-      privacyConsentAt: null,
+      privacyConsentAt: consentVersion ? now : null,
+      privacyConsentVersion: consentVersion ?? null,
       role: 'user',
       status: 'active',
     }
     try {
-      const { _id } = await users.add({ data: record })
+      const { _id } = (await users.add({ data: record })) as DB.IAddResult
       const created = new Date()
-      return ok({ user: publicView({ ...record, _id: String(_id), createdAt: created, lastLoginAt: created } as UserRecord), isNew: true })
+      const view = { ...record, _id: String(_id), createdAt: created, lastLoginAt: created, privacyConsentAt: consentVersion ? created : null }
+      return ok({ user: publicView(view as UserRecord), isNew: true })
     } catch (e) {
       if (!isDuplicateKey(e)) throw e
       // a concurrent first login of this user created the record first: sign in to it instead
@@ -57,16 +62,21 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser; i
   }
 
   async function findUser(openid: string): Promise<UserRecord | undefined> {
-    const { data } = await users.where({ _openid: openid }).limit(1).get()
+    const { data } = (await users.where({ _openid: openid }).limit(1).get()) as DB.IQueryResult
     return data[0] as UserRecord | undefined
   }
 
   async function signIn(user: UserRecord): Promise<Result<{ user: PublicUser; isNew: boolean }>> {
     if (user.status === 'banned') return fail('ACCOUNT_BANNED', 'this account has been suspended')
     const _ = db.command
+    const consent = consentVersion && consentVersion !== user.privacyConsentVersion
+      ? { privacyConsentAt: db.serverDate(), privacyConsentVersion: consentVersion }
+      : {}
     await users.doc(user._id).update({
-      data: { lastLoginAt: db.serverDate(), loginCount: _.inc(1), ...(UNIONID ? { unionid: String(UNIONID) } : {}) },
+      data: { lastLoginAt: db.serverDate(), loginCount: _.inc(1), ...(UNIONID ? { unionid: String(UNIONID) } : {}), ...consent },
     })
-    return ok({ user: publicView({ ...user, lastLoginAt: new Date(), loginCount: user.loginCount + 1 }), isNew: false })
+    const now = new Date()
+    const privacyConsentAt = 'privacyConsentAt' in consent ? now : user.privacyConsentAt
+    return ok({ user: publicView({ ...user, lastLoginAt: now, loginCount: user.loginCount + 1, privacyConsentAt }), isNew: false })
   }
 }

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { ConsentCheckbox } from '../../components/consent-checkbox'
+import { PrivacySheet } from '../../components/privacy-sheet'
 import { ProfileForm } from '../../components/profile-form'
 import { authService, useAuth } from '../../services/auth'
 import { requestLegacyProfile, type LegacyProfile } from '../../services/profile/legacy-profile'
@@ -46,6 +47,7 @@ export default function AuthPage() {
         <Text className='link auth__skip' id='profile-skip' onClick={() => returnToCaller(params.redirect)}>
           暂不完善
         </Text>
+        <PrivacySheet />
       </View>
     )
   }

@@ -15,6 +15,9 @@ export default function Index() {
         <Text className='muted' id='home-login-count'>
           已登录 · 第 {user.loginCount} 次登录
         </Text>
+        <Button className='primary-button' id='home-user-center' onClick={() => Taro.navigateTo({ url: '/pages/user/index' })}>
+          我的
+        </Button>
       </View>
     )
   }

@@ -1,4 +1,5 @@
 import Taro from '@tarojs/taro'
+import { PRIVACY_POLICY_VERSION } from '../../config/privacy'
 import { AuthError, type User } from './types'
 
 /** How long the page waits for the login round trip before offering a retry (the function's own limit is 3 s). */
@@ -34,7 +35,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   })
 }
 
-/** wx.login refreshes the WeChat session (so wx.checkSession passes next launch); the login function signs in. */
+/**
+ * wx.login refreshes the WeChat session (so wx.checkSession passes next launch); the login function signs in.
+ * Only reachable after the user accepted the privacy policy (the authorization page, or a cached session that did).
+ */
 export async function loginWithCloud(): Promise<User> {
   const attempt = async (): Promise<User> => {
     try {
@@ -44,7 +48,7 @@ export async function loginWithCloud(): Promise<User> {
     }
     let reply: LoginReply
     try {
-      const res = await Taro.cloud.callFunction({ name: 'login', data: {} })
+      const res = await Taro.cloud.callFunction({ name: 'login', data: { consentVersion: PRIVACY_POLICY_VERSION } })
       reply = res.result as LoginReply
     } catch (e) {
       const errMsg = String((e as { errMsg?: string })?.errMsg ?? e)

@@ -25,7 +25,7 @@ export function compareVersions(a: string, b: string): number {
 
 function baseLibraryVersion(): string {
   try {
-    return Taro.getAppBaseInfo().SDKVersion
+    return Taro.getAppBaseInfo().SDKVersion ?? '0.0.0'
   } catch {
     return '0.0.0'
   }

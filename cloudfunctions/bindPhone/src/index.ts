@@ -1,0 +1,67 @@
+import { cloud } from '../../_shared/cloud'
+import * as v from 'valibot'
+import { currentUser } from '../../_shared/current-user'
+import { fail, ok, type ErrorCode, type Result } from '../../_shared/result'
+import { parseEvent } from '../../_shared/validate'
+import { publicView, USERS, type PublicUser } from '../../_shared/users'
+
+// the dynamic code of <button open-type="getPhoneNumber"> (base library 2.21.2+), or a CloudID from older ones
+const Event = v.union(
+  [
+    v.object({ code: v.pipe(v.string(), v.minLength(1), v.maxLength(256)) }),
+    v.object({ cloudId: v.pipe(v.string(), v.minLength(1), v.maxLength(512)) }),
+  ],
+  '需要手机号授权码',
+)
+
+/** WeChat errcodes of phonenumber.getPhoneNumber, each with the message the user sees. */
+const PHONE_ERRORS: Record<number, [ErrorCode, string]> = {
+  40029: ['PHONE_CODE_INVALID', '手机号授权已失效，请重新授权'],
+  40163: ['PHONE_CODE_USED', '该授权已使用，请重新授权'],
+  45009: ['PHONE_QUOTA', '今日手机号验证次数已用完，请明天再试'],
+  45011: ['PHONE_QUOTA', '操作太频繁，请稍后再试'],
+}
+
+/** Exchanges the phone-number code server-side and stores the number; the client only ever sees it masked. */
+export async function main(event: unknown): Promise<Result<{ user: PublicUser }>> {
+  const parsed = parseEvent(Event, event)
+  if ('error' in parsed) return parsed.error
+  const { OPENID } = cloud.getWXContext()
+  const db = cloud.database()
+  try {
+    const found = await currentUser(db, OPENID, { requireConsent: true })
+    if ('error' in found) return found.error
+    const { user } = found
+    const phone = await resolvePhone(parsed.value)
+    if ('error' in phone) return phone.error
+    await db.collection(USERS).doc(user._id).update({ data: { phoneNumber: phone.phoneNumber, countryCode: phone.countryCode } })
+    return ok({ user: publicView({ ...user, phoneNumber: phone.phoneNumber, countryCode: phone.countryCode }) })
+  } catch (e) {
+    console.error('bindPhone failed', e)
+    return fail('UPSTREAM', '服务暂时不可用，请稍后重试')
+  }
+}
+
+type Phone = { phoneNumber: string; countryCode: string } | { error: ReturnType<typeof fail> }
+
+async function resolvePhone(input: { code: string } | { cloudId: string }): Promise<Phone> {
+  if ('cloudId' in input) {
+    // old base libraries: the button's CloudID is resolved by WeChat, never decrypted on the client
+    const { list } = (await cloud.getOpenData({ list: [input.cloudId] })) as { list: Array<{ json?: { data?: { phoneNumber?: string; countryCode?: string } } }> }
+    const data = list?.[0]?.json?.data
+    if (!data?.phoneNumber) return { error: fail('PHONE_CODE_INVALID', '手机号授权已失效，请重新授权') }
+    return { phoneNumber: data.phoneNumber, countryCode: data.countryCode ?? '86' }
+  }
+  try {
+    const res = (await cloud.openapi.phonenumber.getPhoneNumber({ code: input.code })) as {
+      phoneInfo?: { phoneNumber?: string; purePhoneNumber?: string; countryCode?: string | number }
+    }
+    const info = res.phoneInfo
+    if (!info?.purePhoneNumber && !info?.phoneNumber) return { error: fail('UPSTREAM', '未获取到手机号，请重试') }
+    return { phoneNumber: String(info.purePhoneNumber ?? info.phoneNumber), countryCode: String(info.countryCode ?? '86') }
+  } catch (e) {
+    const known = PHONE_ERRORS[(e as { errCode?: number })?.errCode ?? 0]
+    if (known) return { error: fail(known[0], known[1]) }
+    throw e
+  }
+}

@@ -1,0 +1,46 @@
+// `npm test`: builds what the tests run (compiled cloud functions, emulator, weapp dist/), typechecks,
+// runs every Jest suite, and closes with a plain "N passed, N failed" line.
+// Extra arguments go to Jest (e.g. `npm test -- tests/pages`).
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const bin = (name) => join(root, 'node_modules', '.bin', name)
+const jestArgs = process.argv.slice(2)
+
+function step(title, command, args, env = {}) {
+  const started = Date.now()
+  console.log(`\n▶ ${title}`)
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
+  console.log(`  ${title}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  return result.status === 0
+}
+
+const buildOk =
+  step('build cloud functions + emulator', process.execPath, [join(root, 'scripts', 'build-node.mjs')]) &&
+  step('build weapp (dist/)', bin('taro'), ['build', '--type', 'weapp'], { NODE_ENV: 'production' }) &&
+  step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])
+if (!buildOk) {
+  console.log('\n0 passed, 1 failed')
+  process.exit(1)
+}
+
+mkdirSync(join(root, 'test-output'), { recursive: true })
+const report = join(root, 'test-output', 'jest.json')
+const jestOk = step('jest', bin('jest'), ['--json', `--outputFile=${report}`, ...jestArgs], { NODE_ENV: 'test' })
+
+let passed = 0
+let failed = 0
+try {
+  const json = JSON.parse(readFileSync(report, 'utf8'))
+  passed = json.numPassedTests
+  // a suite that fails to load has no failed tests but is a failure all the same
+  failed = json.numFailedTests + json.numRuntimeErrorTestSuites
+} catch {
+  failed = 1
+}
+if (!jestOk && failed === 0) failed = 1
+console.log(`\n${passed} passed, ${failed} failed`)
+process.exit(failed === 0 && passed > 0 ? 0 : 1)
