@@ -31,6 +31,8 @@ export interface EmulatorOptions {
   functionsDir?: string
   databaseDir?: string
   maxInstancesPerFunction?: number
+  /** extra HTTP handlers tried before the emulator's routes (the playground serves its pages this way); return true when handled */
+  httpHandlers?: Array<(req: IncomingMessage, res: ServerResponse) => Promise<boolean>>
 }
 
 export interface Emulator extends Services {
@@ -78,7 +80,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return { secretId, secretKey, sessionToken: randomUUID() }
   }
 
-  const server = createServer((req, res) => void route(services, req, res))
+  const server = createServer((req, res) => void route(services, req, res, options.httpHandlers ?? []))
   await new Promise<void>((ok) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', ok))
   const { port, address } = server.address() as AddressInfo
   ctx.baseUrl = `http://${address}:${port}`
@@ -149,9 +151,15 @@ async function clientReply(run: () => Promise<Record<string, unknown>>): Promise
   }
 }
 
-async function route(services: Services, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(
+  services: Services,
+  req: IncomingMessage,
+  res: ServerResponse,
+  extra: NonNullable<EmulatorOptions['httpHandlers']>,
+): Promise<void> {
   const requestId = randomUUID()
   try {
+    for (const handle of extra) if (await handle(req, res)) return
     if (await services.storage.handleHttp(req, res)) return
     const url = new URL(req.url ?? '/', 'http://emulator')
     if (req.method === 'GET' && url.pathname === '/health') return sendJson(res, 200, { ok: true, envId: services.ctx.envId })
