@@ -1,5 +1,6 @@
 import { authApis } from './apis/auth'
 import { cloudApis } from './apis/cloud'
+import { openTypes } from './apis/open-types'
 import { privacyApis } from './apis/privacy'
 import { storageApis } from './apis/storage'
 import { systemApis } from './apis/system'
@@ -76,5 +77,7 @@ export function createWxRuntime(options: WxRuntimeOptions) {
       return path
     },
     ensurePrivacyAgreed: privacy.ensureAgreed,
+    /** what a tap on an open-type button yields (privacy guide first, then WeChat's own dialog) */
+    openType: openTypes(state, privacy.ensureAgreed),
   }
 }

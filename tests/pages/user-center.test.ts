@@ -1,0 +1,145 @@
+import { documents, useEmulator } from '../helpers/emulator'
+import { eventually, launch, type MiniProgram, type PageHandle } from '../helpers/miniprogram'
+import { storedPaths, userRecord } from '../helpers/users'
+
+const emulator = useEmulator()
+
+/** Logs a new simulated user in through the authorization page and returns the open auth page. */
+async function signIn(options: { phoneNumber?: string; choices?: Parameters<typeof launch>[0]['choices'] } = {}) {
+  const account = await emulator().accounts.create({ phoneNumber: options.phoneNumber })
+  const mp = await launch({ emulator: emulator(), account, choices: options.choices })
+  const auth = await mp.open('pages/auth/index')
+  await auth.tap('consent-toggle')
+  await auth.tap('authorize-button')
+  await auth.find('auth-success')
+  const record = await eventually(async () => {
+    const r = await userRecord(emulator(), account.openid)
+    expect(r).toBeDefined()
+    return r
+  })
+  return { account, mp, auth, record }
+}
+
+/** Answers WeChat's privacy guide on the page's consent sheet, as the user would. */
+async function answerPrivacySheet(page: PageHandle, answer: 'agree' | 'disagree') {
+  await page.find('privacy-sheet')
+  if (answer === 'agree') await page.trigger('privacy-agree', 'agreeprivacyauthorization', {})
+  else await page.tap('privacy-disagree')
+}
+
+async function chooseAvatar(mp: MiniProgram, page: PageHandle, privacy?: 'agree' | 'disagree') {
+  const detail = mp.runtime.openType.chooseAvatar()
+  if (privacy) await answerPrivacySheet(page, privacy)
+  const chosen = await detail
+  if (chosen) await page.trigger('profile-avatar', 'chooseavatar', chosen)
+  return chosen
+}
+
+describe('profile fill-in behind the privacy guide', () => {
+  test('declining the privacy sheet requests nothing; agreeing lets the avatar and nickname be saved', async () => {
+    const { mp, auth, record } = await signIn()
+    expect(await chooseAvatar(mp, auth, 'disagree')).toBeNull()
+    expect(auth.has('privacy-sheet')).toBe(false)
+    expect(auth.has('profile-avatar-image')).toBe(false)
+
+    expect(await chooseAvatar(mp, auth, 'agree')).not.toBeNull()
+    await auth.find('profile-avatar-image')
+    await auth.trigger('profile-nickname', 'input', { value: '小红' })
+    await auth.tap('profile-save')
+
+    const saved = await eventually(async () => {
+      const r = await userRecord(emulator(), record._openid)
+      expect(r.nickName).toBe('小红')
+      return r
+    })
+    expect(saved.avatarFileId).toMatch(new RegExp(`^cloud://.+/users/${record._id}/avatar-\\d+\\.png$`))
+    expect(await storedPaths(emulator(), `users/${record._id}/`)).toHaveLength(1)
+    // done: back to the page that asked
+    await eventually(() => expect(mp.runtime.state.navigations.map((n) => n.kind)).toContain('reLaunch'))
+  })
+
+  test('a risky nickname is refused on the page with WeChat\'s verdict, and nothing is kept', async () => {
+    emulator().openapi.fixtures.addRiskyWords(['坏词'])
+    const { mp, auth, record } = await signIn()
+    await chooseAvatar(mp, auth, 'agree')
+    await auth.trigger('profile-nickname', 'input', { value: '坏词大王' })
+    await auth.tap('profile-save')
+    expect(await auth.text('profile-error')).toContain('不合规')
+    expect(await userRecord(emulator(), record._openid)).toMatchObject({ nickName: '', avatarFileId: '' })
+    // the avatar uploaded for the refused save was removed again
+    await eventually(async () => expect(await storedPaths(emulator(), `users/${record._id}/`)).toEqual([]))
+  })
+})
+
+describe('user center', () => {
+  async function openUserCenter(options: Parameters<typeof signIn>[0] = {}) {
+    const session = await signIn(options)
+    const page = await session.mp.open('pages/user/index')
+    await page.find('user-center')
+    return { ...session, page }
+  }
+
+  async function tapPhoneButton(mp: MiniProgram, page: PageHandle, privacy?: 'agree' | 'disagree') {
+    const detail = mp.runtime.openType.getPhoneNumber()
+    if (privacy) await answerPrivacySheet(page, privacy)
+    await page.trigger('user-bind-phone', 'getphonenumber', await detail)
+  }
+
+  test('phone granted: the number is bound server-side and shown masked', async () => {
+    const { mp, page, record } = await openUserCenter({ phoneNumber: '13812345678' })
+    expect(await page.text('user-phone')).toContain('未绑定')
+    await tapPhoneButton(mp, page, 'agree')
+    await eventually(async () => expect(await page.text('user-phone')).toContain('138****5678'))
+    expect((await userRecord(emulator(), record._openid)).phoneNumber).toBe('13812345678')
+  })
+
+  test('phone denied: a clear message and no change', async () => {
+    const { mp, page, record } = await openUserCenter({ phoneNumber: '13812345678', choices: { phoneNumber: 'deny' } })
+    await tapPhoneButton(mp, page, 'agree')
+    expect(await page.text('user-message')).toContain('取消手机号授权')
+    expect((await userRecord(emulator(), record._openid)).phoneNumber).toBeNull()
+  })
+
+  test('phone error: a reused code gets its own message', async () => {
+    const { mp, page, account } = await openUserCenter({ phoneNumber: '13812345678' })
+    const detail = mp.runtime.openType.getPhoneNumber()
+    await answerPrivacySheet(page, 'agree')
+    const used = await detail
+    await page.trigger('user-bind-phone', 'getphonenumber', used)
+    await eventually(async () => expect(await page.text('user-phone')).toContain('138****5678'))
+    await page.trigger('user-bind-phone', 'getphonenumber', used)
+    await eventually(async () => expect(await page.text('user-message')).toContain('已使用'))
+    expect((await userRecord(emulator(), account.openid)).phoneNumber).toBe('13812345678')
+  })
+
+  test('log out clears the device state; the next launch starts logged out and a new login is a fresh round trip', async () => {
+    const { mp, page, account } = await openUserCenter()
+    await page.tap('user-logout')
+    expect(mp.runtime.wx.getStorageSync('weauth:session')).toBe('')
+    expect(mp.runtime.state.navigations.at(-1)).toMatchObject({ kind: 'reLaunch', url: '/pages/index/index' })
+
+    const next = await launch({ emulator: emulator(), account, device: mp.runtime.device })
+    const home = await next.open('pages/index/index')
+    await home.find('home-login')
+    expect(next.runtime.state.calls.filter((c) => c.startsWith('cloud.'))).toHaveLength(0)
+  })
+
+  test('delete account: cancelling keeps everything; confirming removes the record and files', async () => {
+    const { mp, page, auth, record } = await openUserCenter()
+    await chooseAvatar(mp, auth, 'agree')
+    await auth.trigger('profile-nickname', 'input', { value: '再见' })
+    await auth.tap('profile-save')
+    await eventually(async () => expect((await userRecord(emulator(), record._openid)).nickName).toBe('再见'))
+
+    mp.runtime.state.choices.modal = 'cancel'
+    await page.tap('user-delete')
+    expect(await userRecord(emulator(), record._openid)).toBeDefined()
+
+    mp.runtime.state.choices.modal = 'confirm'
+    await page.tap('user-delete')
+    await eventually(async () => expect(await userRecord(emulator(), record._openid)).toBeUndefined())
+    expect(await storedPaths(emulator(), `users/${record._id}/`)).toEqual([])
+    expect((await documents(emulator(), 'users')).some((u) => u._id === record._id)).toBe(false)
+    expect(mp.runtime.wx.getStorageSync('weauth:session')).toBe('')
+  })
+})
