@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+/**
+ * `node emulator/dist/cli.js [start|reset] [--data DIR] [--port N]`: runs the local WeChat Cloud on its own
+ * (the playground starts it for you), or wipes its data folder.
+ */
+import { rmSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { startEmulator } from './server'
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback
+}
+
+async function main(): Promise<void> {
+  const command = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'start'
+  const dataDir = resolve(option('data', '.weauth-data'))
+  if (command === 'reset') {
+    rmSync(dataDir, { recursive: true, force: true })
+    console.log(`emulator data removed: ${dataDir}`)
+    return
+  }
+  if (command !== 'start') throw new Error(`unknown command ${command} (start | reset)`)
+  const port = Number(option('port', process.env.PORT ?? '8787'))
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be 0-65535')
+  const emulator = await startEmulator({ dataDir, port })
+  console.log(`WeChat Cloud emulator on ${emulator.url} (env ${emulator.ctx.envId}, data ${dataDir})`)
+  const stop = () => void emulator.stop().then(() => process.exit(0))
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e)
+  process.exit(1)
+})

@@ -1,0 +1,75 @@
+import { join } from 'node:path'
+import { useEmulator } from '../helpers/emulator'
+
+const emulator = useEmulator({ functionsDir: join(__dirname, '..', 'fixtures', 'cloudfunctions') })
+
+const call = async (token: string, name: string, data: Record<string, unknown> = {}) => emulator().client('functions.callFunction', token, { name, data })
+
+describe('function runner', () => {
+  test('the caller\'s identity reaches getWXContext(), and each concurrent invocation sees its own', async () => {
+    const accounts = await Promise.all(Array.from({ length: 6 }, () => emulator().accounts.create()))
+    const replies = await Promise.all(accounts.map((a, i) => call(a.token, 'echo', { i })))
+    replies.forEach((reply, i) => {
+      expect(reply).toMatchObject({
+        ok: true,
+        result: {
+          event: { i },
+          functionName: 'echo',
+          wxContext: { OPENID: accounts[i].openid, APPID: emulator().ctx.appid, UNIONID: accounts[i].unionid, ENV: emulator().ctx.envId, SOURCE: 'wx_client' },
+        },
+      })
+    })
+  })
+
+  test('a function over its time limit is stopped and reported as WeChat does (-504003), and the next call works', async () => {
+    const account = await emulator().accounts.create()
+    const started = Date.now()
+    const reply = await call(account.token, 'slow')
+    expect(Date.now() - started).toBeLessThan(3000)
+    expect(reply).toMatchObject({ ok: false, errCode: -504003, errMsg: 'Invoking task timed out after 1 seconds' })
+    expect(await call(account.token, 'echo')).toMatchObject({ ok: true })
+  })
+
+  test('a thrown error is an execution failure (-504002) carrying the message', async () => {
+    const account = await emulator().accounts.create()
+    expect(await call(account.token, 'throws')).toMatchObject({ ok: false, errCode: -504002, errMsg: expect.stringContaining('boom') })
+  })
+
+  test('undefined comes back as null', async () => {
+    const account = await emulator().accounts.create()
+    expect(await call(account.token, 'undef')).toMatchObject({ ok: true, result: null })
+  })
+
+  test('a missing function is -501000 ResourceNotFound; a malformed name is a parameter error', async () => {
+    const account = await emulator().accounts.create()
+    expect(await call(account.token, 'nope')).toMatchObject({ ok: false, errCode: -501000, errMsg: expect.stringContaining('FunctionName parameter could not be found') })
+    expect(await call(account.token, '../echo')).toMatchObject({ ok: false, errCode: -501007 })
+  })
+
+  test('a function called by another function sees no user identity (SOURCE wx_function)', async () => {
+    const account = await emulator().accounts.create()
+    const reply = await call(account.token, 'caller', { n: 7 })
+    expect(reply).toMatchObject({ ok: true, result: { event: { from: 'caller', n: 7 }, wxContext: { SOURCE: 'wx_function' } } })
+    expect((reply as { result: { wxContext: Record<string, unknown> } }).result.wxContext.OPENID).toBeUndefined()
+  })
+
+  test('an open API missing from config.json permissions.openapi is refused', async () => {
+    const account = await emulator().accounts.create()
+    const reply = await call(account.token, 'noperm')
+    expect(reply).toMatchObject({ ok: true, result: { errCode: -604101 } })
+  })
+
+  test('injected latency and errors reach the client as WeChat-shaped failures', async () => {
+    const account = await emulator().accounts.create()
+    emulator().faults.add({ service: 'functions', action: 'echo', latencyMs: 120, times: 1 })
+    const started = Date.now()
+    expect(await call(account.token, 'echo')).toMatchObject({ ok: true })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(110)
+    emulator().faults.add({ service: 'functions', action: 'echo', error: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'injected' }, times: 1 })
+    expect(await call(account.token, 'echo')).toMatchObject({ ok: false, errCode: -504002, errMsg: 'injected' })
+  })
+
+  test('requests without a known device token are refused', async () => {
+    expect(await emulator().client('functions.callFunction', 'forged-token', { name: 'echo', data: {} })).toMatchObject({ ok: false, errCode: -501008 })
+  })
+})
