@@ -13,7 +13,7 @@ module.exports = {
       ...shared,
       displayName: 'node',
       testEnvironment: 'node',
-      testMatch: ['<rootDir>/tests/{emulator,cloudfunctions,services}/**/*.test.ts'],
+      testMatch: ['<rootDir>/tests/{emulator,cloudfunctions,services,server}/**/*.test.ts'],
     },
     {
       ...shared,

@@ -3,6 +3,16 @@ import TsconfigPathsPlugin from 'tsconfig-paths-webpack-plugin'
 import devConfig from './dev'
 import prodConfig from './prod'
 
+/** TARO_APP_AUTH_PROVIDER, checked at build time: a typo or a missing server URL fails the build, not the login. */
+function authProvider(): 'cloud' | 'http' {
+  const value = process.env.TARO_APP_AUTH_PROVIDER || 'cloud'
+  if (value !== 'cloud' && value !== 'http') throw new Error(`TARO_APP_AUTH_PROVIDER must be cloud or http, not ${value}`)
+  if (value === 'http' && !/^https?:\/\/[^/]+/.test(process.env.TARO_APP_AUTH_SERVER_URL ?? '')) {
+    throw new Error('TARO_APP_AUTH_PROVIDER=http needs TARO_APP_AUTH_SERVER_URL (your login server, e.g. https://api.example.com)')
+  }
+  return value
+}
+
 // https://docs.taro.zone/docs/config
 export default defineConfig<'webpack5'>(async (merge) => {
   const baseConfig: UserConfigExport<'webpack5'> = {
@@ -11,11 +21,15 @@ export default defineConfig<'webpack5'>(async (merge) => {
     designWidth: 750,
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: 'src',
-    outputRoot: 'dist',
+    // WEAUTH_WEAPP_OUTPUT lets the tests build a second weapp (the http auth provider) next to dist/
+    outputRoot: process.env.WEAUTH_WEAPP_OUTPUT || 'dist',
     plugins: [],
     // TARO_APP_* values are only inlined when set; pin the cloud env so no `process` reference reaches the device
     defineConstants: {
       'process.env.TARO_APP_CLOUD_ENV': JSON.stringify(process.env.TARO_APP_CLOUD_ENV ?? ''),
+      // the auth provider switch (src/config/auth.ts): cloud (default) or http (your own login server)
+      'process.env.TARO_APP_AUTH_PROVIDER': JSON.stringify(authProvider()),
+      'process.env.TARO_APP_AUTH_SERVER_URL': JSON.stringify(process.env.TARO_APP_AUTH_SERVER_URL ?? ''),
     },
     copy: { patterns: [], options: {} },
     framework: 'react',

@@ -3,6 +3,8 @@
 //   CommonJS file (shared code inlined) with only the function's own package.json deps left external,
 //   which is exactly what WeChat DevTools uploads and deploys.
 // - the local cloud emulator: emulator/src/**/*.ts -> emulator/dist (transpiled, not bundled).
+// - the reference login server: server/src/main.ts -> server/dist/main.js, one bundled CommonJS file (its
+//   dependencies inlined) that runs with `node server/dist/main.js` on any Node 18+ host.
 import { build } from 'esbuild'
 import { readdirSync, readFileSync, existsSync, rmSync, statSync } from 'node:fs'
 import { join, dirname } from 'node:path'
@@ -55,8 +57,24 @@ export async function buildEmulator() {
   })
 }
 
+export async function buildServer() {
+  const outdir = join(root, 'server', 'dist')
+  rmSync(outdir, { recursive: true, force: true })
+  await build({
+    entryPoints: [join(root, 'server', 'src', 'main.ts')],
+    outfile: join(outdir, 'main.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node18',
+    format: 'cjs',
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+  })
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = Date.now()
-  const [names] = await Promise.all([buildCloudFunctions(), buildEmulator()])
-  console.log(`built cloud functions [${names.join(', ')}] and the emulator in ${Date.now() - started} ms`)
+  const [names] = await Promise.all([buildCloudFunctions(), buildEmulator(), buildServer()])
+  console.log(`built cloud functions [${names.join(', ')}], the emulator and the login server in ${Date.now() - started} ms`)
 }

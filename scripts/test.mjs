@@ -1,4 +1,5 @@
-// `npm test`: builds what the tests run (compiled cloud functions, emulator, weapp dist/), typechecks,
+// `npm test`: builds what the tests run (compiled cloud functions, emulator, login server, weapp dist/ and its
+// http-auth-provider twin), typechecks,
 // runs every Jest suite, and closes with a plain "N passed, N failed" line.
 // Extra arguments go to Jest (e.g. `npm test -- tests/pages`).
 import { spawnSync } from 'node:child_process'
@@ -21,6 +22,14 @@ function step(title, command, args, env = {}) {
 const buildOk =
   step('build cloud functions + emulator', process.execPath, [join(root, 'scripts', 'build-node.mjs')]) &&
   step('build weapp (dist/)', bin('taro'), ['build', '--type', 'weapp'], { NODE_ENV: 'production' }) &&
+  // the same pages with the http auth provider, for the login journey against the reference server
+  // (tests/helpers/http-auth.ts routes https://weauth-server.test to it)
+  step('build weapp, http auth provider (test-output/weapp-http/)', bin('taro'), ['build', '--type', 'weapp'], {
+    NODE_ENV: 'production',
+    TARO_APP_AUTH_PROVIDER: 'http',
+    TARO_APP_AUTH_SERVER_URL: 'https://weauth-server.test',
+    WEAUTH_WEAPP_OUTPUT: 'test-output/weapp-http',
+  }) &&
   step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])
 if (!buildOk) {
   console.log('\n0 passed, 1 failed')

@@ -1,5 +1,5 @@
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/auth/index', 'pages/privacy/index', 'pages/user/index'],
+  pages: ['pages/index/index', 'pages/auth/index', 'pages/privacy/index', 'pages/user/index', 'pages/scopes/index'],
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ffffff',
@@ -8,6 +8,10 @@ export default defineAppConfig({
   },
   // the privacy guide (用户隐私保护指引) is enforced by WeChat for the APIs it covers
   __usePrivacyCheck__: true,
+  // location (the scope center's background-location demo): WeChat rejects location APIs not declared here
+  permission: { 'scope.userLocation': { desc: '用于查看附近门店和记录运动轨迹' } },
+  requiredPrivateInfos: ['getLocation', 'onLocationChange', 'startLocationUpdate', 'startLocationUpdateBackground'],
+  requiredBackgroundModes: ['location'],
   lazyCodeLoading: 'requiredComponents',
   style: 'v2',
 })

@@ -16,6 +16,7 @@ import { sendJson } from './http/respond'
 import { handleAdmin } from './admin-api'
 import { handleClient } from './client-api'
 import { handleControl } from './control-api'
+import { handleWeChatApi } from './wechat-api'
 import type { Services } from './services'
 
 const REPO_ROOT = resolve(__dirname, '..', '..')
@@ -163,6 +164,7 @@ async function route(
     if (await services.storage.handleHttp(req, res)) return
     const url = new URL(req.url ?? '/', 'http://emulator')
     if (req.method === 'GET' && url.pathname === '/health') return sendJson(res, 200, { ok: true, envId: services.ctx.envId })
+    if (await handleWeChatApi(services, req, res)) return
     if (req.method !== 'POST') return sendJson(res, 405, { code: 'INVALID_PARAM', message: 'POST only', requestId })
     const params = await readBody(req)
     if (url.pathname === '/admin') {

@@ -7,8 +7,9 @@
  * - webpack caches modules, so each launch resets Jest's module registry and loads the bundle afresh:
  *   a launch is a cold start of the mini program on the same device.
  */
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createWxRuntime, inProcessTransport, type UserChoices, type WxRuntime } from '../../emulator/src/client'
+import { createWxRuntime, inProcessTransport, type HttpExchanger, type UserChoices, type WxRuntime } from '../../emulator/src/client'
 import type { Emulator, WeChatAccount } from '../../emulator/src'
 
 export const DIST = join(__dirname, '..', '..', 'dist')
@@ -30,6 +31,10 @@ export interface LaunchOptions {
   choices?: Partial<UserChoices>
   /** the device of an earlier launch: keeps its storage, temp files and settings */
   device?: WxRuntime['device']
+  /** another weapp build than dist/ (e.g. the http auth provider's, see scripts/test.mjs) */
+  dist?: string
+  /** where wx.request goes (the http auth provider's login server) */
+  request?: HttpExchanger
 }
 
 export interface MiniProgram {
@@ -59,11 +64,14 @@ interface PageInstance {
 
 export async function launch(options: LaunchOptions): Promise<MiniProgram> {
   jest.resetModules()
+  const dist = options.dist ?? DIST
   const runtime = createWxRuntime({
     transport: inProcessTransport(options.emulator, options.account.token),
     baseLibrary: options.baseLibrary,
     choices: options.choices,
     device: options.device,
+    request: options.request,
+    appConfig: JSON.parse(readFileSync(join(dist, 'app.json'), 'utf8')),
   })
   const g = globalThis as Record<string, unknown>
   g.wx = runtime.wx
@@ -108,11 +116,11 @@ export async function launch(options: LaunchOptions): Promise<MiniProgram> {
   }
   g.getApp = () => app
 
-  require(join(DIST, 'app.js'))
+  require(join(dist, 'app.js'))
   const launchOptions = { path: 'pages/index/index', query: {}, scene: 1001 }
   app.onLaunch?.call(app, launchOptions)
   app.onShow?.call(app, launchOptions)
-  const compId = simulate.load(join(DIST, 'comp'), { rootPath: DIST })
+  const compId = simulate.load(join(dist, 'comp'), { rootPath: dist })
   const pageIds = new Map<string, string>()
 
   return {
@@ -121,7 +129,7 @@ export async function launch(options: LaunchOptions): Promise<MiniProgram> {
       loading = { route, query }
       let id = pageIds.get(route)
       if (!id) {
-        id = simulate.load(join(DIST, route), { rootPath: DIST, usingComponents: { comp: compId } }) as string
+        id = simulate.load(join(dist, route), { rootPath: dist, usingComponents: { comp: compId } }) as string
         pageIds.set(route, id)
       }
       const root = simulate.render(id) as SimulateComponent

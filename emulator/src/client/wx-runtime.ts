@@ -1,5 +1,7 @@
 import { authApis } from './apis/auth'
 import { cloudApis } from './apis/cloud'
+import { locationApis, type LocationAppConfig } from './apis/location'
+import { fetchExchanger, networkApis, type HttpExchanger } from './apis/network'
 import { openTypes } from './apis/open-types'
 import { privacyApis } from './apis/privacy'
 import { storageApis } from './apis/storage'
@@ -16,6 +18,10 @@ export interface WxRuntimeOptions {
   /** reuse a previous runtime's device state: a relaunch of the mini program on the same phone */
   device?: WxRuntime['device']
   onNavigate?: (nav: Navigation) => void
+  /** how wx.request reaches servers; default: fetch */
+  request?: HttpExchanger
+  /** the compiled app.json: location APIs check requiredPrivateInfos/requiredBackgroundModes/permission */
+  appConfig?: LocationAppConfig
 }
 
 export type WxRuntime = ReturnType<typeof createWxRuntime>
@@ -40,12 +46,15 @@ export function createWxRuntime(options: WxRuntimeOptions) {
   }
   const privacy = privacyApis(state)
   const auth = authApis(state)
+  const location = locationApis(state, options.appConfig)
   const wx = {
     ...systemApis(state),
     ...storageApis(state),
     ...uiApis(state),
     ...privacy.apis,
     ...auth,
+    ...location.apis,
+    ...networkApis(state, options.request ?? fetchExchanger),
     cloud: cloudApis(state),
   }
   // count every API call: round trips are a product metric (bench/), and tests assert on them
@@ -77,6 +86,8 @@ export function createWxRuntime(options: WxRuntimeOptions) {
       return path
     },
     ensurePrivacyAgreed: privacy.ensureAgreed,
+    /** the phone's position, foreground/background, scope revocation (location APIs) */
+    location: location.control,
     /** what a tap on an open-type button yields (privacy guide first, then WeChat's own dialog) */
     openType: openTypes(state, privacy.ensureAgreed),
   }

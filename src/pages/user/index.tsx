@@ -94,6 +94,9 @@ export default function UserCenter() {
           {message}
         </Text>
       ) : null}
+      <Button id='user-scopes' onClick={() => Taro.navigateTo({ url: '/pages/scopes/index' })}>
+        授权管理
+      </Button>
       <Button id='user-logout' onClick={logout}>
         退出登录
       </Button>

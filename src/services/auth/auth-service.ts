@@ -1,5 +1,6 @@
 import Taro from '@tarojs/taro'
-import { loginWithCloud } from './cloud-provider'
+import type { AuthProvider } from './provider'
+import { configuredProvider } from './providers'
 import { clearSession, readSession, writeSession } from './session-store'
 import { AuthError, type AuthState, type User } from './types'
 
@@ -15,7 +16,13 @@ export class AuthService {
   private listeners = new Set<Listener>()
   private inflight: Promise<User> | null = null
 
-  constructor(private readonly signIn: () => Promise<User> = loginWithCloud) {}
+  private readonly provider: AuthProvider
+
+  /** A provider (cloud or http, see providers.ts), or just a sign-in function (tests). */
+  constructor(provider: AuthProvider | (() => Promise<User>) = configuredProvider) {
+    this.provider =
+      typeof provider === 'function' ? { name: 'cloud', signIn: provider, hasCredential: () => true, signOut: () => undefined } : provider
+  }
 
   getState(): AuthState {
     return this.state
@@ -37,7 +44,7 @@ export class AuthService {
     } catch {
       sessionValid = false
     }
-    if (sessionValid) {
+    if (sessionValid && this.provider.hasCredential()) {
       this.set({ status: 'logged-in', user: cached, error: null })
       return cached
     }
@@ -51,7 +58,7 @@ export class AuthService {
   login(): Promise<User> {
     if (this.inflight) return this.inflight
     this.set({ status: 'logging-in', user: this.state.user, error: null })
-    this.inflight = this.signIn()
+    this.inflight = this.provider.signIn()
       .then((user) => {
         writeSession(user)
         this.set({ status: 'logged-in', user, error: null })
@@ -75,6 +82,7 @@ export class AuthService {
   }
 
   logout(): void {
+    this.provider.signOut()
     clearSession()
     this.set({ status: 'idle', user: null, error: null })
   }

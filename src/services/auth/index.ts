@@ -1,4 +1,5 @@
 export { authService, AuthService } from './auth-service'
 export { useAuth } from './use-auth'
 export { AuthError } from './types'
+export type { AuthProvider } from './provider'
 export type { User, AuthState, AuthStatus } from './types'

@@ -1,0 +1,141 @@
+import type { ClientState } from '../state'
+
+/** One HTTP exchange as the simulated client performs it; the host decides how (fetch, an in-process server). */
+export interface HttpExchange {
+  url: string
+  method: string
+  header: Record<string, string>
+  /** the request body as text, absent for GET/HEAD */
+  body?: string
+  timeoutMs: number
+}
+
+export interface HttpAnswer {
+  statusCode: number
+  header: Record<string, string>
+  body: string
+}
+
+/** Performs a request for wx.request; rejects on a network failure (DNS, refused, reset). */
+export type HttpExchanger = (request: HttpExchange) => Promise<HttpAnswer>
+
+/** The playground's default: the platform's fetch (browser, Node 18+). */
+export const fetchExchanger: HttpExchanger = async ({ url, method, header, body, timeoutMs }) => {
+  if (typeof fetch !== 'function') throw new Error('no fetch in this environment: pass a request exchanger')
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), timeoutMs)
+  try {
+    const res = await fetch(url, { method, headers: header, body, signal: controller.signal })
+    const headers: Record<string, string> = {}
+    res.headers.forEach((value, key) => (headers[key] = value))
+    return { statusCode: res.status, header: headers, body: await res.text() }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+interface RequestOptions {
+  url?: string
+  method?: string
+  data?: unknown
+  header?: Record<string, string>
+  timeout?: number
+  dataType?: string
+  responseType?: string
+  success?: (res: unknown) => void
+  fail?: (err: unknown) => void
+  complete?: (res: unknown) => void
+}
+
+const METHODS = new Set(['OPTIONS', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'CONNECT'])
+
+function encodeQuery(data: Record<string, unknown>): string {
+  return Object.entries(data)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : String(v))}`)
+    .join('&')
+}
+
+/**
+ * wx.request as the base library behaves:
+ * - any HTTP status is a success (`statusCode` tells), only network failures and timeouts reach `fail`;
+ * - GET data becomes the query string; other methods send objects as JSON unless content-type says
+ *   application/x-www-form-urlencoded;
+ * - dataType 'json' (default) parses the body when it is JSON and leaves it a string otherwise;
+ * - returns a RequestTask with abort().
+ * Not reproduced: the 合法域名 allow-list and the 10 concurrent-request cap.
+ */
+export function networkApis(state: ClientState, exchange: HttpExchanger) {
+  return {
+    request(options: RequestOptions = {}) {
+      let aborted = false
+      let settled = false
+      const finish = (ok: boolean, res: Record<string, unknown>) => {
+        if (settled) return
+        settled = true
+        if (ok) options.success?.(res)
+        else options.fail?.(res)
+        options.complete?.(res)
+      }
+      const method = String(options.method ?? 'GET').toUpperCase()
+      const timeoutMs = typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : 60_000
+      void (async () => {
+        await Promise.resolve()
+        if (typeof options.url !== 'string' || !/^https?:\/\//.test(options.url)) {
+          return finish(false, { errMsg: `request:fail invalid url "${options.url}"`, errno: 600009 })
+        }
+        if (!METHODS.has(method)) return finish(false, { errMsg: `request:fail parameter error: method ${method} not supported` })
+        const header: Record<string, string> = {}
+        for (const [k, v] of Object.entries(options.header ?? {})) header[k.toLowerCase()] = String(v)
+        let url = options.url
+        let body: string | undefined
+        const data = options.data
+        if (method === 'GET' || method === 'HEAD') {
+          if (data && typeof data === 'object') url += (url.includes('?') ? '&' : '?') + encodeQuery(data as Record<string, unknown>)
+        } else if (data !== undefined && data !== null) {
+          if (typeof data === 'string') body = data
+          else if (/application\/x-www-form-urlencoded/i.test(header['content-type'] ?? '')) body = encodeQuery(data as Record<string, unknown>)
+          else {
+            body = JSON.stringify(data)
+            header['content-type'] ??= 'application/json'
+          }
+        }
+        let answer: HttpAnswer
+        let timer: ReturnType<typeof setTimeout> | undefined
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('timeout')), timeoutMs)
+        })
+        try {
+          answer = await Promise.race([exchange({ url, method, header, body, timeoutMs }), timeout])
+        } catch (e) {
+          clearTimeout(timer)
+          if (aborted) return
+          const reason = (e as Error)?.message === 'timeout' ? 'timeout' : (e as Error)?.message ?? String(e)
+          return finish(false, { errMsg: `request:fail ${reason}`, errno: reason === 'timeout' ? 5 : 600001 })
+        }
+        clearTimeout(timer)
+        if (aborted) return
+        let parsed: unknown = answer.body
+        if ((options.dataType ?? 'json') === 'json') {
+          try {
+            parsed = JSON.parse(answer.body)
+          } catch {
+            parsed = answer.body
+          }
+        }
+        state.calls.push(`request:${method} ${new URL(url).pathname}`)
+        finish(true, { data: parsed, statusCode: answer.statusCode, header: answer.header, cookies: [], errMsg: 'request:ok' })
+      })()
+      return {
+        abort() {
+          if (settled) return
+          aborted = true
+          finish(false, { errMsg: 'request:fail abort', errno: 600003 })
+        },
+        onHeadersReceived: () => undefined,
+        offHeadersReceived: () => undefined,
+        onChunkReceived: () => undefined,
+        offChunkReceived: () => undefined,
+      }
+    },
+  }
+}

@@ -1,0 +1,145 @@
+import Taro from '@tarojs/taro'
+import { AUTH_SERVER_URL } from '../../config/auth'
+import { PRIVACY_POLICY_VERSION } from '../../config/privacy'
+import { LOGIN_TIMEOUT_MS } from './cloud-provider'
+import type { AuthProvider } from './provider'
+import { clearToken, readToken, writeToken } from './token-store'
+import { AuthError, type User } from './types'
+
+/**
+ * The classic flow with your own backend (server/openapi.yaml): wx.login -> POST /auth/login {code} ->
+ * the server calls jscode2session, keeps the session_key, and answers the same user view the cloud function
+ * does plus an access token, which later calls send as `Authorization: Bearer <token>`.
+ * The client never sees openid or session_key and never decrypts anything.
+ */
+
+/** The reply shape of every endpoint (same as the cloud functions'). */
+type Reply = { ok: true; [key: string]: unknown } | { ok: false; code: string; message: string }
+
+interface LoginReply {
+  ok: true
+  user: User
+  accessToken: string
+  expiresAt: string
+}
+
+const MESSAGES: Record<string, string> = {
+  ACCOUNT_BANNED: '该账号已被停用，如有疑问请联系客服',
+  RATE_LIMITED: '操作太频繁，请稍后再试',
+  UPSTREAM: '服务暂时不可用，请稍后重试',
+  NETWORK: '网络异常，请检查网络后重试',
+  TIMEOUT: '登录超时，请重试',
+}
+const NOT_RETRYABLE = new Set(['ACCOUNT_BANNED', 'RISKY_USER', 'CONSENT_REQUIRED', 'INVALID_INPUT'])
+/** a login code WeChat refused (expired, or spent by an earlier attempt): one more wx.login fixes it */
+const STALE_CODE = new Set(['WECHAT_CODE_INVALID', 'WECHAT_CODE_USED'])
+
+export const isAuthServerFailure = (e: unknown, ...codes: string[]) => e instanceof AuthError && codes.includes(e.code)
+
+function toError(status: number, reply: Reply | null): AuthError {
+  if (!reply || reply.ok) return new AuthError(MESSAGES.UPSTREAM, 'UPSTREAM', true)
+  const code = typeof reply.code === 'string' ? reply.code : status >= 500 ? 'UPSTREAM' : 'INTERNAL'
+  const message = MESSAGES[code] ?? (typeof reply.message === 'string' && reply.message ? reply.message : MESSAGES.UPSTREAM)
+  return new AuthError(message, code, !NOT_RETRYABLE.has(code))
+}
+
+/** One request to the login server; resolves with the `ok: true` body or rejects with an AuthError. */
+export async function requestAuthServer<T extends object>(
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  data?: Record<string, unknown>,
+  token?: string | null,
+): Promise<{ ok: true } & T> {
+  let res: Taro.request.SuccessCallbackResult<Record<string, unknown> | string>
+  try {
+    res = await Taro.request({
+      url: `${AUTH_SERVER_URL}${path}`,
+      method,
+      data,
+      header: { 'content-type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      dataType: 'json',
+      timeout: LOGIN_TIMEOUT_MS,
+    })
+  } catch (e) {
+    const timedOut = /timeout/i.test(String((e as { errMsg?: string })?.errMsg ?? e))
+    throw new AuthError(timedOut ? MESSAGES.TIMEOUT : MESSAGES.NETWORK, timedOut ? 'TIMEOUT' : 'NETWORK', true)
+  }
+  const reply = res.data && typeof res.data === 'object' ? (res.data as Reply) : null
+  if (res.statusCode >= 200 && res.statusCode < 300 && reply?.ok) return reply as { ok: true } & T
+  throw toError(res.statusCode, reply)
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new AuthError(MESSAGES.TIMEOUT, 'TIMEOUT', true)), ms)
+    promise.then(
+      (v) => {
+        clearTimeout(timer)
+        resolve(v)
+      },
+      (e) => {
+        clearTimeout(timer)
+        reject(e)
+      },
+    )
+  })
+}
+
+async function loginOnce(): Promise<User> {
+  let code: string
+  try {
+    code = (await Taro.login()).code
+  } catch {
+    throw new AuthError(MESSAGES.NETWORK, 'NETWORK', true)
+  }
+  const reply = await requestAuthServer<LoginReply>('POST', '/auth/login', { code, consentVersion: PRIVACY_POLICY_VERSION })
+  const expiresAt = Date.parse(reply.expiresAt)
+  if (!reply.user || typeof reply.accessToken !== 'string' || !Number.isFinite(expiresAt)) {
+    throw new AuthError(MESSAGES.UPSTREAM, 'UPSTREAM', true)
+  }
+  writeToken(reply.accessToken, expiresAt)
+  return reply.user
+}
+
+/** Signs in against the login server; a refused (stale or spent) code is retried once with a fresh wx.login. */
+export function loginWithHttp(): Promise<User> {
+  const attempt = loginOnce().catch((e: unknown) => {
+    if (isAuthServerFailure(e, ...STALE_CODE)) return loginOnce()
+    throw e
+  })
+  return withTimeout(attempt, LOGIN_TIMEOUT_MS)
+}
+
+/**
+ * A call that needs the login state: sends the stored token; when the server says it expired or is unknown,
+ * `renew` signs in again (AuthService.login, single-flight) and the call is repeated once.
+ */
+export async function authorizedRequest<T extends object>(
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  data: Record<string, unknown> | undefined,
+  renew: () => Promise<unknown>,
+): Promise<{ ok: true } & T> {
+  const token = readToken()
+  if (token) {
+    try {
+      return await requestAuthServer<T>(method, path, data, token)
+    } catch (e) {
+      if (!isAuthServerFailure(e, 'TOKEN_EXPIRED', 'NOT_LOGGED_IN')) throw e
+    }
+  }
+  await renew()
+  return requestAuthServer<T>(method, path, data, readToken())
+}
+
+export const httpProvider: AuthProvider = {
+  name: 'http',
+  signIn: loginWithHttp,
+  hasCredential: () => readToken() !== null,
+  signOut: () => {
+    const token = readToken()
+    clearToken()
+    // revoke the server-side session too; the device forgets the token whatever the answer
+    if (token) requestAuthServer('POST', '/auth/logout', undefined, token).catch(() => undefined)
+  },
+}

@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs'
+import { request } from 'node:http'
+import { join } from 'node:path'
+import { startAuthServer, type StartedServer } from '../../server/src'
+import { loadConfig } from '../../server/src/config'
+import { emulatorAppSecret } from '../../emulator/src/wechat-api'
+import type { HttpExchanger } from '../../emulator/src/client'
+import type { Emulator } from '../../emulator/src'
+
+/** The weapp built with TARO_APP_AUTH_PROVIDER=http (scripts/test.mjs builds it). */
+export const HTTP_WEAPP_DIST = join(__dirname, '..', '..', 'test-output', 'weapp-http')
+/** TARO_APP_AUTH_SERVER_URL of that build: requests to it are routed to the server under test. */
+export const AUTH_SERVER_ORIGIN = 'https://weauth-server.test'
+
+export interface AuthServerHandle {
+  server(): StartedServer
+  /** wx.request for the simulated client: AUTH_SERVER_ORIGIN goes to the server, anything else fails like DNS */
+  request: HttpExchanger
+  /** while true, requests to the server fail like a dropped connection */
+  offline: boolean
+}
+
+/** Starts the reference login server against this test file's emulator (its jscode2session) and stops it after. */
+export function useAuthServer(emulator: () => Emulator): AuthServerHandle {
+  let server: StartedServer | undefined
+  beforeAll(async () => {
+    if (!existsSync(join(HTTP_WEAPP_DIST, 'app.js'))) {
+      throw new Error(`${HTTP_WEAPP_DIST} is missing: run \`npm test\` (or the http build step of scripts/test.mjs) first`)
+    }
+    const appid = emulator().ctx.appid
+    server = await startAuthServer({
+      config: loadConfig({
+        WEAUTH_APPID: appid,
+        WEAUTH_APP_SECRET: emulatorAppSecret(appid),
+        WEAUTH_TOKEN_SECRET: 'page-tests-token-secret-0123456789abcdef',
+        WEAUTH_WECHAT_API: emulator().url,
+        PORT: '0',
+      }),
+    })
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+  const handle: AuthServerHandle = {
+    offline: false,
+    server() {
+      if (!server) throw new Error('the login server is not running (used outside a test?)')
+      return server
+    },
+    request: ({ url, method, header, body, timeoutMs }) => {
+      const target = new URL(url)
+      if (target.origin !== AUTH_SERVER_ORIGIN) return Promise.reject(new Error(`getaddrinfo ENOTFOUND ${target.hostname}`))
+      if (handle.offline) return Promise.reject(new Error('net::ERR_CONNECTION_RESET'))
+      const local = new URL(`${target.pathname}${target.search}`, handle.server().url)
+      return new Promise((resolve, reject) => {
+        const req = request(local, { method, headers: header, timeout: timeoutMs }, (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () => {
+            const headers: Record<string, string> = {}
+            for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v
+            resolve({ statusCode: res.statusCode ?? 0, header: headers, body: Buffer.concat(chunks).toString('utf8') })
+          })
+        })
+        req.on('timeout', () => req.destroy(new Error('timeout')))
+        req.on('error', reject)
+        req.end(body)
+      })
+    },
+  }
+  return handle
+}
