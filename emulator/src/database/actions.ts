@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto'
+import { isDeepStrictEqual } from 'node:util'
+import type { Caller } from '../caller'
+import type { ActionParams, ActionTable, ServiceContext } from '../context'
+import { CloudError, invalidParam } from '../errors'
+import { COLLECTION_NAME } from './config'
+import type { Collections } from './index'
+import { allowsDocument, authorize, denied, type Access } from './permissions'
+import { and, parseOrder, select, type Filter } from './query'
+import type { Doc } from './store'
+import { applyUpdate, parseUpdate, replacement } from './update'
+import { isPlainObject, parseEjson, parseEjsonObject, resolveServerDates, serializeDoc } from './wire'
+
+/**
+ * The database actions of the TCB API (what wx-server-sdk's `db.collection(...)` calls send), for cloud
+ * functions (admin) and the mini program (client, under the collection's permission).
+ *
+ * Limits as WeChat documents them (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/guide/database/read.html):
+ * a query returns at most 20 documents to the mini program (default 20) and 1000 to a cloud function
+ * (the SDK's default 100); one insert takes at most 1000 documents.
+ */
+export const LIMITS = {
+  client: { default: 20, max: 20 },
+  admin: { default: 100, max: 1000 },
+  insertBatch: 1000,
+} as const
+
+export function databaseActions(ctx: ServiceContext, collections: Collections): ActionTable {
+  const fault = (action: string) => ctx.faults.apply('database', action)
+
+  return {
+    'database.insertDocument': async (caller, p) => {
+      await fault('database.insertDocument')
+      const { config, store } = collections.get(p.collectionName)
+      if (!Array.isArray(p.data) || p.data.length === 0) throw invalidParam('data must be a non-empty array of documents')
+      if (p.data.length > LIMITS.insertBatch) throw invalidParam(`at most ${LIMITS.insertBatch} documents per insert`)
+      const docs = p.data.map((raw, i) => newDocument(resolveServerDates(parseEjsonObject(raw, `data[${i}]`), ctx.now()), caller))
+      for (const doc of docs) if (!allowsDocument(config, caller, 'create', doc)) throw denied('the create rule refuses this document')
+      await store.exclusive(() => store.insert(docs))
+      return { data: { insertedIds: docs.map((d) => d._id) } }
+    },
+
+    'database.getDocument': async (caller, p) => {
+      await fault('database.getDocument')
+      const { config, store } = collections.get(p.collectionName)
+      const request = readRequest(p, ctx)
+      const limits = caller.kind === 'client' ? LIMITS.client : LIMITS.admin
+      const limit = optionalCount(p.limit, 'limit', 1) ?? limits.default
+      const offset = optionalCount(p.offset, 'offset', 0) ?? 0
+      const order = p.order === undefined ? undefined : parseOrder(parseEjson(p.order, 'order'))
+      const projection = p.projection === undefined ? undefined : parseEjsonObject(p.projection, 'projection')
+      const access = authorize(config, caller, 'read', request.filter, request.single)
+      const selection = { order, offset, limit: Math.min(limit, limits.max) }
+      let docs = await select(store, effective(request.filter, access), selection)
+      checkEach(docs, access, (d) => allowsDocument(config, caller, 'read', d))
+      if (projection) docs = await select(store, { _id: { $in: docs.map((d) => d._id) } }, { ...selection, offset: 0, projection })
+      return { data: { list: docs.map(serializeDoc) }, limit: selection.limit, offset }
+    },
+
+    'database.calculateDocument': async (caller, p) => {
+      await fault('database.calculateDocument')
+      const { config, store } = collections.get(p.collectionName)
+      const request = readRequest(p, ctx)
+      const access = authorize(config, caller, 'read', request.filter, request.single)
+      const docs = await select(store, effective(request.filter, access))
+      checkEach(docs, access, (d) => allowsDocument(config, caller, 'read', d))
+      return { data: { total: docs.length } }
+    },
+
+    'database.modifyDocument': async (caller, p) => {
+      await fault('database.modifyDocument')
+      const { config, store } = collections.get(p.collectionName)
+      const request = readRequest(p, ctx)
+      const data = resolveServerDates(parseEjsonObject(p.data, 'data'), ctx.now())
+      const merge = p.merge !== false
+      const upsert = p.upsert === true
+      const multi = p.multi !== false && !request.single
+      const expr = merge ? parseUpdate(data, caller) : undefined
+      if (!merge && Object.keys(data).some((k) => k.startsWith('$'))) throw invalidParam('set() takes a document, not update operators')
+      const access = authorize(config, caller, 'update', request.filter, request.single)
+
+      return store.exclusive(async () => {
+        const targets = await select(store, effective(request.filter, access), multi ? {} : { limit: 1 })
+        checkEach(targets, access, (d) => allowsDocument(config, caller, 'update', d))
+        if (!targets.length && upsert) {
+          const id = typeof request.filter._id === 'string' || typeof request.filter._id === 'number' ? request.filter._id : undefined
+          const base = newDocument(id === undefined ? {} : { _id: id }, caller)
+          const doc = expr ? applyUpdate(base, expr) : { ...replacement(base, data, caller), ...(caller.kind === 'client' ? { _openid: caller.openid } : {}) }
+          if (!allowsDocument(config, caller, 'create', doc)) throw denied('the create rule refuses this document')
+          await store.insert([doc])
+          return { data: { updated: 0, upsert_id: doc._id } }
+        }
+        const changes = targets
+          .map((before) => ({ before, after: expr ? applyUpdate(before, expr) : replacement(before, data, caller) }))
+          .filter(({ before, after }) => !isDeepStrictEqual(before, after))
+        await store.replace(changes)
+        return { data: { updated: changes.length } }
+      })
+    },
+
+    'database.removeDocument': async (caller, p) => {
+      await fault('database.removeDocument')
+      const { config, store } = collections.get(p.collectionName)
+      const request = readRequest(p, ctx)
+      const multi = p.multi !== false && !request.single
+      const access = authorize(config, caller, 'delete', request.filter, request.single)
+      return store.exclusive(async () => {
+        const targets = await select(store, effective(request.filter, access), multi ? {} : { limit: 1 })
+        checkEach(targets, access, (d) => allowsDocument(config, caller, 'delete', d))
+        return { data: { deleted: await store.remove(targets.map((d) => d._id)) } }
+      })
+    },
+
+    'database.addCollection': async (caller, p) => {
+      await fault('database.addCollection')
+      if (caller.kind !== 'admin') throw denied('only cloud functions create collections')
+      const name = p.collectionName
+      if (typeof name !== 'string' || !COLLECTION_NAME.test(name)) throw invalidParam('collectionName must be 1-32 letters, digits, _ or -')
+      if (collections.has(name)) throw new CloudError('DATABASE_REQUEST_FAILED', `Table exist: ${name}`)
+      await collections.create(name)
+      return {}
+    },
+  }
+}
+
+/** The query part shared by get/count/update/remove: WHERE (a filter) or DOC (one _id). */
+function readRequest(p: ActionParams, ctx: ServiceContext): { filter: Filter; single: boolean } {
+  const queryType = p.queryType ?? 'WHERE'
+  if (queryType !== 'WHERE' && queryType !== 'DOC') throw invalidParam('queryType must be WHERE or DOC')
+  const filter = p.query === undefined || p.query === '' ? {} : resolveServerDates(parseEjsonObject(p.query, 'query'), ctx.now())
+  if (queryType === 'DOC') {
+    const id = filter._id
+    if ((typeof id !== 'string' || !id) && typeof id !== 'number') throw invalidParam('a doc() request needs a string or number _id')
+  }
+  return { filter, single: queryType === 'DOC' }
+}
+
+function effective(filter: Filter, access: Access): Filter {
+  return access.kind === 'narrowed' ? and(filter, access.filter) : filter
+}
+
+function checkEach(docs: Doc[], access: Access, allowed: (doc: Doc) => boolean): void {
+  if (access.kind === 'perDocument' && !docs.every(allowed)) throw denied("the document does not satisfy the collection's rule")
+}
+
+function optionalCount(value: unknown, name: string, min: number): number | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) throw invalidParam(`${name} must be an integer >= ${min}`)
+  return value
+}
+
+/** A new document: its _id (given or WeChat-style 32 hex), and on the client the caller's _openid. */
+function newDocument(doc: Record<string, unknown>, caller: Caller): Doc {
+  const id = doc._id
+  if (id !== undefined && ((typeof id !== 'string' || !id || id.length > 128) && typeof id !== 'number')) {
+    throw invalidParam('_id must be a non-empty string (at most 128 characters) or a number')
+  }
+  if (caller.kind === 'client' && '_openid' in doc) throw denied('_openid is set by WeChat, not by the mini program')
+  for (const key of Object.keys(doc)) if (key.startsWith('$')) throw invalidParam(`field names cannot start with $ (${key})`)
+  if (!isPlainObject(doc)) throw invalidParam('a document must be an object')
+  return {
+    ...doc,
+    _id: id ?? randomBytes(16).toString('hex'),
+    ...(caller.kind === 'client' ? { _openid: caller.openid } : {}),
+  } as Doc
+}
