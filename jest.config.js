@@ -19,6 +19,8 @@ module.exports = {
       ...shared,
       displayName: 'pages',
       testEnvironment: 'jsdom',
+      // the emulator runs in-process here; jsdom would pick mingo's browser (ESM) build
+      moduleNameMapper: { '^mingo$': '<rootDir>/node_modules/mingo/cjs/index.js' },
       testMatch: ['<rootDir>/tests/pages/**/*.test.ts'],
     },
   ],

@@ -14,7 +14,6 @@ export type ErrorCode =
   | 'CONSENT_REQUIRED' // personal data before the user agreed to the privacy policy
   | 'RISKY_CONTENT'
   | 'PHONE_CODE_INVALID'
-  | 'PHONE_CODE_USED'
   | 'PHONE_QUOTA'
   | 'UPSTREAM' // a WeChat service failed; safe to retry
   | 'INTERNAL'

@@ -7,6 +7,9 @@ import type { Services } from './services'
  * Requests must carry the TC3 credential the emulator issued to a function instance; the signature itself is
  * not recomputed (a documented difference).
  */
+/** cloud.getOpenData (CloudID resolution) needs no config.json entry: its docs list no permission. */
+const NO_PERMISSION_NEEDED = new Set(['ApiGetOpenDataByCloudId'])
+
 export async function handleAdmin(
   services: Services,
   req: IncomingMessage,
@@ -35,7 +38,7 @@ export async function handleAdmin(
     return { data: { response_data: JSON.stringify(result) } }
   }
 
-  if (action === 'wx.openApi' && typeof params.apiName === 'string') {
+  if (action === 'wx.openApi' && typeof params.apiName === 'string' && !NO_PERMISSION_NEEDED.has(params.apiName)) {
     // 云调用 needs the API listed in the function's config.json permissions.openapi
     const allowed = services.functions.configOf(functionName).openapi
     if (!allowed.includes(params.apiName)) {

@@ -10,7 +10,7 @@ import { WeChatAccounts } from './accounts'
 import { FunctionRunner } from './functions/runner'
 import { loadDatabaseConfig, openDatabase } from './database'
 import { openStorage } from './storage'
-import { createOpenApi } from './openapi'
+import { createOpenApi, rawBodyOf } from './openapi'
 import { readBody } from './http/body'
 import { sendJson } from './http/respond'
 import { handleAdmin } from './admin-api'
@@ -169,7 +169,12 @@ async function route(
     const params = await readBody(req)
     if (url.pathname === '/admin') {
       try {
-        return sendJson(res, 200, { ...(await handleAdmin(services, req, params)), requestId })
+        const reply = await handleAdmin(services, req, params)
+        // 云调用 answers in protobuf, not JSON (emulator/src/openapi/replies.ts)
+        const raw = rawBodyOf(reply)
+        if (!raw) return sendJson(res, 200, { ...reply, requestId })
+        res.writeHead(200, { 'content-type': raw.contentType, 'content-length': raw.body.length })
+        return void res.end(raw.body)
       } catch (e) {
         const err = e instanceof CloudError ? e : new CloudError('SYS_ERR', (e as Error)?.message ?? String(e))
         return sendJson(res, 200, err.toAdminBody(requestId))

@@ -77,13 +77,23 @@ describe('bindPhone', () => {
     expect(await userRecord(emulator(), wechat.openid)).toMatchObject({ phoneNumber: '13812345678', countryCode: '86' })
   })
 
-  test('invalid and reused codes each get their own message; the record is untouched', async () => {
+  test('unknown and reused codes are refused (WeChat answers 40029 for both); the record is untouched', async () => {
     const { wechat } = await loggedInUser(emulator())
     expect(await callFunction(emulator(), wechat, 'bindPhone', { code: 'no-such-code' })).toMatchObject({ ok: false, code: 'PHONE_CODE_INVALID' })
     const code = emulator().openapi.fixtures.issuePhoneCode(wechat.openid, { phoneNumber: '13900001111', countryCode: '86' })
     expect(await callFunction(emulator(), wechat, 'bindPhone', { code })).toMatchObject({ ok: true })
-    expect(await callFunction(emulator(), wechat, 'bindPhone', { code })).toMatchObject({ ok: false, code: 'PHONE_CODE_USED' })
+    expect(await callFunction(emulator(), wechat, 'bindPhone', { code })).toMatchObject({ ok: false, code: 'PHONE_CODE_INVALID', message: expect.stringContaining('已使用') })
     expect((await userRecord(emulator(), wechat.openid)).phoneNumber).toBe('13900001111')
+  })
+
+  test('a CloudID from an older base library is resolved server-side (cloud.getOpenData)', async () => {
+    const { wechat } = await loggedInUser(emulator())
+    const cloudId = emulator().openapi.fixtures.issueCloudId(wechat.openid, {
+      phoneNumber: '13700003333', purePhoneNumber: '13700003333', countryCode: '86', watermark: { appid: emulator().ctx.appid, timestamp: 1 },
+    })
+    expect(await callFunction(emulator(), wechat, 'bindPhone', { cloudId })).toMatchObject({ ok: true, user: { phoneMasked: '137****3333' } })
+    expect(await userRecord(emulator(), wechat.openid)).toMatchObject({ phoneNumber: '13700003333', countryCode: '86' })
+    expect(await callFunction(emulator(), wechat, 'bindPhone', { cloudId: 'not-a-cloud-id' })).toMatchObject({ ok: false })
   })
 
   test('the open-API minute quota error is reported as such', async () => {

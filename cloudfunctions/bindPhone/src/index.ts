@@ -16,8 +16,8 @@ const Event = v.union(
 
 /** WeChat errcodes of phonenumber.getPhoneNumber, each with the message the user sees. */
 const PHONE_ERRORS: Record<number, [ErrorCode, string]> = {
-  40029: ['PHONE_CODE_INVALID', '手机号授权已失效，请重新授权'],
-  40163: ['PHONE_CODE_USED', '该授权已使用，请重新授权'],
+  // WeChat answers 40029 for an unknown, expired or already used code alike (the docs list no other code)
+  40029: ['PHONE_CODE_INVALID', '手机号授权已失效或已使用，请重新授权'],
   45009: ['PHONE_QUOTA', '今日手机号验证次数已用完，请明天再试'],
   45011: ['PHONE_QUOTA', '操作太频繁，请稍后再试'],
 }
@@ -47,10 +47,11 @@ type Phone = { phoneNumber: string; countryCode: string } | { error: ReturnType<
 async function resolvePhone(input: { code: string } | { cloudId: string }): Promise<Phone> {
   if ('cloudId' in input) {
     // old base libraries: the button's CloudID is resolved by WeChat, never decrypted on the client
-    const { list } = (await cloud.getOpenData({ list: [input.cloudId] })) as { list: Array<{ json?: { data?: { phoneNumber?: string; countryCode?: string } } }> }
-    const data = list?.[0]?.json?.data
+    // each item is { cloudID, data }: https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/Cloud.getOpenData.html
+    const { list } = (await cloud.getOpenData({ list: [input.cloudId] })) as { list: Array<{ data?: { phoneNumber?: string; purePhoneNumber?: string; countryCode?: string } }> }
+    const data = list?.[0]?.data
     if (!data?.phoneNumber) return { error: fail('PHONE_CODE_INVALID', '手机号授权已失效，请重新授权') }
-    return { phoneNumber: data.phoneNumber, countryCode: data.countryCode ?? '86' }
+    return { phoneNumber: String(data.purePhoneNumber ?? data.phoneNumber), countryCode: String(data.countryCode ?? '86') }
   }
   try {
     const res = (await cloud.openapi.phonenumber.getPhoneNumber({ code: input.code })) as {
