@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import './privacy-sheet.scss'
@@ -9,19 +9,22 @@ type Resolve = (result: { event: 'agree' | 'disagree'; buttonId?: string }) => v
  * WeChat's privacy guide flow (base library 2.32.3+): when a privacy API (chooseAvatar, nickname input,
  * getPhoneNumber...) is used before the user agreed, WeChat calls onNeedPrivacyAuthorization and waits for
  * the page to answer; agreement must come from a button with open-type="agreePrivacyAuthorization".
- * The listener is (re)registered on every show because WeChat keeps only the latest one.
+ * The listener is (re)registered on mount and on every show because WeChat keeps only the latest one.
  */
 export function PrivacySheet() {
   const [open, setOpen] = useState(false)
   const pending = useRef<Resolve | null>(null)
 
-  useDidShow(() => {
+  const register = useCallback(() => {
     if (typeof Taro.onNeedPrivacyAuthorization !== 'function') return
     Taro.onNeedPrivacyAuthorization((resolve) => {
       pending.current = resolve as Resolve
       setOpen(true)
     })
-  })
+  }, [])
+  // on mount too: a sheet rendered after the page's onShow (e.g. once logged in) would otherwise never listen
+  useEffect(register, [register])
+  useDidShow(register)
 
   const answer = (event: 'agree' | 'disagree') => {
     pending.current?.({ event, buttonId: event === 'agree' ? 'privacy-agree' : undefined })

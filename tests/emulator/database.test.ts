@@ -22,7 +22,7 @@ beforeEach(() => emulator().control('reset'))
 
 describe('cloud database through the unmodified wx-server-sdk (admin)', () => {
   test('add, doc().get, serverDate, update operators, set, remove', async () => {
-    const db = adminSdk(emulator()).database()
+    const db: any = adminSdk(emulator()).database() // the SDK's callback overloads widen every result type
     const _ = db.command
     const before = Date.now()
     const { _id } = (await db.collection('items').add({ data: { name: 'a', n: 1, tags: ['x'], at: db.serverDate() } })) as { _id: string }
@@ -49,7 +49,7 @@ describe('cloud database through the unmodified wx-server-sdk (admin)', () => {
   })
 
   test('where with db.command operators, orderBy, skip, limit, field, count', async () => {
-    const db = adminSdk(emulator()).database()
+    const db: any = adminSdk(emulator()).database() // the SDK's callback overloads widen every result type
     const _ = db.command
     const items = db.collection('items')
     for (let i = 0; i < 10; i++) await items.add({ data: { i, even: i % 2 === 0, ...(i < 3 ? { low: true } : {}) } })
@@ -78,7 +78,7 @@ describe('cloud database through the unmodified wx-server-sdk (admin)', () => {
   })
 
   test('a cloud function reads at most 1000 documents, 100 by default', async () => {
-    const db = adminSdk(emulator()).database()
+    const db: any = adminSdk(emulator()).database() // the SDK's callback overloads widen every result type
     const batch = Array.from({ length: 1000 }, (_, i) => ({ i }))
     // one insert request with 1000 documents, WeChat's batch maximum
     await emulator().actions['database.insertDocument']({ kind: 'admin' }, {
@@ -92,7 +92,7 @@ describe('cloud database through the unmodified wx-server-sdk (admin)', () => {
   })
 
   test('WeChat error codes: missing collection -502005, unique index -502001 E11000, bad operator', async () => {
-    const db = adminSdk(emulator()).database()
+    const db: any = adminSdk(emulator()).database() // the SDK's callback overloads widen every result type
     expect((await failure(db.collection('nope').add({ data: { a: 1 } }))).errCode).toBe(-502005)
     expect((await failure(db.collection('nope').get())).errCode).toBe(-502005)
 
@@ -109,7 +109,7 @@ describe('cloud database through the unmodified wx-server-sdk (admin)', () => {
   })
 
   test('createCollection makes a collection that exists until reset', async () => {
-    const db = adminSdk(emulator()).database()
+    const db: any = adminSdk(emulator()).database() // the SDK's callback overloads widen every result type
     await db.createCollection('made_at_runtime')
     await db.collection('made_at_runtime').add({ data: { a: 1 } })
     expect(emulator().database.collections()).toContain('made_at_runtime')
@@ -119,7 +119,7 @@ describe('cloud database through the unmodified wx-server-sdk (admin)', () => {
   })
 
   test('injected database faults reach the function as WeChat errors', async () => {
-    const db = adminSdk(emulator()).database()
+    const db: any = adminSdk(emulator()).database() // the SDK's callback overloads widen every result type
     emulator().faults.add({ service: 'database', action: 'database.insertDocument', error: { code: 'DATABASE_REQUEST_FAILED' }, times: 1 })
     expect((await failure(db.collection('items').add({ data: { a: 1 } }))).errCode).toBe(-502001)
     expect((await db.collection('items').count()).total).toBe(0)
@@ -145,7 +145,7 @@ describe('the mini program (client path) under the shipped rules', () => {
   async function twoUsers() {
     const me = await emulator().accounts.create()
     const other = await emulator().accounts.create()
-    const admin = adminSdk(emulator()).database()
+    const admin: any = adminSdk(emulator()).database()
     const mine = (await admin.collection('users').add({ data: { _openid: me.openid, role: 'user', loginCount: 1 } })) as { _id: string }
     const theirs = (await admin.collection('users').add({ data: { _openid: other.openid, role: 'user', loginCount: 1 } })) as { _id: string }
     return { me, other, mine: mine._id, theirs: theirs._id }
@@ -210,7 +210,7 @@ describe('the mini program (client path) under the shipped rules', () => {
   test('built-in modes narrow or refuse as WeChat basic permissions do; the client reads at most 20', async () => {
     const me = await emulator().accounts.create()
     const other = await emulator().accounts.create()
-    const admin = adminSdk(emulator()).database()
+    const admin: any = adminSdk(emulator()).database()
     for (const name of ['private', 'readonly', 'adminwrite', 'adminonly']) {
       await admin.collection(name).add({ data: { _openid: other.openid, v: 1 } })
     }

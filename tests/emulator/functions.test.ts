@@ -50,7 +50,7 @@ describe('function runner', () => {
     const account = await emulator().accounts.create()
     const reply = await call(account.token, 'caller', { n: 7 })
     expect(reply).toMatchObject({ ok: true, result: { event: { from: 'caller', n: 7 }, wxContext: { SOURCE: 'wx_function' } } })
-    expect((reply as { result: { wxContext: Record<string, unknown> } }).result.wxContext.OPENID).toBeUndefined()
+    expect((reply as unknown as { result: { wxContext: Record<string, unknown> } }).result.wxContext.OPENID).toBeUndefined()
   })
 
   test('an open API missing from config.json permissions.openapi is refused', async () => {

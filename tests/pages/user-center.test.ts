@@ -10,6 +10,7 @@ async function signIn(options: { phoneNumber?: string; choices?: Parameters<type
   const mp = await launch({ emulator: emulator(), account, choices: options.choices })
   const auth = await mp.open('pages/auth/index')
   await auth.tap('consent-toggle')
+  await auth.find('consent-checked')
   await auth.tap('authorize-button')
   await auth.find('auth-success')
   const record = await eventually(async () => {
@@ -39,7 +40,7 @@ describe('profile fill-in behind the privacy guide', () => {
   test('declining the privacy sheet requests nothing; agreeing lets the avatar and nickname be saved', async () => {
     const { mp, auth, record } = await signIn()
     expect(await chooseAvatar(mp, auth, 'disagree')).toBeNull()
-    expect(auth.has('privacy-sheet')).toBe(false)
+    await eventually(() => expect(auth.has('privacy-sheet')).toBe(false))
     expect(auth.has('profile-avatar-image')).toBe(false)
 
     expect(await chooseAvatar(mp, auth, 'agree')).not.toBeNull()
@@ -125,11 +126,15 @@ describe('user center', () => {
   })
 
   test('delete account: cancelling keeps everything; confirming removes the record and files', async () => {
-    const { mp, page, auth, record } = await openUserCenter()
+    // a profile with an avatar first, so there is a stored file to delete
+    const { mp, auth, record } = await signIn()
     await chooseAvatar(mp, auth, 'agree')
     await auth.trigger('profile-nickname', 'input', { value: '再见' })
     await auth.tap('profile-save')
     await eventually(async () => expect((await userRecord(emulator(), record._openid)).nickName).toBe('再见'))
+    expect(await storedPaths(emulator(), `users/${record._id}/`)).toHaveLength(1)
+    const page = await mp.open('pages/user/index')
+    await page.find('user-center')
 
     mp.runtime.state.choices.modal = 'cancel'
     await page.tap('user-delete')
