@@ -1,4 +1,5 @@
 import Taro from '@tarojs/taro'
+import { TRANSIENT_BACKOFF_MS, withRetry } from './retry'
 
 /** The reply shape every WeAuth cloud function uses (cloudfunctions/_shared/result.ts). */
 export type CloudReply<T> = ({ ok: true } & T) | { ok: false; code: string; message: string }
@@ -13,8 +14,17 @@ export class CloudCallError extends Error {
 
 const NOT_RETRYABLE = new Set(['INVALID_INPUT', 'ACCOUNT_BANNED', 'CONSENT_REQUIRED', 'RISKY_CONTENT', 'NOT_LOGGED_IN'])
 
-/** Calls a WeAuth cloud function and returns its payload, or throws CloudCallError with the message to show. */
-export async function callCloud<T extends object>(name: string, data: Record<string, unknown>): Promise<T> {
+/**
+ * Calls a WeAuth cloud function and returns its payload, or throws CloudCallError with the message to show.
+ * `idempotent` calls (repeating them changes nothing more) are retried after transient failures.
+ */
+export function callCloud<T extends object>(name: string, data: Record<string, unknown>, options: { idempotent?: boolean } = {}): Promise<T> {
+  const once = () => callOnce<T>(name, data)
+  if (!options.idempotent) return once()
+  return withRetry(once, { backoffMs: TRANSIENT_BACKOFF_MS, retryable: (e) => e instanceof CloudCallError && e.retryable })
+}
+
+async function callOnce<T extends object>(name: string, data: Record<string, unknown>): Promise<T> {
   let reply: CloudReply<T>
   try {
     const res = await Taro.cloud.callFunction({ name, data })

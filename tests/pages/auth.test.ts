@@ -34,9 +34,24 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
     expect(mp.runtime.wx.getStorageSync('weauth:session')).toMatchObject({ user: { id: record._id } })
   })
 
-  test('a failing cloud function shows a clear, retryable error, and the retry succeeds', async () => {
+  test('one transient cloud failure is retried with backoff, unseen by the user: one record, two calls', async () => {
     const account = await emulator().accounts.create()
     emulator().faults.add({ service: 'functions', action: 'login', error: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'injected' }, times: 1 })
+    const mp = await launch({ emulator: emulator(), account })
+    const page = await mp.open('pages/auth/index')
+    await page.tap('consent-toggle')
+    await page.find('consent-checked')
+    await page.tap('authorize-button')
+    await page.find('auth-success')
+    expect(page.has('auth-error')).toBe(false)
+    expect(cloudCalls(mp.runtime.state.calls)).toEqual(['cloud.callFunction:login', 'cloud.callFunction:login'])
+    expect(await usersOf(account.openid)).toHaveLength(1)
+  })
+
+  test('a cloud function that keeps failing shows a clear, retryable error after the retries, and a later tap succeeds', async () => {
+    const account = await emulator().accounts.create()
+    // the first tap makes 3 attempts (2 retries); all fail
+    emulator().faults.add({ service: 'functions', action: 'login', error: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'injected' }, times: 3 })
     const mp = await launch({ emulator: emulator(), account })
     const page = await mp.open('pages/auth/index')
     await page.tap('consent-toggle')
@@ -54,7 +69,7 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
 
   test('a cloud function timeout (3 s limit) ends in the retryable error, not an endless spinner', async () => {
     const account = await emulator().accounts.create()
-    emulator().faults.add({ service: 'functions', action: 'login', error: { code: 'FUNCTIONS_TIME_LIMIT_EXCEEDED', message: 'Invoking task timed out after 3 seconds' }, times: 1 })
+    emulator().faults.add({ service: 'functions', action: 'login', error: { code: 'FUNCTIONS_TIME_LIMIT_EXCEEDED', message: 'Invoking task timed out after 3 seconds' }, times: 3 })
     const mp = await launch({ emulator: emulator(), account })
     const page = await mp.open('pages/auth/index')
     await page.tap('consent-toggle')

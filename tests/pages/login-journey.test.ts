@@ -18,8 +18,8 @@ interface Provider {
   backendCalls: (calls: string[]) => string[]
   /** the user records the backend holds for this WeChat user */
   records: (openid: string) => Promise<Array<{ loginCount: number }>>
-  /** makes the next sign-in fail on the backend side (once) */
-  failNextLogin: () => void
+  /** makes the next sign-in fail on the backend side `times` times (a tap makes up to 3 attempts) */
+  failNextLogin: (times?: number) => void
 }
 
 const providers: Array<[string, Provider]> = [
@@ -29,7 +29,7 @@ const providers: Array<[string, Provider]> = [
       launchWith: () => ({}),
       backendCalls: (calls) => calls.filter((c) => c.startsWith('cloud.callFunction')),
       records: async (openid) => (await documents(emulator(), 'users')).filter((u) => u._openid === openid) as Array<{ loginCount: number }>,
-      failNextLogin: () => emulator().faults.add({ service: 'functions', action: 'login', error: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'injected' }, times: 1 }),
+      failNextLogin: (times = 3) => emulator().faults.add({ service: 'functions', action: 'login', error: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'injected' }, times }),
     },
   ],
   [
@@ -42,7 +42,7 @@ const providers: Array<[string, Provider]> = [
         return user ? [user] : []
       },
       // WeChat's side fails: jscode2session answers -1, the server answers 502 UPSTREAM
-      failNextLogin: () => emulator().faults.add({ service: 'auth', action: 'jscode2session', wxErrcode: { errcode: -1, errmsg: 'system error' }, times: 1 }),
+      failNextLogin: (times = 3) => emulator().faults.add({ service: 'auth', action: 'jscode2session', wxErrcode: { errcode: -1, errmsg: 'system error' }, times }),
     },
   ],
 ]
@@ -84,7 +84,15 @@ describe.each(providers)('login journey with the %s auth provider', (_name, prov
     expect(mp.runtime.wx.getStorageSync('weauth:session')).toMatchObject({ user: { loginCount: 1, privacyConsented: true } })
   })
 
-  test('a backend failure shows a retryable error, and the retry succeeds', async () => {
+  test('one transient backend failure is retried with backoff, unseen by the user', async () => {
+    const account = await emulator().accounts.create()
+    provider.failNextLogin(1)
+    const mp = await signInOnAuthPage(account)
+    expect(provider.backendCalls(mp.runtime.state.calls)).toHaveLength(2)
+    expect(await provider.records(account.openid)).toHaveLength(1)
+  })
+
+  test('a backend failure that outlasts the retries shows a retryable error, and a later tap succeeds', async () => {
     const account = await emulator().accounts.create()
     provider.failNextLogin()
     const mp = await start(account)

@@ -2,7 +2,19 @@ import Taro from '@tarojs/taro'
 import type { AuthProvider } from './provider'
 import { configuredProvider } from './providers'
 import { clearSession, readSession, writeSession } from './session-store'
+import { TRANSIENT_BACKOFF_MS, withRetry, type RetryPolicy } from '../retry'
 import { AuthError, type AuthState, type User } from './types'
+
+/**
+ * Signing in is safe to repeat (the backend upserts by openid), so a transient failure (backend or network)
+ * is retried before the page shows it. Not retried: the client's own 10 s timeout (a dead network would keep
+ * the spinner for 30 s) and rate limits (WeChat's quota is per minute: retrying at once only spends it).
+ */
+const TRANSIENT = new Set(['UPSTREAM', 'NETWORK'])
+const LOGIN_RETRY: RetryPolicy = {
+  backoffMs: TRANSIENT_BACKOFF_MS,
+  retryable: (e) => e instanceof AuthError && TRANSIENT.has(e.code),
+}
 
 type Listener = (state: AuthState) => void
 
@@ -58,7 +70,7 @@ export class AuthService {
   login(): Promise<User> {
     if (this.inflight) return this.inflight
     this.set({ status: 'logging-in', user: this.state.user, error: null })
-    this.inflight = this.provider.signIn()
+    this.inflight = withRetry(() => this.provider.signIn(), LOGIN_RETRY)
       .then((user) => {
         writeSession(user)
         this.set({ status: 'logged-in', user, error: null })

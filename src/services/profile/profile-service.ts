@@ -31,7 +31,7 @@ export async function saveProfile(user: User, draft: ProfileDraft): Promise<User
     data.avatarFileId = uploaded
   }
   try {
-    const { user: saved } = await callCloud<{ user: User }>('updateProfile', data)
+    const { user: saved } = await callCloud<{ user: User }>('updateProfile', data, { idempotent: true })
     authService.update(saved)
     return saved
   } catch (e) {
