@@ -51,5 +51,9 @@ try {
   failed = 1
 }
 if (!jestOk && failed === 0) failed = 1
+// docs/RELIABILITY.md is rewritten from a full run only (a filtered run would drop guarantees)
+if (jestArgs.length === 0 && !step('reliability report (docs/RELIABILITY.md)', process.execPath, [join(root, 'scripts', 'reliability-report.mjs')])) {
+  failed += 1
+}
 console.log(`\n${passed} passed, ${failed} failed`)
 process.exit(failed === 0 && passed > 0 ? 0 : 1)

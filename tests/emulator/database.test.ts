@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { startEmulator } from '../../emulator/src'
 import { adminSdk, useEmulator } from '../helpers/emulator'
 import { clientDb } from '../helpers/client-db'
+import { recordFigures } from '../helpers/figures'
 
 const FIXTURE_DB = join(__dirname, '..', 'fixtures', 'database')
 const emulator = useEmulator({ databaseDir: FIXTURE_DB })
@@ -163,6 +164,12 @@ describe('the mini program (client path) under the shipped rules', () => {
     expect((await db.collection('users').where({ role: 'user' }).get()).errCode).toBe(-502003)
     expect((await db.collection('users').doc(theirs).get()).errCode).toBe(-502003)
     expect((await db.collection('users').where({ _openid: other.openid }).count()).errCode).toBe(-502003)
+    recordFigures('rules-read-own-only', {
+      guarantee: "users rules: a mini program reads its own user record and cannot read or list another's",
+      test: 'tests/emulator/database.test.ts',
+      foreignReadsTried: 5,
+      foreignReadsRefused: 5,
+    })
   })
 
   test('users: no client write at all, so server-only fields stay as the functions left them', async () => {
@@ -179,11 +186,19 @@ describe('the mini program (client path) under the shipped rules', () => {
       db.collection('users').where({ _openid: me.openid }).remove(),
       db.collection('users').add({ role: 'admin' }),
     ]
-    for (const result of await Promise.all(attempts)) expect(result.errCode).toBe(-502003)
+    const results = await Promise.all(attempts)
+    for (const result of results) expect(result.errCode).toBe(-502003)
     const records = await emulator().database.dump('users')
     expect(records).toHaveLength(2)
     for (const r of records) expect(r).toMatchObject({ role: 'user', loginCount: 1 })
     expect(records.some((r) => 'nickName' in r || 'phoneNumber' in r)).toBe(false)
+    recordFigures('rules-no-client-write', {
+      guarantee: 'users rules: the mini program cannot create, update, replace or delete any user record, its own included, so server-only fields (role, status, phone, loginCount, createdAt) never change from the client',
+      test: 'tests/emulator/database.test.ts',
+      writesTried: attempts.length,
+      writesRefused: results.filter((r) => r.errCode === -502003).length,
+      recordsChecked: records.length,
+    })
   })
 
   test('custom rules: creator writes, public documents readable by all, _openid set by WeChat', async () => {
