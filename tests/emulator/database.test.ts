@@ -9,6 +9,11 @@ import { recordFigures } from '../helpers/figures'
 const FIXTURE_DB = join(__dirname, '..', 'fixtures', 'database')
 const emulator = useEmulator({ databaseDir: FIXTURE_DB })
 
+/** What a mini-program call that must fail rejects with. */
+async function refused(promise: Promise<unknown>): Promise<{ errCode: number; errMsg: string }> {
+  return failure(promise)
+}
+
 /** The error a wx-server-sdk call rejects with. */
 async function failure(promise: Promise<unknown>): Promise<{ errCode: number; errMsg: string }> {
   try {
@@ -142,7 +147,7 @@ describe('cloud database through the unmodified wx-server-sdk (admin)', () => {
   })
 })
 
-describe('the mini program (client path) under the shipped rules', () => {
+describe('the mini program (client path: wx.cloud.database()) under the shipped rules', () => {
   async function twoUsers() {
     const me = await emulator().accounts.create()
     const other = await emulator().accounts.create()
@@ -157,18 +162,23 @@ describe('the mini program (client path) under the shipped rules', () => {
     const db = clientDb(emulator(), me)
     const own = await db.collection('users').where({ _openid: me.openid }).get()
     expect(own.data.map((d: { _id: string }) => d._id)).toEqual([mine])
-    expect((await db.collection('users').doc(mine).get()).data[0]._id).toBe(mine)
+    expect(own.errMsg).toBe('collection.get:ok')
+    expect((await db.collection('users').doc(mine).get()).data._id).toBe(mine)
 
-    expect((await db.collection('users').get()).code).toBe('DATABASE_PERMISSION_DENIED')
-    expect((await db.collection('users').where({ _openid: other.openid }).get()).errCode).toBe(-502003)
-    expect((await db.collection('users').where({ role: 'user' }).get()).errCode).toBe(-502003)
-    expect((await db.collection('users').doc(theirs).get()).errCode).toBe(-502003)
-    expect((await db.collection('users').where({ _openid: other.openid }).count()).errCode).toBe(-502003)
+    const foreignReads = [
+      db.collection('users').get(),
+      db.collection('users').where({ _openid: other.openid }).get(),
+      db.collection('users').where({ role: 'user' }).get(),
+      db.collection('users').doc(theirs).get(),
+      db.collection('users').where({ _openid: other.openid }).count(),
+    ]
+    const refusals = await Promise.all(foreignReads.map(refused))
+    for (const r of refusals) expect(r).toMatchObject({ errCode: -502003, errMsg: expect.stringMatching(/:fail .*-502003/) })
     recordFigures('rules-read-own-only', {
       guarantee: "users rules: a mini program reads its own user record and cannot read or list another's",
       test: 'tests/emulator/database.test.ts',
-      foreignReadsTried: 5,
-      foreignReadsRefused: 5,
+      foreignReadsTried: foreignReads.length,
+      foreignReadsRefused: refusals.filter((r) => r.errCode === -502003).length,
     })
   })
 
@@ -177,16 +187,16 @@ describe('the mini program (client path) under the shipped rules', () => {
     const db = clientDb(emulator(), me)
     const _ = db.command
     const attempts = [
-      db.collection('users').doc(mine).update({ role: 'admin' }),
-      db.collection('users').doc(mine).update({ status: 'active', phoneNumber: '13800000000', loginCount: _.inc(100), createdAt: new Date(0) }),
-      db.collection('users').where({ _openid: me.openid }).update({ role: 'admin' }),
-      db.collection('users').doc(theirs).update({ nickName: 'pwned' }),
-      db.collection('users').doc(mine).set({ role: 'admin' }),
+      db.collection('users').doc(mine).update({ data: { role: 'admin' } }),
+      db.collection('users').doc(mine).update({ data: { status: 'active', phoneNumber: '13800000000', loginCount: _.inc(100), createdAt: new Date(0) } }),
+      db.collection('users').where({ _openid: me.openid }).update({ data: { role: 'admin' } }),
+      db.collection('users').doc(theirs).update({ data: { nickName: 'pwned' } }),
+      db.collection('users').doc(mine).set({ data: { role: 'admin' } }),
       db.collection('users').doc(theirs).remove(),
       db.collection('users').where({ _openid: me.openid }).remove(),
-      db.collection('users').add({ role: 'admin' }),
+      db.collection('users').add({ data: { role: 'admin' } }),
     ]
-    const results = await Promise.all(attempts)
+    const results = await Promise.all(attempts.map(refused))
     for (const result of results) expect(result.errCode).toBe(-502003)
     const records = await emulator().database.dump('users')
     expect(records).toHaveLength(2)
@@ -205,21 +215,22 @@ describe('the mini program (client path) under the shipped rules', () => {
     const me = await emulator().accounts.create()
     const other = await emulator().accounts.create()
     const mine = clientDb(emulator(), me)
-    const added = await mine.collection('notes').add({ text: 'hi', public: false })
-    expect(added.id).toMatch(/^[0-9a-f]{32}$/)
+    const added = await mine.collection('notes').add({ data: { text: 'hi', public: false } })
+    expect(added).toEqual({ _id: expect.stringMatching(/^[0-9a-f]{32}$/), errMsg: 'collection.add:ok' })
     const [stored] = await emulator().database.dump('notes')
     expect(stored._openid).toBe(me.openid)
-    expect((await mine.collection('notes').add({ _openid: other.openid, text: 'forged' })).errCode).toBe(-502003)
+    expect((await refused(mine.collection('notes').add({ data: { _openid: other.openid, text: 'forged' } }))).errCode).toBe(-502003)
 
     const theirs = clientDb(emulator(), other)
-    expect((await theirs.collection('notes').doc(added.id).get()).errCode).toBe(-502003)
-    expect((await theirs.collection('notes').doc(added.id).update({ text: 'x' })).errCode).toBe(-502003)
-    expect((await mine.collection('notes').doc(added.id).update({ public: true })).updated).toBe(1)
-    expect((await theirs.collection('notes').doc(added.id).get()).data[0].text).toBe('hi')
+    expect((await refused(theirs.collection('notes').doc(added._id).get())).errCode).toBe(-502003)
+    expect((await refused(theirs.collection('notes').doc(added._id).update({ data: { text: 'x' } }))).errCode).toBe(-502003)
+    expect((await mine.collection('notes').doc(added._id).update({ data: { public: true } })).stats.updated).toBe(1)
+    expect((await theirs.collection('notes').doc(added._id).get()).data.text).toBe('hi')
     expect((await theirs.collection('notes').where({ public: true }).get()).data).toHaveLength(1)
-    expect((await mine.collection('notes').doc(added.id).update({ _openid: other.openid })).errCode).toBe(-502003)
-    expect((await theirs.collection('notes').doc(added.id).remove()).errCode).toBe(-502003)
-    expect((await mine.collection('notes').doc(added.id).remove()).deleted).toBe(1)
+    expect((await refused(mine.collection('notes').doc(added._id).update({ data: { _openid: other.openid } }))).errCode).toBe(-502003)
+    expect((await refused(theirs.collection('notes').doc(added._id).remove())).errCode).toBe(-502003)
+    expect((await mine.collection('notes').doc(added._id).remove()).stats.removed).toBe(1)
+    expect((await refused(mine.collection('notes').doc(added._id).get())).errMsg).toMatch(/does not exist/)
   })
 
   test('built-in modes narrow or refuse as WeChat basic permissions do; the client reads at most 20', async () => {
@@ -230,17 +241,17 @@ describe('the mini program (client path) under the shipped rules', () => {
       await admin.collection(name).add({ data: { _openid: other.openid, v: 1 } })
     }
     const db = clientDb(emulator(), me)
-    for (let i = 0; i < 25; i++) await db.collection('private').add({ i })
+    for (let i = 0; i < 25; i++) await db.collection('private').add({ data: { i } })
 
     expect((await db.collection('private').get()).data).toHaveLength(20)
     expect((await db.collection('private').limit(100).get()).data).toHaveLength(20)
     expect((await db.collection('private').count()).total).toBe(25) // only mine: theirs is invisible
-    expect((await db.collection('private').where({ v: 1 }).update({ v: 2 })).updated).toBe(0)
+    expect((await db.collection('private').where({ v: 1 }).update({ data: { v: 2 } })).stats.updated).toBe(0)
     expect((await db.collection('readonly').get()).data).toHaveLength(1)
-    expect((await db.collection('readonly').where({ v: 1 }).update({ v: 2 })).updated).toBe(0)
+    expect((await db.collection('readonly').where({ v: 1 }).update({ data: { v: 2 } })).stats.updated).toBe(0)
     expect((await db.collection('adminwrite').get()).data).toHaveLength(1)
-    expect((await db.collection('adminwrite').add({ v: 3 })).errCode).toBe(-502003)
-    expect((await db.collection('adminonly').get()).errCode).toBe(-502003)
+    expect((await refused(db.collection('adminwrite').add({ data: { v: 3 } }))).errCode).toBe(-502003)
+    expect((await refused(db.collection('adminonly').get())).errCode).toBe(-502003)
     expect((await admin.collection('private').where({ v: 1 }).count()).total).toBe(1)
   })
 })

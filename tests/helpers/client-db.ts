@@ -1,21 +1,9 @@
 import type { Emulator, WeChatAccount } from '../../emulator/src'
+import { createWxRuntime, inProcessTransport } from '../../emulator/src/client'
 
-/**
- * The database as the mini program reaches it: the same query builder (@cloudbase/database, which both
- * wx.cloud and wx-server-sdk are built on) sending through the emulator's client path, so the caller's
- * identity comes from the simulated WeChat session and the collection's permission applies.
- * Failures come back as `{ code, message }` results, the builder's behaviour without throwOnCode.
- */
+/** wx.cloud.database() of a simulated device signed in to WeChat as this account. */
 export function clientDb(emulator: Emulator, account: WeChatAccount) {
-  let Db!: { new (config: object): any; reqClass: unknown }
-  jest.isolateModules(() => {
-    Db = require('@cloudbase/database').Db
-  })
-  Db.reqClass = class {
-    async send(action: string, params: Record<string, unknown>) {
-      const reply = await emulator.client(action, account.token, params)
-      return reply.ok ? reply : { code: reply.code, errCode: reply.errCode, message: reply.errMsg }
-    }
-  }
-  return new Db({ env: emulator.ctx.envId })
+  const { wx } = createWxRuntime({ transport: inProcessTransport(emulator, account.token) })
+  wx.cloud.init({ env: emulator.ctx.envId })
+  return wx.cloud.database()
 }

@@ -1,4 +1,6 @@
+import { toBase64 } from '../base64'
 import { callbackApi, WxFail } from '../callback-api'
+import { cloudDatabase } from './cloud-database'
 import type { ClientState } from '../state'
 
 /**
@@ -37,11 +39,16 @@ export function cloudApis(state: ClientState) {
       }
       throw new WxFail(`Error: errCode: ${reply.errCode} | errMsg: ${reply.errMsg}`, { errCode: reply.errCode })
     }),
+    database: (options: { env?: string } = {}) => {
+      requireInit()
+      state.calls.push('cloud.database')
+      return cloudDatabase(state.transport, options)
+    },
     uploadFile: callbackApi('cloud.uploadFile', async (o: { cloudPath?: string; filePath?: string }) => {
       requireInit()
       const bytes = typeof o.filePath === 'string' ? state.tempFiles.get(o.filePath) : undefined
       if (!bytes) throw new WxFail('file not found', { errCode: -1 })
-      const reply = await call('storage.clientUpload', { cloudPath: o.cloudPath, fileContent: Buffer.from(bytes).toString('base64') })
+      const reply = await call('storage.clientUpload', { cloudPath: o.cloudPath, fileContent: toBase64(bytes) })
       return { fileID: reply.fileID, statusCode: 204 }
     }),
     getTempFileURL: callbackApi('cloud.getTempFileURL', async (o: { fileList?: unknown[] }) => {
