@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro'
 import { AUTH_SERVER_URL } from '../../config/auth'
 import { PRIVACY_POLICY_VERSION } from '../../config/privacy'
-import { LOGIN_TIMEOUT_MS } from './cloud-provider'
+import { LOGIN_MESSAGES as MESSAGES, LOGIN_TIMEOUT_MS, withLoginTimeout } from './login-errors'
 import type { AuthProvider } from './provider'
 import { clearToken, readToken, writeToken } from './token-store'
 import { AuthError, type User } from './types'
@@ -23,13 +23,6 @@ interface LoginReply {
   expiresAt: string
 }
 
-const MESSAGES: Record<string, string> = {
-  ACCOUNT_BANNED: '该账号已被停用，如有疑问请联系客服',
-  RATE_LIMITED: '操作太频繁，请稍后再试',
-  UPSTREAM: '服务暂时不可用，请稍后重试',
-  NETWORK: '网络异常，请检查网络后重试',
-  TIMEOUT: '登录超时，请重试',
-}
 const NOT_RETRYABLE = new Set(['ACCOUNT_BANNED', 'RISKY_USER', 'CONSENT_REQUIRED', 'INVALID_INPUT'])
 /** a login code WeChat refused (expired, or spent by an earlier attempt): one more wx.login fixes it */
 const STALE_CODE = new Set(['WECHAT_CODE_INVALID', 'WECHAT_CODE_USED'])
@@ -69,21 +62,6 @@ export async function requestAuthServer<T extends object>(
   throw toError(res.statusCode, reply)
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new AuthError(MESSAGES.TIMEOUT, 'TIMEOUT', true)), ms)
-    promise.then(
-      (v) => {
-        clearTimeout(timer)
-        resolve(v)
-      },
-      (e) => {
-        clearTimeout(timer)
-        reject(e)
-      },
-    )
-  })
-}
 
 async function loginOnce(): Promise<User> {
   let code: string
@@ -107,7 +85,7 @@ export function loginWithHttp(): Promise<User> {
     if (isAuthServerFailure(e, ...STALE_CODE)) return loginOnce()
     throw e
   })
-  return withTimeout(attempt, LOGIN_TIMEOUT_MS)
+  return withLoginTimeout(attempt)
 }
 
 /**
