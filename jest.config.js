@@ -1,4 +1,5 @@
-// Two environments: Node for the emulator and the cloud functions, jsdom for pages under miniprogram-simulate.
+// Node for the emulator and the cloud functions, jsdom for pages under miniprogram-simulate, and a real
+// browser for the playground (e2e).
 // The compiled mini program (dist/) and cloud functions run as built, never transformed.
 const shared = {
   transform: { '\\.tsx?$': 'babel-jest' },
@@ -22,6 +23,14 @@ module.exports = {
       // the emulator runs in-process here; jsdom would pick mingo's browser (ESM) build
       moduleNameMapper: { '^mingo$': '<rootDir>/node_modules/mingo/cjs/index.js' },
       testMatch: ['<rootDir>/tests/pages/**/*.test.ts'],
+    },
+    {
+      // the browser playground end to end: the H5 build (dist-h5/) in Debian's headless Chromium through
+      // playwright-core; tests/e2e/playground.ts raises the timeout (a project cannot set its own)
+      ...shared,
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
     },
   ],
 }

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { defineConfig, type UserConfigExport } from '@tarojs/cli'
 import TsconfigPathsPlugin from 'tsconfig-paths-webpack-plugin'
 import devConfig from './dev'
@@ -13,6 +14,27 @@ function authProvider(): 'cloud' | 'http' {
   return value
 }
 
+interface AliasChain {
+  get(key: string): string
+  delete(key: string): unknown
+  set(key: string, value: string): unknown
+}
+
+/**
+ * In H5, Taro's wx-only APIs (login, cloud, privacy, open-type buttons...) do nothing; the playground
+ * answers them with the emulator's simulated WeChat client. `import Taro from '@tarojs/taro'` resolves to
+ * src/playground/taro-h5.ts, which re-exports Taro's H5 library with those APIs routed to the simulated
+ * client (Taro's H5 babel transform turns `Taro.login()` into a named import, so the module, not the object,
+ * is the seam). Platform plugins set their alias before this hook runs; the exact-match alias goes first.
+ */
+function routeWxApisToPlayground(chain: { resolve: { alias: AliasChain } }) {
+  const alias = chain.resolve.alias
+  const h5Library = alias.get('@tarojs/taro')
+  alias.delete('@tarojs/taro')
+  alias.set('@tarojs/taro$', path.join(__dirname, '..', 'src', 'playground', 'taro-h5.ts'))
+  alias.set('@tarojs/taro', h5Library)
+}
+
 // https://docs.taro.zone/docs/config
 export default defineConfig<'webpack5'>(async (merge) => {
   const baseConfig: UserConfigExport<'webpack5'> = {
@@ -21,8 +43,9 @@ export default defineConfig<'webpack5'>(async (merge) => {
     designWidth: 750,
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: 'src',
-    // WEAUTH_WEAPP_OUTPUT lets the tests build a second weapp (the http auth provider) next to dist/
-    outputRoot: process.env.WEAUTH_WEAPP_OUTPUT || 'dist',
+    // WEAUTH_WEAPP_OUTPUT lets the tests build a second weapp (the http auth provider) next to dist/;
+    // the H5 build (the browser playground, `npm run dev`) goes to its own folder so both can coexist
+    outputRoot: process.env.TARO_ENV === 'h5' ? 'dist-h5' : process.env.WEAUTH_WEAPP_OUTPUT || 'dist',
     plugins: [],
     // TARO_APP_* values are only inlined when set; pin the cloud env so no `process` reference reaches the device
     defineConstants: {
@@ -44,14 +67,20 @@ export default defineConfig<'webpack5'>(async (merge) => {
         chain.resolve.plugin('tsconfig-paths').use(TsconfigPathsPlugin)
       },
     },
+    // H5 exists for the playground (docs/playground.md): served under /app/ inside its phone frame, with
+    // hash routing so any page reloads from the one index.html
     h5: {
-      publicPath: '/',
+      publicPath: '/app/',
+      router: { mode: 'hash' },
       staticDirectory: 'static',
-      output: { filename: 'js/[name].[hash:8].js', chunkFilename: 'js/[name].[chunkhash:8].js' },
-      miniCssExtractPluginOption: { ignoreOrder: true, filename: 'css/[name].[hash].css', chunkFilename: 'css/[name].[chunkhash].css' },
+      output: { filename: 'js/[name].[contenthash:8].js', chunkFilename: 'js/[name].[chunkhash:8].js' },
+      miniCssExtractPluginOption: { ignoreOrder: true, filename: 'css/[name].[contenthash].css', chunkFilename: 'css/[name].[chunkhash].css' },
       postcss: { autoprefixer: { enable: true, config: {} }, cssModules: { enable: false } },
       webpackChain(chain) {
         chain.resolve.plugin('tsconfig-paths').use(TsconfigPathsPlugin)
+        routeWxApisToPlayground(chain)
+        // the playground loads from localhost: webpack's size hints for the public web are noise here
+        chain.performance.hints(false)
       },
     },
   }

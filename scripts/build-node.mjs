@@ -5,9 +5,12 @@
 // - the local cloud emulator: emulator/src/**/*.ts -> emulator/dist (transpiled, not bundled).
 // - the reference login server: server/src/main.ts -> server/dist/main.js, one bundled CommonJS file (its
 //   dependencies inlined) that runs with `node server/dist/main.js` on any Node 18+ host.
+// - the browser playground (playground/): its server -> playground/dist/server.js (the emulator stays the
+//   compiled emulator/dist, required at run time), and two browser bundles in playground/dist/public/: the
+//   control panel and the simulated phone (the emulator's wx client, emulator/src/client, for the browser).
 import { build } from 'esbuild'
 import { readdirSync, readFileSync, existsSync, rmSync, statSync } from 'node:fs'
-import { join, dirname } from 'node:path'
+import { join, dirname, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -73,8 +76,44 @@ export async function buildServer() {
   })
 }
 
+/** Imports of emulator/src from the playground server become requires of the compiled emulator/dist. */
+function compiledEmulator(outdir) {
+  const src = join(root, 'emulator', 'src')
+  return {
+    name: 'compiled-emulator',
+    setup(b) {
+      b.onResolve({ filter: /emulator\/src/ }, (args) => {
+        const target = resolve(args.resolveDir, args.path)
+        if (!target.startsWith(src)) return undefined
+        const compiled = join(root, 'emulator', 'dist', relative(src, target))
+        return { path: relative(outdir, compiled).split('\\').join('/'), external: true }
+      })
+    },
+  }
+}
+
+export async function buildPlayground() {
+  const outdir = join(root, 'playground', 'dist')
+  rmSync(outdir, { recursive: true, force: true })
+  const browser = { bundle: true, platform: 'browser', target: 'es2020', format: 'iife', sourcemap: 'linked', legalComments: 'none', logLevel: 'warning' }
+  await Promise.all([
+    build({
+      entryPoints: [join(root, 'playground', 'server', 'main.ts')],
+      outfile: join(outdir, 'server.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node18',
+      format: 'cjs',
+      plugins: [compiledEmulator(outdir)],
+      logLevel: 'warning',
+    }),
+    build({ ...browser, entryPoints: [join(root, 'playground', 'device', 'index.ts')], outfile: join(outdir, 'public', 'device.js') }),
+    build({ ...browser, entryPoints: [join(root, 'playground', 'panel', 'index.ts')], outfile: join(outdir, 'public', 'panel.js') }),
+  ])
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = Date.now()
-  const [names] = await Promise.all([buildCloudFunctions(), buildEmulator(), buildServer()])
-  console.log(`built cloud functions [${names.join(', ')}], the emulator and the login server in ${Date.now() - started} ms`)
+  const [names] = await Promise.all([buildCloudFunctions(), buildEmulator(), buildServer(), buildPlayground()])
+  console.log(`built cloud functions [${names.join(', ')}], the emulator, the login server and the playground in ${Date.now() - started} ms`)
 }

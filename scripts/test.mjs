@@ -1,5 +1,5 @@
-// `npm test`: builds what the tests run (compiled cloud functions, emulator, login server, weapp dist/ and its
-// http-auth-provider twin), typechecks,
+// `npm test`: builds what the tests run (compiled cloud functions, emulator, login server, playground, weapp
+// dist/ and its http-auth-provider twin, the H5 build dist-h5/ the playground serves), typechecks,
 // runs every Jest suite, and closes with a plain "N passed, N failed" line.
 // Extra arguments go to Jest (e.g. `npm test -- tests/pages`).
 import { spawnSync } from 'node:child_process'
@@ -20,7 +20,7 @@ function step(title, command, args, env = {}) {
 }
 
 const buildOk =
-  step('build cloud functions + emulator', process.execPath, [join(root, 'scripts', 'build-node.mjs')]) &&
+  step('build cloud functions + emulator + playground', process.execPath, [join(root, 'scripts', 'build-node.mjs')]) &&
   step('build weapp (dist/)', bin('taro'), ['build', '--type', 'weapp'], { NODE_ENV: 'production' }) &&
   // the same pages with the http auth provider, for the login journey against the reference server
   // (tests/helpers/http-auth.ts routes https://weauth-server.test to it)
@@ -30,6 +30,8 @@ const buildOk =
     TARO_APP_AUTH_SERVER_URL: 'https://weauth-server.test',
     WEAUTH_WEAPP_OUTPUT: 'test-output/weapp-http',
   }) &&
+  // the same pages for the browser: what the playground serves and tests/e2e drives in Chromium
+  step('build H5 (dist-h5/)', bin('taro'), ['build', '--type', 'h5'], { NODE_ENV: 'production' }) &&
   step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])
 if (!buildOk) {
   console.log('\n0 passed, 1 failed')

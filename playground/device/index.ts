@@ -1,0 +1,31 @@
+/**
+ * The playground's simulated phone, loaded by the H5 app's index.html before the Taro bundle: the emulator's
+ * simulated WeChat client (emulator/src/client) for the user picked in the control panel, reaching the
+ * emulator on this origin over HTTP. src/playground/taro-h5.ts routes Taro's WeChat-only APIs to it.
+ */
+import { createWxRuntime, httpTransport } from '../../emulator/src/client'
+import type { PlaygroundDevice } from '../../src/playground/simulated-wx'
+import { readSettings } from '../shared/settings'
+import { showCloudImages } from './cloud-images'
+import { answerOpenTypeButtons } from './open-type-buttons'
+import { openSavedDevice } from './saved-device'
+
+const settings = readSettings()
+if (!settings.account) {
+  // nobody is signed in to the simulated WeChat yet: the control panel picks or creates a user first
+  ;(window.top ?? window).location.replace('/')
+} else {
+  const saved = openSavedDevice(settings.account.openid)
+  const runtime = createWxRuntime({
+    transport: httpTransport(location.origin, settings.account.token),
+    baseLibrary: settings.baseLibrary,
+    device: saved.device,
+  })
+  saved.keepPrivacyConsent(runtime.state)
+  // the user's answers are read when WeChat asks, so a change in the panel applies to the next prompt
+  Object.defineProperty(runtime.state, 'choices', { get: () => readSettings().choices })
+  answerOpenTypeButtons(runtime)
+  showCloudImages()
+  const device: PlaygroundDevice = { wx: runtime.wx }
+  window.__weauthDevice = device
+}

@@ -1,0 +1,20 @@
+/**
+ * The playground's control panel (playground/public/index.html): the phone with the app, the simulated
+ * WeChat identity and its answers, and the admin view of the emulated database.
+ */
+import { deviceKey, readSettings, writeSettings } from '../shared/settings'
+import { adminSection } from './admin'
+import { choicesSection } from './choices'
+import { identitySection } from './identity'
+import { createPhone } from './phone'
+
+const phone = createPhone()
+const identity = identitySection((label) => phone.relaunch(label))
+choicesSection(() => phone.relaunch(document.getElementById('phone-identity')?.textContent ?? ''))
+adminSection(async () => {
+  // a reset removes every simulated WeChat user, so their phones' data means nothing any more
+  for (const key of Object.keys(localStorage)) if (key.startsWith(deviceKey(''))) localStorage.removeItem(key)
+  writeSettings({ ...readSettings(), account: null })
+  await identity.start()
+})
+void identity.start()

@@ -1,0 +1,42 @@
+import type { UserChoices } from '../../emulator/src/client'
+
+/**
+ * What the control panel decides and the app's simulated WeChat client obeys, kept in the origin's
+ * localStorage (the panel and the app in its iframe share it). Identity and base library are read when the
+ * app starts (a relaunch), the user's answers on every prompt (changes apply at once).
+ */
+export interface PlaygroundSettings {
+  /** the simulated WeChat user the phone is logged in as */
+  account: { openid: string; token: string } | null
+  /** '3.7.0' today; '2.26.0' is a base library where getUserProfile still returns the real profile */
+  baseLibrary: string
+  choices: UserChoices
+}
+
+export const NEW_BASE_LIBRARY = '3.7.0'
+export const OLD_BASE_LIBRARY = '2.26.0'
+
+const KEY = 'weauth-playground:settings'
+/** each simulated user's phone keeps its own storage, scopes and privacy consent */
+export const deviceKey = (openid: string) => `weauth-playground:device:${openid}`
+
+export const defaultSettings = (): PlaygroundSettings => ({
+  account: null,
+  baseLibrary: NEW_BASE_LIBRARY,
+  choices: { privacy: 'agree', getUserProfile: 'allow', phoneNumber: 'allow', chooseAvatar: 'choose', scopes: {}, modal: 'confirm' },
+})
+
+export function readSettings(): PlaygroundSettings {
+  const defaults = defaultSettings()
+  try {
+    const saved = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Partial<PlaygroundSettings> | null
+    if (!saved || typeof saved !== 'object') return defaults
+    return { ...defaults, ...saved, choices: { ...defaults.choices, ...saved.choices } }
+  } catch {
+    return defaults
+  }
+}
+
+export function writeSettings(settings: PlaygroundSettings): void {
+  localStorage.setItem(KEY, JSON.stringify(settings))
+}
