@@ -34,6 +34,18 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
     expect(mp.runtime.wx.getStorageSync('weauth:session')).toMatchObject({ user: { id: record._id } })
   })
 
+  test('the user agreement and privacy policy are linked from the consent line and open without ticking it', async () => {
+    const account = await emulator().accounts.create()
+    const mp = await launch({ emulator: emulator(), account })
+    const page = await mp.open('pages/auth/index')
+    await page.tap('consent-agreement-link')
+    await page.tap('consent-privacy-link')
+    expect(mp.runtime.state.navigations.map((n) => n.url)).toEqual(['/pages/agreement/index', '/pages/privacy/index'])
+    expect(page.has('consent-unchecked')).toBe(true)
+    expect(await (await mp.open('pages/agreement/index')).text('user-agreement')).toContain('用户协议')
+    expect(await (await mp.open('pages/privacy/index')).text('privacy-policy')).toContain('注销')
+  })
+
   test('one transient cloud failure is retried with backoff, unseen by the user: one record, two calls', async () => {
     const account = await emulator().accounts.create()
     emulator().faults.add({ service: 'functions', action: 'login', error: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'injected' }, times: 1 })
