@@ -40,6 +40,18 @@ export async function handleClient(
       // what the open-type="getPhoneNumber" button yields once the user agrees
       if (!account.phoneNumber) throw new CloudError('INVALID_PARAM', 'this WeChat account has no phone number bound')
       return { code: services.openapi.fixtures.issuePhoneCode(account.openid, { phoneNumber: account.phoneNumber, countryCode: account.countryCode }) }
+    case 'wechat.getPhoneNumberCloudId': {
+      // the same button on base libraries before 2.21.2: open data as a CloudID, for cloud.getOpenData
+      if (!account.phoneNumber) throw new CloudError('INVALID_PARAM', 'this WeChat account has no phone number bound')
+      const countryCode = account.countryCode || '86'
+      const data = {
+        phoneNumber: countryCode === '86' ? account.phoneNumber : `+${countryCode}${account.phoneNumber}`,
+        purePhoneNumber: account.phoneNumber,
+        countryCode,
+        watermark: { appid: services.ctx.appid, timestamp: Math.floor(services.ctx.now() / 1000) },
+      }
+      return { cloudID: services.openapi.fixtures.issueCloudId(account.openid, data) }
+    }
     case 'wechat.userInfo':
       // the real profile, as getUserProfile returned it before base library 2.27.1
       return { userInfo: { nickName: account.nickName, avatarUrl: account.avatarUrl, gender: 0, country: '', province: '', city: '', language: 'zh_CN' } }

@@ -18,8 +18,12 @@ export * from '@tarojs/plugin-platform-h5/dist/runtime/apis'
 type Wx = ReturnType<typeof simulatedWx>
 type Api<K extends keyof Wx> = Wx[K]
 
+// an API the simulated base library lacks (the privacy guide before 2.32.3) does nothing, as an absent wx.* would
 const routed = <K extends keyof Wx>(name: K): Api<K> =>
-  ((...args: unknown[]) => (simulatedWx()[name] as (...a: unknown[]) => unknown)(...args)) as Api<K>
+  ((...args: unknown[]) => {
+    const api = simulatedWx()[name] as ((...a: unknown[]) => unknown) | undefined
+    return typeof api === 'function' ? api(...args) : undefined
+  }) as Api<K>
 
 // identity and session
 export const login = routed('login')

@@ -94,6 +94,24 @@ describe('user center', () => {
     expect((await userRecord(emulator(), record._openid)).phoneNumber).toBe('13812345678')
   })
 
+  test('phone on an old base library (before 2.21.2): the CloudID is resolved server-side, never decrypted on the device', async () => {
+    const account = await emulator().accounts.create({ phoneNumber: '13655556666' })
+    const mp = await launch({ emulator: emulator(), account, baseLibrary: '2.20.0' })
+    const auth = await mp.open('pages/auth/index')
+    await auth.tap('consent-toggle')
+    await auth.find('consent-checked')
+    await auth.tap('authorize-button')
+    await auth.find('auth-success')
+    const page = await mp.open('pages/user/index')
+    await page.find('user-center')
+    const detail = await mp.runtime.openType.getPhoneNumber()
+    expect(detail).toMatchObject({ errMsg: 'getPhoneNumber:ok', cloudID: expect.any(String) })
+    expect(detail).not.toHaveProperty('code')
+    await page.trigger('user-bind-phone', 'getphonenumber', detail)
+    await eventually(async () => expect(await page.text('user-phone')).toContain('136****6666'))
+    expect((await userRecord(emulator(), account.openid)).phoneNumber).toBe('13655556666')
+  })
+
   test('phone denied: a clear message and no change', async () => {
     const { mp, page, record } = await openUserCenter({ phoneNumber: '13812345678', choices: { phoneNumber: 'deny' } })
     await tapPhoneButton(mp, page, 'agree')

@@ -1,14 +1,9 @@
 import { callbackApi, WxFail } from '../callback-api'
 import type { ClientState } from '../state'
+import { compareVersions } from '../versions'
 
 const ANONYMOUS = { nickName: '微信用户', avatarUrl: 'https://thirdwx.qlogo.cn/mmopen/vi_32/POgEwh4mIHO4nibH0KlMECNjjGxQUq24ZEaGT4poC6icRiccVGKSyXwibcPq4BWmiaIGuG1icwxaQX6grC9VemZoJ8rg/132', gender: 0, country: '', province: '', city: '', language: '' }
 
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number)
-  const pb = b.split('.').map(Number)
-  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) < (pb[i] ?? 0) ? -1 : 1
-  return 0
-}
 
 export function authApis(state: ClientState) {
   const call = async (action: string, params: Record<string, unknown> = {}) => {

@@ -1,5 +1,6 @@
 import { WxFail } from '../callback-api'
 import type { ClientState } from '../state'
+import { compareVersions } from '../versions'
 
 /**
  * What WeChat does when the user taps a button with a privacy-gated open-type: first the privacy guide
@@ -21,10 +22,18 @@ export function openTypes(state: ClientState, ensureAgreed: (referrer: string) =
       state.tempFiles.set(avatarUrl, bytes)
       return { avatarUrl }
     },
-    /** detail for `bindgetphonenumber` (base library 2.21.2+: a dynamic code) */
-    async getPhoneNumber(): Promise<{ errMsg: string; code?: string; errno?: number }> {
+    /**
+     * detail for `bindgetphonenumber`: a dynamic `code` on base library 2.21.2+, a `cloudID` (resolved by
+     * cloud.getOpenData in a function) before it
+     */
+    async getPhoneNumber(): Promise<{ errMsg: string; code?: string; cloudID?: string; errno?: number }> {
       if (!(await agreed('getPhoneNumber'))) return { errMsg: 'getPhoneNumber:fail privacy permission is not authorized', errno: 104 }
       if (state.choices.phoneNumber === 'deny') return { errMsg: 'getPhoneNumber:fail user deny' }
+      if (compareVersions(state.baseLibrary, '2.21.2') < 0) {
+        const reply = await state.transport('wechat.getPhoneNumberCloudId', {})
+        if (!reply.ok) throw new WxFail(reply.errMsg)
+        return { errMsg: 'getPhoneNumber:ok', cloudID: reply.cloudID as string }
+      }
       const reply = await state.transport('wechat.getPhoneNumberCode', {})
       if (!reply.ok) throw new WxFail(reply.errMsg)
       return { errMsg: 'getPhoneNumber:ok', code: reply.code as string }

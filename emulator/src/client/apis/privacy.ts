@@ -1,5 +1,8 @@
 import { callbackApi, WxFail } from '../callback-api'
 import type { ClientState } from '../state'
+import { compareVersions } from '../versions'
+
+export const PRIVACY_GUIDE_SINCE = '2.32.3'
 
 type PrivacyResolve = (arg: { event: 'agree' | 'disagree'; buttonId?: string }) => void
 
@@ -8,12 +11,14 @@ type PrivacyResolve = (arg: { event: 'agree' | 'disagree'; buttonId?: string }) 
  * wx.onNeedPrivacyAuthorization; the page shows its consent sheet and answers through `resolve`.
  */
 export function privacyApis(state: ClientState) {
+  const hasPrivacyGuide = compareVersions(state.baseLibrary, PRIVACY_GUIDE_SINCE) >= 0
   let listener: ((resolve: PrivacyResolve, eventInfo: { referrer: string }) => void) | null = null
 
   /** Runs before a privacy API: resolves when agreed, rejects when the user declines. */
   const ensureAgreed = (referrer: string): Promise<void> =>
     new Promise((resolve, reject) => {
-      if (state.privacyAgreed) return resolve()
+      // older base libraries have no privacy guide: the APIs run as before
+      if (state.privacyAgreed || !hasPrivacyGuide) return resolve()
       const answer: PrivacyResolve = ({ event }) => {
         if (event === 'agree') {
           state.privacyAgreed = true
@@ -24,15 +29,14 @@ export function privacyApis(state: ClientState) {
       else answer({ event: state.choices.privacy }) // WeChat's own popup when the page registers none
     })
 
-  return {
-    ensureAgreed,
-    apis: {
-      onNeedPrivacyAuthorization: (fn: typeof listener) => {
-        listener = fn
-      },
-      requirePrivacyAuthorize: callbackApi('requirePrivacyAuthorize', async () => (await ensureAgreed('requirePrivacyAuthorize'), {})),
-      getPrivacySetting: callbackApi('getPrivacySetting', async () => ({ needAuthorization: !state.privacyAgreed, privacyContractName: '《WeAuth 隐私保护指引》' })),
-      openPrivacyContract: callbackApi('openPrivacyContract', async () => ({})),
+  const apis = {
+    onNeedPrivacyAuthorization: (fn: typeof listener) => {
+      listener = fn
     },
+    requirePrivacyAuthorize: callbackApi('requirePrivacyAuthorize', async () => (await ensureAgreed('requirePrivacyAuthorize'), {})),
+    getPrivacySetting: callbackApi('getPrivacySetting', async () => ({ needAuthorization: !state.privacyAgreed, privacyContractName: '《WeAuth 隐私保护指引》' })),
+    openPrivacyContract: callbackApi('openPrivacyContract', async () => ({})),
   }
+  // on older base libraries these APIs do not exist (pages check with typeof before using them)
+  return { ensureAgreed, apis: hasPrivacyGuide ? apis : ({} as Partial<typeof apis>) }
 }
