@@ -7,7 +7,7 @@
  * - webpack caches modules, so each launch resets Jest's module registry and loads the bundle afresh:
  *   a launch is a cold start of the mini program on the same device.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createWxRuntime, inProcessTransport, type HttpExchanger, type UserChoices, type WxRuntime } from '../../emulator/src/client'
 import type { Emulator, WeChatAccount } from '../../emulator/src'
@@ -120,7 +120,8 @@ export async function launch(options: LaunchOptions): Promise<MiniProgram> {
   const launchOptions = { path: 'pages/index/index', query: {}, scene: 1001 }
   app.onLaunch?.call(app, launchOptions)
   app.onShow?.call(app, launchOptions)
-  const compId = simulate.load(join(dist, 'comp'), { rootPath: dist })
+  // Taro renders through its `comp` component; a native mini program (bench/fixtures/native-auth) has none
+  const compId = existsSync(join(dist, 'comp.json')) ? simulate.load(join(dist, 'comp'), { rootPath: dist }) : undefined
   const pageIds = new Map<string, string>()
 
   return {
@@ -129,7 +130,7 @@ export async function launch(options: LaunchOptions): Promise<MiniProgram> {
       loading = { route, query }
       let id = pageIds.get(route)
       if (!id) {
-        id = simulate.load(join(dist, route), { rootPath: dist, usingComponents: { comp: compId } }) as string
+        id = simulate.load(join(dist, route), { rootPath: dist, usingComponents: compId ? { comp: compId } : {} }) as string
         pageIds.set(route, id)
       }
       const root = simulate.render(id) as SimulateComponent

@@ -1,0 +1,124 @@
+// `npm run bench`: builds what it measures, measures it side by side in one run, prints one table, and writes
+// bench/results.json (every figure) and bench/RESULTS.md (the table, before/after, method).
+//
+//   npm run bench [-- --with-tests] [--no-trials] [--runs 15] [--calls 30] [--users 1000] [--concurrency 50] [--launches 10]
+//
+// --with-tests runs `npm test` and times it (else the last run's test-output/jest.json is read);
+// --no-trials skips the one-setting build trials (the project, hello world and "after" builds still run);
+// --report-only measures nothing: it rewrites RESULTS.md and the table from bench/results.json (after a change
+// of budget.json or of the report's wording).
+// Progress goes to stderr, the table to stdout.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { BENCH, OUT, ROOT, FIXTURES } from './lib/paths.mjs'
+import { VARIANTS } from './lib/variants.mjs'
+import { buildNodeSide, buildWeapp } from './lib/builds.mjs'
+import { measurePackage } from './lib/package-size.mjs'
+import { pageFigures } from './lib/page-figures.mjs'
+import { coldLoads, emulatorCosts } from './lib/function-cost.mjs'
+import { deploySize } from './lib/deploy-size.mjs'
+import { loginThroughput } from './lib/throughput.mjs'
+import { suiteTime } from './lib/suite-time.mjs'
+import { checkBudget } from './lib/budget.mjs'
+import { consoleTable, resultsMarkdown } from './lib/report.mjs'
+
+const { values: args } = parseArgs({
+  options: {
+    'with-tests': { type: 'boolean', default: false },
+    'no-trials': { type: 'boolean', default: false },
+    runs: { type: 'string', default: '15' },
+    calls: { type: 'string', default: '30' },
+    users: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '50' },
+    launches: { type: 'string', default: '10' },
+    'report-only': { type: 'boolean', default: false },
+  },
+})
+const options = {
+  runs: Number(args.runs),
+  calls: Number(args.calls),
+  users: Number(args.users),
+  concurrency: Number(args.concurrency),
+  launches: Number(args.launches),
+  withTests: args['with-tests'],
+  trials: !args['no-trials'],
+}
+
+async function measure() {
+  const started = performance.now()
+  const log = (message) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`)
+  mkdirSync(OUT, { recursive: true })
+
+  // 1. builds first, measurements after: timings run on a quiet machine
+  log('building the cloud functions and the emulator')
+  const functionNames = await buildNodeSide()
+  const builds = {}
+  for (const [name, v] of Object.entries(VARIANTS)) {
+    if (v.group === 'trial' && !options.trials) continue
+    log(`building weapp: ${name} (${v.label})`)
+    builds[name] = buildWeapp(name)
+  }
+
+  // 2. sizes
+  const packages = {
+    weauth: measurePackage(builds.baseline.dir, { moduleMap: builds.baseline.moduleMap }),
+    hello: measurePackage(builds['taro-hello'].dir, { moduleMap: builds['taro-hello'].moduleMap }),
+    native: measurePackage(join(FIXTURES, 'native-auth'), { taro: false }),
+  }
+  const variants = {}
+  for (const [name, b] of Object.entries(builds)) {
+    const { main, subpackages } = measurePackage(b.dir, { moduleMap: b.moduleMap })
+    const { label, group, finding } = VARIANTS[name]
+    variants[name] = { label, group, finding, main, subpackages, buildSeconds: Math.round(b.seconds * 10) / 10 }
+  }
+
+  // 3. pages: round trips, setData, launch
+  log('page measurements (Jest, miniprogram-simulate)')
+  const pages = pageFigures(
+    { weauth: builds.baseline.dir, 'weauth-after': builds.after.dir, hello: builds['taro-hello'].dir, native: join(FIXTURES, 'native-auth') },
+    { launches: options.launches },
+  )
+
+  // 4. cloud functions
+  log(`cloud functions: cold loads (${options.runs} processes each)`)
+  const coldLoad = coldLoads(functionNames, options.runs)
+  log(`cloud functions: warm calls through the emulator (${options.calls} each)`)
+  const emulator = await emulatorCosts(options.calls)
+  const deploy = Object.fromEntries(functionNames.map((name) => [name, deploySize(join(ROOT, 'cloudfunctions', name))]))
+
+  // 5. emulator throughput and the test suite
+  log(`emulator throughput: ${options.users} logins, ${options.concurrency} at a time`)
+  const throughput = await loginThroughput({ users: options.users, concurrency: options.concurrency })
+  if (options.withTests) log('npm test (timed)')
+  const suite = suiteTime({ run: options.withTests })
+
+  const command = `npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`
+  const results = {
+    generatedAt: new Date().toISOString(),
+    command,
+    environment: { node: process.versions.node, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model?.trim() ?? 'unknown' },
+    options,
+    packages,
+    variants,
+    budget: checkBudget(packages.weauth.main),
+    pages,
+    functions: { coldLoad, emulator, deploy },
+    throughput,
+    suite,
+  }
+  return results
+}
+
+let results
+if (args['report-only']) {
+  results = JSON.parse(readFileSync(join(BENCH, 'results.json'), 'utf8'))
+  results.budget = checkBudget(results.packages.weauth.main)
+} else {
+  results = await measure()
+}
+writeFileSync(join(BENCH, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
+writeFileSync(join(BENCH, 'RESULTS.md'), resultsMarkdown(results, { command: results.command ?? 'npm run bench' }))
+process.stderr.write('bench/results.json and bench/RESULTS.md written\n')
+console.log(consoleTable(results))
