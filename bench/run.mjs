@@ -4,7 +4,7 @@
 //   npm run bench [-- --with-tests] [--no-trials] [--runs 15] [--calls 30] [--users 1000] [--concurrency 50] [--launches 10]
 //
 // --with-tests runs `npm test` and times it (else the last run's test-output/jest.json is read);
-// --no-trials skips the one-setting build trials (the project, hello world and "after" builds still run);
+// --no-trials skips the one-setting build trials (the project, hello world and "before" builds still run);
 // --report-only measures nothing: it rewrites RESULTS.md and the table from bench/results.json (after a change
 // of budget.json or of the report's wording).
 // Progress goes to stderr, the table to stdout.
@@ -77,7 +77,7 @@ async function measure() {
   // 3. pages: round trips, setData, launch
   log('page measurements (Jest, miniprogram-simulate)')
   const pages = pageFigures(
-    { weauth: builds.baseline.dir, 'weauth-after': builds.after.dir, hello: builds['taro-hello'].dir, native: join(FIXTURES, 'native-auth') },
+    { weauth: builds.baseline.dir, 'weauth-before': builds.before.dir, hello: builds['taro-hello'].dir, native: join(FIXTURES, 'native-auth') },
     { launches: options.launches },
   )
 

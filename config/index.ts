@@ -55,10 +55,22 @@ export default defineConfig<'webpack5'>(async (merge) => {
       'process.env.TARO_APP_AUTH_SERVER_URL': JSON.stringify(process.env.TARO_APP_AUTH_SERVER_URL ?? ''),
     },
     copy: { patterns: [], options: {} },
-    framework: 'react',
+    // weapp: Preact (preact/compat) renders instead of React's reconciler: the main package loses ~85 KB raw,
+    // ~26 KB gzip (bench/RESULTS.md) and the app code keeps the React API. H5 (the playground) stays on React.
+    // preact stays below 10.24: from 10.24 Taro 4.1's mini runtime calls ReactDOM.createRoot (NervJS/taro#16690)
+    framework: process.env.TARO_ENV === 'weapp' ? 'preact' : 'react',
     compiler: 'webpack5',
+    // weapp: Taro's default terser options turn most compress steps off; these save ~4 KB raw more (output
+    // still ES5). H5 keeps Taro's defaults.
+    terser:
+      process.env.TARO_ENV === 'weapp'
+        ? { enable: true, config: { compress: { reduce_vars: true, reduce_funcs: true, collapse_vars: true, inline: 2, hoist_props: true, passes: 2 } } }
+        : undefined,
     cache: { enable: false },
     mini: {
+      // nothing in src/ sets innerHTML: leave Taro's HTML parser out of the runtime (~10 KB raw); Preact's diff
+      // calls node.contains(), which Taro's DOM has only with enableContains
+      runtime: { enableInnerHTML: false, enableContains: true },
       postcss: {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },

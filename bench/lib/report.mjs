@@ -40,7 +40,7 @@ export function tableRows(r) {
     const dGz = v.main.gzip - w.gzip
     const sub = Object.values(v.subpackages).reduce((s, p) => s + p.raw, 0)
     rows.push([
-      v.group === 'after' ? 'after' : 'tried',
+      v.group === 'before' ? 'before' : 'tried',
       v.label,
       `${kb(v.main.raw)} / ${kb(v.main.gzip)}`,
       '',
@@ -54,21 +54,21 @@ export function tableRows(r) {
   for (const [key, label, goalCalls] of SCENARIOS) {
     const f = trips.weauth[key]
     const met = f.cloudCalls === goalCalls && f.dbWrites <= 1
-    const after = trips['weauth-after']?.[key]
-    const same = after && after.cloudCalls === f.cloudCalls && after.dbWrites === f.dbWrites && after.dbReads === f.dbReads
-    rows.push(['round trips', label, roundTripCell(f), '', '', `goal ${goalCalls} call${goalCalls === 1 ? '' : 's'}, <= 1 write: ${met ? 'met' : 'NOT MET'}${after ? (same ? '; after build: same' : `; after build: ${roundTripCell(after)}`) : ''}`])
+    const before = trips['weauth-before']?.[key]
+    const same = before && before.cloudCalls === f.cloudCalls && before.dbWrites === f.dbWrites && before.dbReads === f.dbReads
+    rows.push(['round trips', label, roundTripCell(f), '', '', `goal ${goalCalls} call${goalCalls === 1 ? '' : 's'}, <= 1 write: ${met ? 'met' : 'NOT MET'}${before ? (same ? '; before the size cut: same' : `; before the size cut: ${roundTripCell(before)}`) : ''}`])
   }
   const lo = trips.weauth.logout
   rows.push(['round trips', 'logout itself', roundTripCell(lo), '', '', 'forgets the login state on the device only'])
   rows.push(null)
 
   const sd = r.pages.setData
-  const after = sd['weauth-after']
-  rows.push(['setData', 'auth page first render', setDataCell(sd.weauth.firstRender), setDataCell(sd.hello.firstRender), setDataCell(sd.native.firstRender), `includes the page's initial data${after ? `; after build: ${setDataCell(after.firstRender)}` : ''}`])
-  rows.push(['setData', 'consent tap', setDataCell(sd.weauth.consent), '', setDataCell(sd.native.consent), after ? `after build: ${setDataCell(after.consent)}` : ''])
-  rows.push(['setData', 'authorize tap -> logged in', setDataCell(sd.weauth.authorize), '', setDataCell(sd.native.authorize), `WeAuth also renders the profile form${after ? `; after build: ${setDataCell(after.authorize)}` : ''}`])
+  const before = sd['weauth-before']
+  rows.push(['setData', 'auth page first render', setDataCell(sd.weauth.firstRender), setDataCell(sd.hello.firstRender), setDataCell(sd.native.firstRender), `includes the page's initial data${before ? `; before the size cut: ${setDataCell(before.firstRender)}` : ''}`])
+  rows.push(['setData', 'consent tap', setDataCell(sd.weauth.consent), '', setDataCell(sd.native.consent), before ? `before the size cut: ${setDataCell(before.consent)}` : ''])
+  rows.push(['setData', 'authorize tap -> logged in', setDataCell(sd.weauth.authorize), '', setDataCell(sd.native.authorize), `WeAuth also renders the profile form${before ? `; before the size cut: ${setDataCell(before.authorize)}` : ''}`])
   const la = r.pages.launch
-  rows.push(['launch', 'launch to first render', ms(la.weauth.medianMs), ms(la.hello.medianMs), ms(la.native.medianMs), `miniprogram-simulate, median of ${la.weauth.runs}${la['weauth-after'] ? `; after build: ${ms(la['weauth-after'].medianMs)}` : ''}`])
+  rows.push(['launch', 'launch to first render', ms(la.weauth.medianMs), ms(la.hello.medianMs), ms(la.native.medianMs), `miniprogram-simulate, median of ${la.weauth.runs}${la['weauth-before'] ? `; before the size cut: ${ms(la['weauth-before'].medianMs)}` : ''}`])
   rows.push(null)
 
   const fc = r.functions
@@ -106,7 +106,7 @@ export function consoleTable(r) {
 function findings(r) {
   const w = r.packages.weauth.main
   const h = r.packages.hello.main
-  const after = r.variants.after?.main
+  const before = r.variants.before?.main
   const trips = r.pages.roundTrips.weauth
   const goals = [trips.firstLogin.cloudCalls, trips.returning.cloudCalls, trips.expired.cloudCalls, trips.afterLogout.cloudCalls].join('/')
   const writes = Math.max(trips.firstLogin.dbWrites, trips.expired.dbWrites, trips.afterLogout.dbWrites)
@@ -115,7 +115,7 @@ function findings(r) {
   const lines = [
     `WeAuth's main package is ${kb(w.raw)} raw / ${kb(w.gzip)} gzip; ${pct(w.runtime.raw, w.raw).slice(1)} of it is the Taro + React runtime that Taro's hello world ships too (${kb(h.raw)} / ${kb(h.gzip)}). WeAuth's own code is ${kb(w.app.raw)} raw, styles ${kb(w.styles.raw)}.`,
   ]
-  if (after) lines.push(`The proposed settings (Preact for weapp, no innerHTML support, more terser passes) bring it to ${kb(after.raw)} / ${kb(after.gzip)}: ${pct(after.raw - w.raw, w.raw)} raw, ${pct(after.gzip - w.gzip, w.gzip)} gzip.`)
+  if (before) lines.push(`Before the size cut (React, Taro's default runtime and terser options) it was ${kb(before.raw)} / ${kb(before.gzip)}: the cut (Preact for weapp, no innerHTML support, more terser passes) saves ${pct(w.raw - before.raw, before.raw)} raw, ${pct(w.gzip - before.gzip, before.gzip)} gzip.`)
   lines.push(`Cloud calls to logged-in (first login / returning / expired session / after logout): ${goals}, goal 1/0/1/1; at most ${writes} database write per login.`)
   lines.push(`setData of the authorization page: first render ${setDataCell(sd.weauth.firstRender)} against ${setDataCell(sd.native.firstRender)} for the native page: Taro sends the page tree, native pages send their data.`)
   lines.push(`A cloud function's cold load is ${ms(login.moduleMs)} over an empty Node process (login), of which ${ms(r.functions.coldLoad.sdk.moduleMs)} is wx-server-sdk alone; warm, login runs in ${ms(r.functions.emulator['login (returning)'].warmHandlerMs)} in the emulator.`)
@@ -136,7 +136,7 @@ export function resultsMarkdown(r, { command }) {
     `${signedKb(v.main.raw - base.raw)} (${pct(v.main.raw - base.raw, base.raw)})`,
     `${signedKb(v.main.gzip - base.gzip)} (${pct(v.main.gzip - base.gzip, base.gzip)})`,
     `${kb(v.main.runtime.raw)} / ${kb(v.main.app.raw)}`,
-    v.finding ?? (v.group === 'after' ? 'the proposed settings together' : ''),
+    v.finding ?? '',
   ])
   return `# WeAuth benchmarks
 
@@ -159,9 +159,9 @@ ${markdownTable(HEADER, tableRows(r))}
 
 ## Before and after (main package, raw / gzip)
 
-Before: ${kb(base.raw)} / ${kb(base.gzip)} (runtime ${kb(base.runtime.raw)}, app code ${kb(base.app.raw)}, raw).
-Each row is a build of the same sources with the project's config changed one way (bench/lib/variants.mjs);
-"after" rows combine the settings proposed for config/index.ts.
+Now: ${kb(base.raw)} / ${kb(base.gzip)} (runtime ${kb(base.runtime.raw)}, app code ${kb(base.app.raw)}, raw).
+Each row is a build of the same sources with the project's config changed one way (bench/lib/variants.mjs),
+measured in this run; changes are against now. The "before" row is the config before the size cut.
 
 ${markdownTable(['variant', 'setting', 'main raw / gzip', 'raw change', 'gzip change', 'runtime / app raw', 'finding'], beforeAfter)}
 

@@ -24,23 +24,17 @@ function prepareSubpackages() {
   writeFileSync(file, source.replace(list[0], `pages: [${main.join(', ')}],\n  subPackages: [${subPackages.join(', ')}],`))
 }
 
-// Taro's own terser options (webpack5-runner MiniBaseConfig) turn most compress passes off; these turn the
-// size-relevant ones back on, still with ES5 output
-const AGGRESSIVE_TERSER = {
-  enable: true,
-  config: { compress: { reduce_vars: true, reduce_funcs: true, collapse_vars: true, inline: 2, hoist_props: true, passes: 2 } },
-}
-
-// top level, as Taro types it (mini.terser is read too, but not typed)
-const withTerser = (config) => ({ ...config, terser: AGGRESSIVE_TERSER })
-const withoutInnerHTML = (config) => mini(config, { runtime: { ...config.mini?.runtime, enableInnerHTML: false } })
-// Preact's diff calls parentNode.contains(), which Taro's DOM only has with runtime.enableContains
-const withPreact = (config) => ({ ...mini(config, { runtime: { ...config.mini?.runtime, enableContains: true } }), framework: 'preact' })
 const withSubpackages = (config) => ({ ...config, sourceRoot: 'bench/out/src-subpackages' })
+// the reverse of each kept setting: config/index.ts has them since the size cut, so a trial takes one away
+const withReact = (config) => ({ ...mini(config, { runtime: { ...config.mini?.runtime, enableContains: false } }), framework: 'react' })
+const withInnerHTML = (config) => mini(config, { runtime: { ...config.mini?.runtime, enableInnerHTML: true } })
+const withTaroTerser = (config) => ({ ...config, terser: undefined })
+/** the config as it was before the size cut: React, Taro's default runtime and terser options */
+const beforeSizeCut = (config) => withTaroTerser(withInnerHTML(withReact(config)))
 
 /**
- * `group`: 'project' (the builds compared side by side), 'after' (the settings proposed for config/index.ts,
- * built together) or 'trial' (one setting each; `finding` says what it did, as measured when it was tried).
+ * `group`: 'project' (the builds compared side by side), 'before' (the config before the size cut, to keep the
+ * before/after in every run) or 'trial' (one setting changed each; `finding` says what was decided).
  */
 export const VARIANTS = {
   baseline: {
@@ -54,43 +48,36 @@ export const VARIANTS = {
     // one page, built with everything else of the project's config
     apply: (config) => ({ ...config, sourceRoot: 'bench/fixtures/taro-hello/src' }),
   },
-  after: {
-    group: 'after',
-    label: 'after: preact + no innerHTML + terser passes',
-    finding: 'proposed for config/index.ts (weapp only); npm test passes with it (259/259, 2026-11-27, with the privacy sheet listening from a layout effect)',
-    apply: (config) => withTerser(withoutInnerHTML(withPreact(config))),
+  before: {
+    group: 'before',
+    label: 'before: React, Taro default runtime and terser',
+    finding: 'config/index.ts until the size cut (2026-11-27); the project now builds weapp with Preact, enableInnerHTML off and more terser passes',
+    apply: beforeSizeCut,
   },
-  'after-subpackages': {
-    group: 'after',
-    label: 'after + user/scopes subpackages',
-    finding: 'the proposed settings plus the optional subpackages (src/app.config.ts)',
-    prepare: prepareSubpackages,
-    apply: (config) => withSubpackages(withTerser(withoutInnerHTML(withPreact(config)))),
-  },
-  preact: {
+  react: {
     group: 'trial',
-    label: "framework: 'preact'",
+    label: "without Preact: framework 'react'",
     // preact is pinned below 10.24: from 10.24 preact/compat reports React 18 and Taro 4.1's mini runtime then
     // calls ReactDOM.createRoot, which preact/compat lacks (NervJS/taro#16690, #17641)
-    finding: "kept: Preact (preact/compat) renders on Taro's DOM instead of React's reconciler; the app uses hooks only. Needs preact 10.23.x (10.24+ breaks Taro 4.1's mini runtime) and runtime.enableContains (Preact's diff calls node.contains)",
-    apply: withPreact,
+    finding: "kept Preact: preact/compat renders on Taro's DOM instead of React's reconciler; the app uses hooks only. Needs preact 10.23.x (10.24+ breaks Taro 4.1's mini runtime) and runtime.enableContains (Preact's diff calls node.contains)",
+    apply: withReact,
   },
-  'no-inner-html': {
+  'inner-html': {
     group: 'trial',
-    label: 'mini.runtime.enableInnerHTML: false',
-    finding: "kept: drops Taro's HTML parser; nothing in src/ sets innerHTML or dangerouslySetInnerHTML",
-    apply: withoutInnerHTML,
+    label: 'mini.runtime.enableInnerHTML: true (Taro default)',
+    finding: "kept off: drops Taro's HTML parser; nothing in src/ sets innerHTML or dangerouslySetInnerHTML",
+    apply: withInnerHTML,
   },
-  'terser-passes': {
+  'taro-terser': {
     group: 'trial',
-    label: 'terser: reduce_vars, inline, collapse_vars, 2 passes',
-    finding: "kept: Taro's default terser options turn these compress steps off; the output stays ES5",
-    apply: withTerser,
+    label: "Taro's default terser options",
+    finding: "kept the extra passes: Taro's defaults turn reduce_vars, inline, collapse_vars off; the output stays ES5",
+    apply: withTaroTerser,
   },
   subpackages: {
     group: 'trial',
     label: 'user + scopes pages as subpackages',
-    finding: 'optional (src/app.config.ts): moves their code out of the main package, at the cost of a download the first time the user center opens',
+    finding: 'not applied, optional (src/app.config.ts): moves their code out of the main package, at the cost of a download the first time the user center opens',
     prepare: prepareSubpackages,
     apply: withSubpackages,
   },

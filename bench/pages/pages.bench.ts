@@ -16,7 +16,7 @@ import type { WeChatAccount } from '../../emulator/src'
 import { installSetDataMeter, type Phase } from './setdata-meter'
 
 interface Builds {
-  /** built mini programs: weauth, hello, native, and any other WeAuth build (e.g. weauth-after) */
+  /** built mini programs: weauth, hello, native, and any other WeAuth build (e.g. weauth-before) */
   apps: { weauth: string; hello: string; native: string } & Record<string, string>
   output: string
   launches: number

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useLayoutEffect, useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import './privacy-sheet.scss'
@@ -22,8 +22,10 @@ export function PrivacySheet() {
       setOpen(true)
     })
   }, [])
-  // on mount too: a sheet rendered after the page's onShow (e.g. once logged in) would otherwise never listen
-  useEffect(register, [register])
+  // on mount too: a sheet rendered after the page's onShow (e.g. once logged in) would otherwise never listen.
+  // A layout effect runs in the same commit: Preact defers plain effects to the next frame, and a privacy API
+  // called in between would find no listener
+  useLayoutEffect(register, [register])
   useDidShow(register)
 
   const answer = (event: 'agree' | 'disagree') => {
