@@ -192,3 +192,10 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 500
     }
   }
 }
+
+/** What a user does on the authorization page: tick the consent box (waiting until it shows ticked), then tap authorize. */
+export async function consentAndAuthorize(page: PageHandle): Promise<void> {
+  await page.tap('consent-toggle')
+  await page.find('consent-checked')
+  await page.tap('authorize-button')
+}

@@ -1,5 +1,5 @@
 import { documents, useEmulator } from '../helpers/emulator'
-import { eventually, launch } from '../helpers/miniprogram'
+import { consentAndAuthorize, eventually, launch } from '../helpers/miniprogram'
 
 const emulator = useEmulator()
 
@@ -16,9 +16,7 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
     expect(mp.runtime.state.calls).not.toContain('login')
     expect(await usersOf(account.openid)).toHaveLength(0)
 
-    await page.tap('consent-toggle')
-    await page.find('consent-checked')
-    await page.tap('authorize-button')
+    await consentAndAuthorize(page)
     await page.find('auth-success')
 
     const [record] = await eventually(async () => {
@@ -51,9 +49,7 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
     emulator().faults.add({ service: 'functions', action: 'login', error: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'injected' }, times: 1 })
     const mp = await launch({ emulator: emulator(), account })
     const page = await mp.open('pages/auth/index')
-    await page.tap('consent-toggle')
-    await page.find('consent-checked')
-    await page.tap('authorize-button')
+    await consentAndAuthorize(page)
     await page.find('auth-success')
     expect(page.has('auth-error')).toBe(false)
     expect(cloudCalls(mp.runtime.state.calls)).toEqual(['cloud.callFunction:login', 'cloud.callFunction:login'])
@@ -66,9 +62,7 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
     emulator().faults.add({ service: 'functions', action: 'login', error: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'injected' }, times: 3 })
     const mp = await launch({ emulator: emulator(), account })
     const page = await mp.open('pages/auth/index')
-    await page.tap('consent-toggle')
-    await page.find('consent-checked')
-    await page.tap('authorize-button')
+    await consentAndAuthorize(page)
 
     expect(await page.text('auth-error')).toContain('服务暂时不可用')
     expect(await page.text('authorize-button')).toContain('重试')
@@ -84,9 +78,7 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
     emulator().faults.add({ service: 'functions', action: 'login', error: { code: 'FUNCTIONS_TIME_LIMIT_EXCEEDED', message: 'Invoking task timed out after 3 seconds' }, times: 3 })
     const mp = await launch({ emulator: emulator(), account })
     const page = await mp.open('pages/auth/index')
-    await page.tap('consent-toggle')
-    await page.find('consent-checked')
-    await page.tap('authorize-button')
+    await consentAndAuthorize(page)
     expect(await page.text('auth-error')).toContain('超时')
   })
 
@@ -94,9 +86,7 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
     const account = await emulator().accounts.create({ nickName: '小明' })
     const first = await launch({ emulator: emulator(), account })
     const auth = await first.open('pages/auth/index')
-    await auth.tap('consent-toggle')
-    await auth.find('consent-checked')
-    await auth.tap('authorize-button')
+    await consentAndAuthorize(auth)
     await auth.find('auth-success')
 
     const second = await launch({ emulator: emulator(), account, device: first.runtime.device })
@@ -110,9 +100,7 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
     const account = await emulator().accounts.create()
     const first = await launch({ emulator: emulator(), account })
     const auth = await first.open('pages/auth/index')
-    await auth.tap('consent-toggle')
-    await auth.find('consent-checked')
-    await auth.tap('authorize-button')
+    await consentAndAuthorize(auth)
     await auth.find('auth-success')
     await emulator().accounts.expireSession(account.openid)
 
@@ -139,9 +127,7 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
     const account = await emulator().accounts.create({ nickName: '老用户' })
     const old = await launch({ emulator: emulator(), account, baseLibrary: '2.26.0' })
     const oldPage = await old.open('pages/auth/index')
-    await oldPage.tap('consent-toggle')
-    await oldPage.find('consent-checked')
-    await oldPage.tap('authorize-button')
+    await consentAndAuthorize(oldPage)
     await oldPage.find('auth-success')
     expect(old.runtime.state.calls).toContain('getUserProfile')
     // it was called synchronously inside the tap: before the login round trip started
@@ -149,9 +135,7 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
 
     const current = await launch({ emulator: emulator(), account: await emulator().accounts.create(), baseLibrary: '3.7.0' })
     const page = await current.open('pages/auth/index')
-    await page.tap('consent-toggle')
-    await page.find('consent-checked')
-    await page.tap('authorize-button')
+    await consentAndAuthorize(page)
     await page.find('auth-success')
     expect(current.runtime.state.calls).not.toContain('getUserProfile')
   })

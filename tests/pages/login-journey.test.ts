@@ -1,6 +1,6 @@
 import { documents, useEmulator } from '../helpers/emulator'
 import { HTTP_WEAPP_DIST, useAuthServer } from '../helpers/http-auth'
-import { eventually, launch, type LaunchOptions } from '../helpers/miniprogram'
+import { consentAndAuthorize, eventually, launch, type LaunchOptions } from '../helpers/miniprogram'
 import type { WeChatAccount } from '../../emulator/src'
 
 /**
@@ -54,9 +54,7 @@ describe.each(providers)('login journey with the %s auth provider', (_name, prov
   async function signInOnAuthPage(account: WeChatAccount, extra: Partial<LaunchOptions> = {}) {
     const mp = await start(account, extra)
     const page = await mp.open('pages/auth/index', { redirect: '/pages/index/index' })
-    await page.tap('consent-toggle')
-    await page.find('consent-checked')
-    await page.tap('authorize-button')
+    await consentAndAuthorize(page)
     await page.find('auth-success')
     return mp
   }
@@ -69,9 +67,7 @@ describe.each(providers)('login journey with the %s auth provider', (_name, prov
     expect(mp.runtime.state.calls).not.toContain('login')
     expect(provider.backendCalls(mp.runtime.state.calls)).toHaveLength(0)
 
-    await page.tap('consent-toggle')
-    await page.find('consent-checked')
-    await page.tap('authorize-button')
+    await consentAndAuthorize(page)
     await page.find('auth-success')
     await page.find('profile-form')
     const records = await eventually(async () => {
@@ -97,9 +93,7 @@ describe.each(providers)('login journey with the %s auth provider', (_name, prov
     provider.failNextLogin()
     const mp = await start(account)
     const page = await mp.open('pages/auth/index')
-    await page.tap('consent-toggle')
-    await page.find('consent-checked')
-    await page.tap('authorize-button')
+    await consentAndAuthorize(page)
     expect(await page.text('auth-error')).toContain('服务暂时不可用')
     expect(await page.text('authorize-button')).toContain('重试')
     expect(await provider.records(account.openid)).toHaveLength(0)
@@ -151,9 +145,7 @@ describe('the http provider specifically', () => {
   async function signIn(account: WeChatAccount) {
     const mp = await start(account)
     const page = await mp.open('pages/auth/index')
-    await page.tap('consent-toggle')
-    await page.find('consent-checked')
-    await page.tap('authorize-button')
+    await consentAndAuthorize(page)
     await page.find('auth-success')
     return mp
   }
@@ -184,9 +176,7 @@ describe('the http provider specifically', () => {
     emulator().faults.add({ service: 'auth', action: 'jscode2session', wxErrcode: { errcode: 45011, errmsg: 'api minute-quota reach limit' }, times: 1 })
     const mp = await start(account)
     const page = await mp.open('pages/auth/index')
-    await page.tap('consent-toggle')
-    await page.find('consent-checked')
-    await page.tap('authorize-button')
+    await consentAndAuthorize(page)
     expect(await page.text('auth-error')).toContain('操作太频繁')
     await page.tap('authorize-button')
     await page.find('auth-success')
@@ -198,9 +188,7 @@ describe('the http provider specifically', () => {
     const page = await mp.open('pages/auth/index')
     authServer.offline = true
     try {
-      await page.tap('consent-toggle')
-      await page.find('consent-checked')
-      await page.tap('authorize-button')
+      await consentAndAuthorize(page)
       expect(await page.text('auth-error')).toContain('网络异常')
     } finally {
       authServer.offline = false

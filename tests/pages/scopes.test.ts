@@ -1,6 +1,6 @@
 import { useEmulator } from '../helpers/emulator'
 import { HTTP_WEAPP_DIST, useAuthServer } from '../helpers/http-auth'
-import { eventually, launch, type MiniProgram, type PageHandle } from '../helpers/miniprogram'
+import { consentAndAuthorize, eventually, launch, type MiniProgram, type PageHandle } from '../helpers/miniprogram'
 
 /** The authorization-scope center (src/pages/scopes) on the compiled weapp, with the emulator's simulated user. */
 const emulator = useEmulator()
@@ -79,9 +79,7 @@ describe('scope center: grant, deny, settings', () => {
     // the pages are the same in both builds; the http one needs no cloud database to sign in
     const first = await launch({ emulator: emulator(), account, dist: HTTP_WEAPP_DIST, request: authServer.request })
     const auth = await first.open('pages/auth/index')
-    await auth.tap('consent-toggle')
-    await auth.find('consent-checked')
-    await auth.tap('authorize-button')
+    await consentAndAuthorize(auth)
     await auth.find('auth-success')
     const mp = await launch({ emulator: emulator(), account, dist: HTTP_WEAPP_DIST, request: authServer.request, device: first.runtime.device })
     const center = await mp.open('pages/user/index')
