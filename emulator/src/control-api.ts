@@ -17,7 +17,11 @@ export async function handleControl(services: Services, op: string, params: Reco
       await services.accounts.expireSession(params.openid)
       return {}
     case 'faults.add':
-      services.faults.add(params as unknown as FaultRule)
+      try {
+        services.faults.add(params as unknown as FaultRule)
+      } catch (e) {
+        throw invalidParam((e as Error).message)
+      }
       return { faults: services.faults.list() }
     case 'faults.clear':
       services.faults.clear()
