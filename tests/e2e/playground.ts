@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core'
 import { startPlayground, type Playground } from '../../playground/server/playground'
+import { eventually as poll } from '../helpers/eventually'
 
 export const CHROMIUM = process.env.WEAUTH_CHROMIUM ?? '/usr/bin/chromium'
 const SCREENSHOTS = join(__dirname, '..', '..', 'test-output', 'e2e')
@@ -133,17 +134,7 @@ export async function storedFiles(playground: Playground, prefix: string): Promi
 export const adminRow = (page: Page, openid: string) => page.locator(`#admin-users tr[data-openid="${openid}"]`)
 
 /** Polls until `check` passes: the admin view and the database follow the app asynchronously. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      return await check()
-    } catch (e) {
-      if (Date.now() > until) throw e
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
-}
+export const eventually = <T>(check: () => T | Promise<T>, timeoutMs = 10_000) => poll(check, timeoutMs, 100)
 
 /** Saves test-output/e2e/<name>.png: what the page looked like when the test's point was made. */
 export async function screenshot(page: Page, name: string): Promise<string> {

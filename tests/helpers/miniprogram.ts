@@ -180,18 +180,7 @@ function pageHandle(root: SimulateComponent): PageHandle {
   }
 }
 
-/** Polls until `check` passes (async UI and cloud round trips). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      return await check()
-    } catch (e) {
-      if (Date.now() > until) throw e
-      await new Promise((r) => setTimeout(r, 20))
-    }
-  }
-}
+export { eventually } from './eventually'
 
 /** What a user does on the authorization page: tick the consent box (waiting until it shows ticked), then tap authorize. */
 export async function consentAndAuthorize(page: PageHandle): Promise<void> {
