@@ -3,13 +3,13 @@ import { isDeepStrictEqual } from 'node:util'
 import type { Caller } from '../caller'
 import type { ActionParams, ActionTable, ServiceContext } from '../context'
 import { CloudError, invalidParam } from '../errors'
-import { COLLECTION_NAME } from './config'
+import { collectionName } from './config'
 import type { Collections } from './index'
 import { allowsDocument, authorize, denied, type Access } from './permissions'
-import { and, parseOrder, select, type Filter } from './query'
+import { and, parseOrder, project, select, type Filter } from './query'
 import type { Doc } from './store'
 import { applyUpdate, parseUpdate, replacement } from './update'
-import { isPlainObject, parseEjson, parseEjsonObject, resolveServerDates, serializeDoc } from './wire'
+import { parseEjson, parseEjsonObject, resolveServerDates, serializeDoc } from './wire'
 
 /**
  * The database actions of the TCB API (what wx-server-sdk's `db.collection(...)` calls send), for cloud
@@ -51,10 +51,10 @@ export function databaseActions(ctx: ServiceContext, collections: Collections): 
       const projection = p.projection === undefined ? undefined : parseEjsonObject(p.projection, 'projection')
       const access = authorize(config, caller, 'read', request.filter, request.single)
       const selection = { order, offset, limit: Math.min(limit, limits.max) }
-      let docs = await select(store, effective(request.filter, access), selection)
+      const docs = await select(store, effective(request.filter, access), selection)
+      // the rule sees whole documents; the projection applies to what is returned
       checkEach(docs, access, (d) => allowsDocument(config, caller, 'read', d))
-      if (projection) docs = await select(store, { _id: { $in: docs.map((d) => d._id) } }, { ...selection, offset: 0, projection })
-      return { data: { list: docs.map(serializeDoc) }, limit: selection.limit, offset }
+      return { data: { list: project(docs, projection).map(serializeDoc) }, limit: selection.limit, offset }
     },
 
     'database.calculateDocument': async (caller, p) => {
@@ -85,7 +85,7 @@ export function databaseActions(ctx: ServiceContext, collections: Collections): 
         if (!targets.length && upsert) {
           const id = typeof request.filter._id === 'string' || typeof request.filter._id === 'number' ? request.filter._id : undefined
           const base = newDocument(id === undefined ? {} : { _id: id }, caller)
-          const doc = expr ? applyUpdate(base, expr) : { ...replacement(base, data, caller), ...(caller.kind === 'client' ? { _openid: caller.openid } : {}) }
+          const doc = expr ? applyUpdate(base, expr) : replacement(base, data, caller)
           if (!allowsDocument(config, caller, 'create', doc)) throw denied('the create rule refuses this document')
           await store.insert([doc])
           return { data: { updated: 0, upsert_id: doc._id } }
@@ -114,8 +114,7 @@ export function databaseActions(ctx: ServiceContext, collections: Collections): 
     'database.addCollection': async (caller, p) => {
       await fault('database.addCollection')
       if (caller.kind !== 'admin') throw denied('only cloud functions create collections')
-      const name = p.collectionName
-      if (typeof name !== 'string' || !COLLECTION_NAME.test(name)) throw invalidParam('collectionName must be 1-32 letters, digits, _ or -')
+      const name = collectionName(p.collectionName)
       if (collections.has(name)) throw new CloudError('DATABASE_REQUEST_FAILED', `Table exist: ${name}`)
       await collections.create(name)
       return {}
@@ -149,15 +148,16 @@ function optionalCount(value: unknown, name: string, min: number): number | unde
   return value
 }
 
-/** A new document: its _id (given or WeChat-style 32 hex), and on the client the caller's _openid. */
+/**
+ * A new document: its _id (given or WeChat-style 32 hex), and on the client the caller's _openid. Field names
+ * are checked by the store (NeDB refuses `$` and `.` as MongoDB does).
+ */
 function newDocument(doc: Record<string, unknown>, caller: Caller): Doc {
   const id = doc._id
   if (id !== undefined && ((typeof id !== 'string' || !id || id.length > 128) && typeof id !== 'number')) {
     throw invalidParam('_id must be a non-empty string (at most 128 characters) or a number')
   }
   if (caller.kind === 'client' && '_openid' in doc) throw denied('_openid is set by WeChat, not by the mini program')
-  for (const key of Object.keys(doc)) if (key.startsWith('$')) throw invalidParam(`field names cannot start with $ (${key})`)
-  if (!isPlainObject(doc)) throw invalidParam('a document must be an object')
   return {
     ...doc,
     _id: id ?? randomBytes(16).toString('hex'),

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { invalidParam } from '../errors'
 import { parseRules, type SecurityRules } from './rules'
 
 /**
@@ -26,6 +27,12 @@ export type DatabaseConfig = Record<string, CollectionConfig>
 const MODES = new Set<PermissionMode>(['PRIVATE', 'READONLY', 'ADMINWRITE', 'ADMINONLY', 'CUSTOM'])
 /** WeChat: collection names are 1-32 characters, letters, digits, `_` and `-` (and must not start with a digit here). */
 export const COLLECTION_NAME = /^[A-Za-z_][\w-]{0,31}$/
+
+/** A collection name from a request, checked: INVALID_PARAM otherwise. */
+export function collectionName(value: unknown): string {
+  if (typeof value !== 'string' || !COLLECTION_NAME.test(value)) throw invalidParam('collectionName must be 1-32 letters, digits, _ or -')
+  return value
+}
 
 export function loadDatabaseConfig(dir: string): DatabaseConfig {
   const file = join(dir, 'collections.json')

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { ServiceContext, ActionTable } from '../context'
 import { CloudError } from '../errors'
-import { COLLECTION_NAME, type CollectionConfig, type DatabaseConfig } from './config'
+import { collectionName, type CollectionConfig, type DatabaseConfig } from './config'
 import { databaseActions } from './actions'
 import { ensureDir, removeCollectionFile, StoredCollection, storedCollectionNames, type Doc } from './store'
 
@@ -37,8 +37,8 @@ export class Collections {
   }
 
   /** The collection, or WeChat's -502005 when it does not exist. */
-  get(name: unknown): { config: CollectionConfig; store: StoredCollection } {
-    if (typeof name !== 'string' || !COLLECTION_NAME.test(name)) throw new CloudError('INVALID_PARAM', 'collectionName must be 1-32 letters, digits, _ or -')
+  get(value: unknown): { config: CollectionConfig; store: StoredCollection } {
+    const name = collectionName(value)
     const found = this.open.get(name)
     if (!found) throw new CloudError('DATABASE_COLLECTION_NOT_EXIST', `Db or Table not exist: ${name}`)
     return found

@@ -13,29 +13,30 @@ export interface Selection {
   order?: Record<string, 1 | -1>
   offset?: number
   limit?: number
-  projection?: Record<string, unknown>
 }
 
-export function compile(filter: Filter): Query {
-  try {
-    return new Query(filter)
-  } catch (e) {
-    throw invalidParam(`invalid query: ${(e as Error).message}`)
-  }
-}
-
-/** The matching documents, ordered, skipped, limited and projected. */
+/** The matching documents, ordered, skipped and limited (MongoDB's order: filter, sort, skip, limit). */
 export async function select(collection: StoredCollection, filter: Filter, selection: Selection = {}): Promise<Doc[]> {
-  const query = compile(filter)
+  const query = mingo(() => new Query(filter))
   const candidates = await collection.find(prefilter(filter))
-  try {
-    // MongoDB's order: filter, sort, skip, limit, then project (so a sort key need not be projected)
+  return mingo(() => {
     let cursor = query.find<Doc>(candidates)
     if (selection.order && Object.keys(selection.order).length) cursor = cursor.sort(selection.order)
     if (selection.offset) cursor = cursor.skip(selection.offset)
     if (selection.limit !== undefined) cursor = cursor.limit(selection.limit)
-    const docs = cursor.all()
-    return selection.projection ? new Query({}).find<Doc>(docs, selection.projection).all() : docs
+    return cursor.all()
+  })
+}
+
+/** `field()`: the projection, applied last so that a sort key or a rule's field need not be projected. */
+export function project(docs: Doc[], projection: Record<string, unknown> | undefined): Doc[] {
+  return projection ? mingo(() => new Query({}).find<Doc>(docs, projection).all()) : docs
+}
+
+/** mingo's errors (an unknown operator, a bad projection) are the request's fault: INVALID_PARAM. */
+function mingo<T>(run: () => T): T {
+  try {
+    return run()
   } catch (e) {
     throw invalidParam(`invalid query: ${(e as Error).message}`)
   }
@@ -45,7 +46,7 @@ export async function select(collection: StoredCollection, filter: Filter, selec
  * Top-level equality on scalar values, which NeDB can answer from an index (`_id`, `_openid`). Everything else
  * is left to mingo, so the prefilter can only narrow, never change, the result.
  */
-export function prefilter(filter: Filter): Record<string, unknown> {
+function prefilter(filter: Filter): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(filter)) {
     if (key.startsWith('$')) continue
@@ -73,8 +74,7 @@ export function pinnedFields(filter: Filter): Map<string, unknown> {
 }
 
 /** The query's and the permission's conditions together. */
-export function and(filter: Filter, extra: Filter | undefined): Filter {
-  if (!extra) return filter
+export function and(filter: Filter, extra: Filter): Filter {
   return Object.keys(filter).length ? { $and: [filter, extra] } : extra
 }
 
@@ -82,13 +82,10 @@ export function and(filter: Filter, extra: Filter | undefined): Filter {
 export function parseOrder(value: unknown): Record<string, 1 | -1> | undefined {
   if (value === undefined) return undefined
   // the SDK sends an object; some versions send [{ field, direction }]
-  const entries: Array<[string, unknown]> = Array.isArray(value)
-    ? value.map((o) => [String((o as { field?: unknown })?.field), (o as { direction?: unknown })?.direction])
-    : isPlainObject(value)
-      ? Object.entries(value)
-      : (() => {
-          throw invalidParam('order must be an object of field: 1 | -1')
-        })()
+  let entries: Array<[string, unknown]>
+  if (Array.isArray(value)) entries = value.map((o) => [String((o as { field?: unknown })?.field), (o as { direction?: unknown })?.direction])
+  else if (isPlainObject(value)) entries = Object.entries(value)
+  else throw invalidParam('order must be an object of field: 1 | -1')
   const order: Record<string, 1 | -1> = {}
   for (const [field, dir] of entries) {
     const d = dir === 'asc' ? 1 : dir === 'desc' ? -1 : dir
