@@ -1,4 +1,5 @@
-import { CloudError, invalidParam } from './errors'
+import { invalidParam } from './errors'
+import { boundPhoneNumber, phoneInfo } from './phone-info'
 import type { Services } from './services'
 import type { WeChatAccount } from './accounts'
 
@@ -38,18 +39,11 @@ export async function handleClient(
       return callFunction(services, account, params, clientIp)
     case 'wechat.getPhoneNumberCode':
       // what the open-type="getPhoneNumber" button yields once the user agrees
-      if (!account.phoneNumber) throw new CloudError('INVALID_PARAM', 'this WeChat account has no phone number bound')
-      return { code: services.openapi.fixtures.issuePhoneCode(account.openid, { phoneNumber: account.phoneNumber, countryCode: account.countryCode }) }
+      return { code: services.openapi.fixtures.issuePhoneCode(account.openid, { phoneNumber: boundPhoneNumber(account), countryCode: account.countryCode }) }
     case 'wechat.getPhoneNumberCloudId': {
       // the same button on base libraries before 2.21.2: open data as a CloudID, for cloud.getOpenData
-      if (!account.phoneNumber) throw new CloudError('INVALID_PARAM', 'this WeChat account has no phone number bound')
-      const countryCode = account.countryCode || '86'
-      const data = {
-        phoneNumber: countryCode === '86' ? account.phoneNumber : `+${countryCode}${account.phoneNumber}`,
-        purePhoneNumber: account.phoneNumber,
-        countryCode,
-        watermark: { appid: services.ctx.appid, timestamp: Math.floor(services.ctx.now() / 1000) },
-      }
+      const watermark = { appid: services.ctx.appid, timestamp: Math.floor(services.ctx.now() / 1000) }
+      const data = phoneInfo(boundPhoneNumber(account), account.countryCode || '86', watermark)
       return { cloudID: services.openapi.fixtures.issueCloudId(account.openid, data) }
     }
     case 'wechat.userInfo':

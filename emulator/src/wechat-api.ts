@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createCipheriv, createHash, randomBytes } from 'node:crypto'
 import { CloudError } from './errors'
+import { boundPhoneNumber, phoneInfo } from './phone-info'
 import type { Services } from './services'
 
 /**
@@ -144,10 +145,7 @@ export async function issueOpenData(services: Services, openid: string, kind: 'p
   if (!account.sessionKey) throw new CloudError('INVALID_PARAM', 'the account has no WeChat session: call wx.login first')
   const watermark = { timestamp: options.timestamp ?? Math.floor(services.ctx.now() / 1000), appid: options.appid ?? services.ctx.appid }
   if (kind === 'phone') {
-    if (!account.phoneNumber) throw new CloudError('INVALID_PARAM', 'this WeChat account has no phone number bound')
-    const countryCode = account.countryCode || '86'
-    const phoneNumber = countryCode === '86' ? account.phoneNumber : `+${countryCode}${account.phoneNumber}`
-    return encryptOpenData({ phoneNumber, purePhoneNumber: account.phoneNumber, countryCode, watermark }, account.sessionKey)
+    return encryptOpenData(phoneInfo(boundPhoneNumber(account), account.countryCode || '86', watermark), account.sessionKey)
   }
   const profile = { nickName: account.nickName, gender: 0, language: 'zh_CN', city: '', province: '', country: '', avatarUrl: account.avatarUrl }
   const rawData = JSON.stringify(profile)

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { invalidParam } from '../errors'
+import { phoneInfo } from '../phone-info'
 import { hint, wxErrmsg } from './replies'
 
 /**
@@ -49,12 +50,7 @@ export class PhoneCodes {
     return {
       errcode: 0,
       errmsg: 'ok',
-      phone_info: {
-        phoneNumber: entry.countryCode === '86' ? entry.phoneNumber : `+${entry.countryCode}${entry.phoneNumber}`,
-        purePhoneNumber: entry.phoneNumber,
-        countryCode: entry.countryCode,
-        watermark: { timestamp: Math.floor(entry.issuedAt / 1000), appid: this.appid },
-      },
+      phone_info: phoneInfo(entry.phoneNumber, entry.countryCode, { timestamp: Math.floor(entry.issuedAt / 1000), appid: this.appid }),
     }
   }
 
