@@ -1,4 +1,4 @@
-import Taro from '@tarojs/taro'
+import { storedRecord } from './stored-record'
 import type { User } from './types'
 
 /** Where the login state lives on the device; bump the version when its shape changes. */
@@ -29,30 +29,15 @@ function isUser(x: unknown): x is User {
   )
 }
 
+const session = storedRecord<StoredSession>(SESSION_KEY, VERSION, (stored) => isUser(stored.user))
+
 /** The cached login state, or null when there is none or it is corrupt or foreign (then it is removed). */
 export function readSession(): User | null {
-  let raw: unknown
-  try {
-    raw = Taro.getStorageSync(SESSION_KEY)
-  } catch {
-    return null
-  }
-  if (raw === '' || raw === undefined || raw === null) return null
-  const stored = raw as Partial<StoredSession>
-  if (typeof stored === 'object' && stored.v === VERSION && isUser(stored.user)) return stored.user
-  clearSession()
-  return null
+  return session.read()?.user ?? null
 }
 
 export function writeSession(user: User): void {
-  const stored: StoredSession = { v: VERSION, user, savedAt: Date.now() }
-  Taro.setStorageSync(SESSION_KEY, stored)
+  session.write({ user, savedAt: Date.now() })
 }
 
-export function clearSession(): void {
-  try {
-    Taro.removeStorageSync(SESSION_KEY)
-  } catch {
-    // nothing stored, nothing to clear
-  }
-}
+export const clearSession = session.clear

@@ -1,4 +1,4 @@
-import Taro from '@tarojs/taro'
+import { storedRecord } from './stored-record'
 
 /** The http provider's access token on the device, next to the cached user (session-store.ts). */
 export const TOKEN_KEY = 'weauth:token'
@@ -13,37 +13,20 @@ interface StoredToken {
   expiresAt: number
 }
 
+const stored = storedRecord<StoredToken>(
+  TOKEN_KEY,
+  VERSION,
+  (record) => typeof record.token === 'string' && record.token.length > 0 && typeof record.expiresAt === 'number',
+)
+
+/** The access token, or null when there is none, it is corrupt (then it is removed) or it is about to expire. */
 export function readToken(now = Date.now()): string | null {
-  let raw: unknown
-  try {
-    raw = Taro.getStorageSync(TOKEN_KEY)
-  } catch {
-    return null
-  }
-  if (raw === '' || raw === undefined || raw === null) return null
-  const stored = raw as Partial<StoredToken>
-  const valid =
-    typeof stored === 'object' &&
-    stored.v === VERSION &&
-    typeof stored.token === 'string' &&
-    stored.token.length > 0 &&
-    typeof stored.expiresAt === 'number'
-  if (!valid) {
-    clearToken()
-    return null
-  }
-  return stored.expiresAt! - EXPIRY_MARGIN_MS > now ? stored.token! : null
+  const record = stored.read()
+  return record && record.expiresAt - EXPIRY_MARGIN_MS > now ? record.token : null
 }
 
 export function writeToken(token: string, expiresAt: number): void {
-  const stored: StoredToken = { v: VERSION, token, expiresAt }
-  Taro.setStorageSync(TOKEN_KEY, stored)
+  stored.write({ token, expiresAt })
 }
 
-export function clearToken(): void {
-  try {
-    Taro.removeStorageSync(TOKEN_KEY)
-  } catch {
-    // nothing stored
-  }
-}
+export const clearToken = stored.clear
