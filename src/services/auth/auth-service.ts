@@ -28,13 +28,8 @@ export class AuthService {
   private listeners = new Set<Listener>()
   private inflight: Promise<User> | null = null
 
-  private readonly provider: AuthProvider
-
-  /** A provider (cloud or http, see providers.ts), or just a sign-in function (tests). */
-  constructor(provider: AuthProvider | (() => Promise<User>) = configuredProvider) {
-    this.provider =
-      typeof provider === 'function' ? { name: 'cloud', signIn: provider, hasCredential: () => true, signOut: () => undefined } : provider
-  }
+  /** signs in with the provider this build chose (cloud or http, see providers.ts) */
+  constructor(private readonly provider: AuthProvider = configuredProvider) {}
 
   getState(): AuthState {
     return this.state
