@@ -3,6 +3,7 @@ import { createCipheriv, createHash, randomBytes } from 'node:crypto'
 import { CloudError } from './errors'
 import { boundPhoneNumber, phoneInfo } from './phone-info'
 import type { Services } from './services'
+import { wechatRid } from './wechat-rid'
 
 /**
  * WeChat's own server API (api.weixin.qq.com) as a developer's backend calls it, for the classic login flow
@@ -57,8 +58,7 @@ export function emulatorAppSecret(appid: string): string {
 }
 
 /** WeChat appends a request id to every errmsg: "invalid code, rid: 668f2aa4-51c08c03-3d141241". */
-const rid = () => [0, 0, 0].map(() => randomBytes(4).toString('hex')).join('-')
-const wxError = (errcode: number, errmsg: string) => ({ errcode, errmsg: `${errmsg}, rid: ${rid()}` })
+const wxError = (errcode: number, errmsg: string) => ({ errcode, errmsg: `${errmsg}, rid: ${wechatRid()}` })
 
 function sendText(res: ServerResponse, body: unknown): void {
   const text = JSON.stringify(body)

@@ -9,11 +9,6 @@ import { recordFigures } from '../helpers/figures'
 const FIXTURE_DB = join(__dirname, '..', 'fixtures', 'database')
 const emulator = useEmulator({ databaseDir: FIXTURE_DB })
 
-/** What a mini-program call that must fail rejects with. */
-async function refused(promise: Promise<unknown>): Promise<{ errCode: number; errMsg: string }> {
-  return failure(promise)
-}
-
 /** The error a wx-server-sdk call rejects with. */
 async function failure(promise: Promise<unknown>): Promise<{ errCode: number; errMsg: string }> {
   try {
@@ -23,6 +18,8 @@ async function failure(promise: Promise<unknown>): Promise<{ errCode: number; er
   }
   throw new Error('expected the call to fail')
 }
+/** What a mini-program call that must fail rejects with: the same errCode/errMsg shape. */
+const refused = failure
 
 beforeEach(() => emulator().control('reset'))
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { wechatRid } from '../wechat-rid'
 import { encodeResponse } from './wire'
 
 /**
@@ -23,7 +24,7 @@ const raw = (body: Buffer, fallback: Record<string, unknown> = {}): Record<strin
 
 /** WeChat appends a request id to every errmsg: "api minute-quota reach limit mustslower retry next minute rid: 65713974-7970e3f9-1a07ebbf". */
 export function wxErrmsg(message: string): string {
-  return `${message} rid: ${[0, 0, 0].map(() => randomBytes(4).toString('hex')).join('-')}`
+  return `${message} rid: ${wechatRid()}`
 }
 
 /** ...and a hint to some: "invalid code hint: [IfdFrrMre-JPlAXa] rid: ...". */
