@@ -23,7 +23,7 @@ interface AliasChain {
 /**
  * In H5, Taro's wx-only APIs (login, cloud, privacy, open-type buttons...) do nothing; the playground
  * answers them with the emulator's simulated WeChat client. `import Taro from '@tarojs/taro'` resolves to
- * src/playground/taro-h5.ts, which re-exports Taro's H5 library with those APIs routed to the simulated
+ * playground/taro-h5/taro-h5.ts, which re-exports Taro's H5 library with those APIs routed to the simulated
  * client (Taro's H5 babel transform turns `Taro.login()` into a named import, so the module, not the object,
  * is the seam). Platform plugins set their alias before this hook runs; the exact-match alias goes first.
  */
@@ -31,9 +31,14 @@ function routeWxApisToPlayground(chain: { resolve: { alias: AliasChain } }) {
   const alias = chain.resolve.alias
   const h5Library = alias.get('@tarojs/taro')
   alias.delete('@tarojs/taro')
-  alias.set('@tarojs/taro$', path.join(__dirname, '..', 'src', 'playground', 'taro-h5.ts'))
+  alias.set('@tarojs/taro$', path.join(__dirname, '..', 'playground', 'taro-h5', 'taro-h5.ts'))
   alias.set('@tarojs/taro', h5Library)
 }
+
+// Taro's babel loader only compiles sourceRoot (src/) unless told otherwise: the contract package is shared by
+// every runtime, and the playground's H5 side of @tarojs/taro lives with the rest of the playground
+const CONTRACT = path.join(__dirname, '..', 'packages', 'contract')
+const PLAYGROUND_TARO_H5 = path.join(__dirname, '..', 'playground', 'taro-h5')
 
 // https://docs.taro.zone/docs/config
 export default defineConfig<'webpack5'>(async (merge) => {
@@ -71,6 +76,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
       // nothing in src/ sets innerHTML: leave Taro's HTML parser out of the runtime (~10 KB raw); Preact's diff
       // calls node.contains(), which Taro's DOM has only with enableContains
       runtime: { enableInnerHTML: false, enableContains: true },
+      compile: { include: [CONTRACT] },
       postcss: {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
@@ -83,6 +89,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
     // hash routing so any page reloads from the one index.html
     h5: {
       publicPath: '/app/',
+      compile: { include: [CONTRACT, PLAYGROUND_TARO_H5] },
       router: { mode: 'hash' },
       staticDirectory: 'static',
       output: { filename: 'js/[name].[contenthash:8].js', chunkFilename: 'js/[name].[chunkhash:8].js' },

@@ -7,7 +7,7 @@
 //   dependencies inlined) that runs with `node server/dist/main.js` on any Node 18+ host.
 // - the browser playground (playground/): its server -> playground/dist/server.js (the emulator stays the
 //   compiled emulator/dist, required at run time), and two browser bundles in playground/dist/public/: the
-//   control panel and the simulated phone (the emulator's wx client, emulator/src/client, for the browser).
+//   control panel and the simulated phone (the emulator's wx client, emulator/src/simulated-wx, for the browser).
 import { build } from 'esbuild'
 import { readdirSync, readFileSync, existsSync, rmSync, statSync } from 'node:fs'
 import { join, dirname, relative, resolve } from 'node:path'

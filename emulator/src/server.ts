@@ -3,21 +3,21 @@ import type { AddressInfo } from 'node:net'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { CloudError } from './errors'
-import { FaultInjector } from './faults'
-import type { ServiceContext } from './context'
+import { CloudError } from './core/errors'
+import { FaultInjector } from './core/faults'
+import type { ServiceContext } from './core/context'
 import { WeChatAccounts } from './accounts'
 import { FunctionRunner } from './functions/runner'
 import { loadDatabaseConfig, openDatabase } from './database'
-import { openStorage } from './storage'
-import { createOpenApi, rawBodyOf } from './openapi'
+import { openStorage } from './cloud-storage'
+import { createOpenApi, rawBodyOf } from './cloud-openapi'
 import { readBody } from './http/body'
 import { sendJson } from './http/respond'
-import { handleAdmin } from './admin-api'
-import { handleClient } from './client-api'
-import { handleControl } from './control-api'
-import { handleWeChatApi } from './wechat-api'
-import type { Services } from './services'
+import { handleAdmin } from './http/admin-api'
+import { handleClient } from './http/client-api'
+import { handleControl } from './http/control-api'
+import { handleWeChatApi } from './http/wechat-api'
+import type { Services } from './core/services'
 
 const REPO_ROOT = resolve(__dirname, '..', '..')
 
@@ -170,7 +170,7 @@ async function route(
     if (url.pathname === '/admin') {
       try {
         const reply = await handleAdmin(services, req, params)
-        // 云调用 answers in protobuf, not JSON (emulator/src/openapi/replies.ts)
+        // 云调用 answers in protobuf, not JSON (emulator/src/cloud-openapi/replies.ts)
         const raw = rawBodyOf(reply)
         if (!raw) return sendJson(res, 200, { ...reply, requestId })
         res.writeHead(200, { 'content-type': raw.contentType, 'content-length': raw.body.length })

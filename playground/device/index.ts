@@ -1,10 +1,10 @@
 /**
  * The playground's simulated phone, loaded by the H5 app's index.html before the Taro bundle: the emulator's
- * simulated WeChat client (emulator/src/client) for the user picked in the control panel, reaching the
- * emulator on this origin over HTTP. src/playground/taro-h5.ts routes Taro's WeChat-only APIs to it.
+ * simulated WeChat client (emulator/src/simulated-wx) for the user picked in the control panel, reaching the
+ * emulator on this origin over HTTP. playground/taro-h5/taro-h5.ts routes Taro's WeChat-only APIs to it.
  */
-import { createWxRuntime, httpTransport } from '../../emulator/src/client'
-import type { PlaygroundDevice } from '../../src/playground/simulated-wx'
+import { createWxRuntime, httpTransport } from '../../emulator/src/simulated-wx'
+import type { PlaygroundDevice } from '../taro-h5/simulated-wx'
 import { readSettings } from '../shared/settings'
 import { showCloudImages } from './cloud-images'
 import { answerOpenTypeButtons } from './open-type-buttons'

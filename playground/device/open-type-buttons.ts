@@ -1,4 +1,4 @@
-import type { WxRuntime } from '../../emulator/src/client'
+import type { WxRuntime } from '../../emulator/src/simulated-wx'
 import { drawAvatar } from './avatar-image'
 
 /**

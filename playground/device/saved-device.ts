@@ -1,5 +1,5 @@
-import type { WxRuntime } from '../../emulator/src/client'
-import type { ClientState } from '../../emulator/src/client/state'
+import type { WxRuntime } from '../../emulator/src/simulated-wx'
+import type { ClientState } from '../../emulator/src/simulated-wx/state'
 import { deviceKey } from '../shared/settings'
 
 interface SavedState {

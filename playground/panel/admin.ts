@@ -1,4 +1,4 @@
-import { maskPhone } from '../../cloudfunctions/_shared/users'
+import { maskPhone } from '../../packages/contract/user-view'
 import { cloudFileUrl } from '../shared/cloud-file'
 import { control } from './control'
 import { byId, el } from './dom'

@@ -1,4 +1,4 @@
-import type { UserChoices } from '../../emulator/src/client'
+import type { UserChoices } from '../../emulator/src/simulated-wx'
 import { byId, el, segmented } from './dom'
 import { NEW_BASE_LIBRARY, OLD_BASE_LIBRARY, readSettings, writeSettings, type PlaygroundSettings } from '../shared/settings'
 

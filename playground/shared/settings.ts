@@ -1,4 +1,4 @@
-import type { UserChoices } from '../../emulator/src/client'
+import type { UserChoices } from '../../emulator/src/simulated-wx'
 
 /**
  * What the control panel decides and the app's simulated WeChat client obeys, kept in the origin's

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import * as v from 'valibot'
-import { maskPhone, type PublicUser } from '../../cloudfunctions/_shared/users'
+import type { ErrorCode } from '../../packages/contract/errors'
+import { ConsentVersion, NICKNAME_MAX, NickName } from '../../packages/contract/schemas'
+import { toPublicUser, type PublicUser } from '../../packages/contract/user-view'
 import { decryptData, OpenDataError, verifyRawData } from './decrypt'
 import type { AuthStore, UserRecord } from './store'
 import { signAccessToken, TOKEN_ISSUER, TokenError, verifyAccessToken, type AccessClaims } from './tokens'
@@ -18,25 +20,6 @@ import type { ServerConfig } from './config'
  * functions' shape: `{ ok: true, ... }` or `{ ok: false, code, message }` with a matching HTTP status.
  * The session_key never appears in a reply or a log line.
  */
-export type ErrorCode =
-  | 'INVALID_INPUT'
-  | 'NOT_LOGGED_IN'
-  | 'TOKEN_EXPIRED'
-  | 'ACCOUNT_BANNED'
-  | 'CONSENT_REQUIRED'
-  | 'WECHAT_CODE_INVALID'
-  | 'WECHAT_CODE_USED'
-  | 'RATE_LIMITED'
-  | 'RISKY_USER'
-  | 'OPEN_DATA_INVALID'
-  | 'PHONE_CODE_INVALID'
-  | 'UPSTREAM'
-  | 'NOT_FOUND'
-  | 'METHOD_NOT_ALLOWED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'INTERNAL'
-
 export class HttpError extends Error {
   constructor(readonly status: number, readonly code: ErrorCode, message: string, readonly headers: Record<string, string> = {}) {
     super(message)
@@ -44,7 +27,7 @@ export class HttpError extends Error {
 }
 
 export const MAX_BODY_BYTES = 16 * 1024
-export const NICKNAME_MAX = 20
+export { NICKNAME_MAX }
 
 export interface AuthAppDeps {
   config: Pick<ServerConfig, 'appid' | 'tokenSecret' | 'tokenTtlSeconds' | 'openDataMaxAgeSeconds'>
@@ -58,25 +41,23 @@ export interface AuthAppDeps {
 
 /** What a client may see of a user: the same view the `login` cloud function returns (src/services/auth/types.ts). */
 export function publicUser(user: UserRecord): PublicUser {
-  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : '')
-  return {
+  return toPublicUser({
     id: user._id,
-    nickName: user.nickName ?? '',
-    avatarFileId: user.avatarUrl ?? '',
-    phoneMasked: maskPhone(user.phoneNumber),
-    hasProfile: !!(user.nickName && user.avatarUrl),
-    createdAt: iso(user.createdAt),
-    lastLoginAt: iso(user.lastLoginAt),
-    loginCount: user.loginCount ?? 0,
-    privacyConsented: !!user.privacyConsentAt,
-  }
+    nickName: user.nickName,
+    avatar: user.avatarUrl,
+    phoneNumber: user.phoneNumber,
+    createdAt: user.createdAt,
+    lastLoginAt: user.lastLoginAt,
+    loginCount: user.loginCount,
+    privacyConsentAt: user.privacyConsentAt,
+  })
 }
 
 // ---- request schemas ------------------------------------------------------------------------------
 
 const LoginBody = v.object({
   code: v.pipe(v.string('code 必须是字符串'), v.regex(/^[A-Za-z0-9_-]{1,128}$/, 'code 格式无效')),
-  consentVersion: v.optional(v.pipe(v.string(), v.regex(/^[\w.-]{1,32}$/, 'invalid privacy policy version'))),
+  consentVersion: v.optional(ConsentVersion),
 })
 
 const PhoneByCode = v.object({ code: v.pipe(v.string(), v.minLength(1), v.maxLength(256)) })
@@ -85,13 +66,6 @@ const PhoneByOpenData = v.object({
   iv: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
 })
 
-const NickName = v.pipe(
-  v.string('昵称必须是文字'),
-  v.trim(),
-  v.minLength(1, '昵称不能为空'),
-  v.maxGraphemes(NICKNAME_MAX, `昵称最多 ${NICKNAME_MAX} 个字`),
-  v.regex(/^[^\u0000-\u001f\u007f<>]+$/u, '昵称包含不支持的字符'),
-)
 const AvatarUrl = v.pipe(v.string(), v.maxLength(512), v.url('头像地址无效'), v.regex(/^https?:\/\//, '头像地址必须是 http(s) 地址'))
 const ProfileFields = v.pipe(
   v.object({ nickName: v.optional(NickName), avatarUrl: v.optional(AvatarUrl) }),

@@ -1,5 +1,6 @@
 export { createAuthApp, listen, publicUser, HttpError, MAX_BODY_BYTES, NICKNAME_MAX } from './app'
-export type { AuthApp, AuthAppDeps, ErrorCode, RunningAuthServer } from './app'
+export type { AuthApp, AuthAppDeps, RunningAuthServer } from './app'
+export type { ErrorCode } from '../../packages/contract/errors'
 export { loadConfig, ConfigError } from './config'
 export type { ServerConfig } from './config'
 export { AuthStore } from './store'

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { Button, Image, Input, Text, View } from '@tarojs/components'
 import { useAuth } from '../services/auth'
-import { CloudCallError } from '../services/cloud-call'
+import { WeAuthError } from '../../packages/contract/errors'
 import type { LegacyProfile } from '../services/profile/legacy-profile'
 import { saveProfile } from '../services/profile/profile-service'
 import './profile-form.scss'
@@ -32,7 +32,7 @@ export function ProfileForm({ initial, onDone }: Props) {
       await saveProfile(user, { avatarTempPath: avatar, nickName })
       onDone()
     } catch (e) {
-      setError(e instanceof CloudCallError ? e.message : '保存失败，请重试')
+      setError(e instanceof WeAuthError ? e.message : '保存失败，请重试')
     } finally {
       setSaving(false)
     }

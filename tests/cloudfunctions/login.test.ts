@@ -63,7 +63,7 @@ describe('login cloud function (compiled, real wx-server-sdk, through the emulat
   test('an oversized event is rejected with the common error shape and writes nothing', async () => {
     const account = await emulator().accounts.create()
     const result = await callFunction(emulator(), account, 'login', { padding: 'x'.repeat(20_000) })
-    expect(result).toEqual({ ok: false, code: 'INVALID_INPUT', message: expect.stringContaining('larger than') })
+    expect(result).toEqual({ ok: false, code: 'INVALID_INPUT', message: expect.stringContaining('超过') })
     expect((await documents(emulator(), 'users')).filter((u) => u._openid === account.openid)).toHaveLength(0)
   })
 

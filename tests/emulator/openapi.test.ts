@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Emulator } from '../../emulator/src'
-import { rawBodyOf } from '../../emulator/src/openapi'
+import { rawBodyOf } from '../../emulator/src/cloud-openapi'
 import { useEmulator } from '../helpers/emulator'
 
 // the repo's functions: bindPhone may call phonenumber.getPhoneNumber, updateProfile security.msgSecCheck

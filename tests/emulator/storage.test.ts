@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startEmulator, type Emulator } from '../../emulator/src'
-import { createWxRuntime, inProcessTransport } from '../../emulator/src/client'
+import { createWxRuntime, inProcessTransport } from '../../emulator/src/simulated-wx'
 import { adminSdk, useEmulator } from '../helpers/emulator'
 import { storedPaths, uploadAs } from '../helpers/users'
 

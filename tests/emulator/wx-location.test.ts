@@ -1,5 +1,5 @@
-import { createWxRuntime } from '../../emulator/src/client'
-import type { LocationAppConfig } from '../../emulator/src/client'
+import { createWxRuntime } from '../../emulator/src/simulated-wx'
+import type { LocationAppConfig } from '../../emulator/src/simulated-wx'
 
 /** The simulated client's location APIs and app.json checks, without a page. */
 const DECLARED: LocationAppConfig = {

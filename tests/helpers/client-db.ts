@@ -1,5 +1,5 @@
 import type { Emulator, WeChatAccount } from '../../emulator/src'
-import { createWxRuntime, inProcessTransport } from '../../emulator/src/client'
+import { createWxRuntime, inProcessTransport } from '../../emulator/src/simulated-wx'
 
 /** wx.cloud.database() of a simulated device signed in to WeChat as this account. */
 export function clientDb(emulator: Emulator, account: WeChatAccount) {

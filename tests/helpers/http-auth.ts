@@ -3,8 +3,8 @@ import { request } from 'node:http'
 import { join } from 'node:path'
 import { startAuthServer, type StartedServer } from '../../server/src'
 import { loadConfig } from '../../server/src/config'
-import { emulatorAppSecret } from '../../emulator/src/wechat-api'
-import type { HttpExchanger } from '../../emulator/src/client'
+import { emulatorAppSecret } from '../../emulator/src/http/wechat-api'
+import type { HttpExchanger } from '../../emulator/src/simulated-wx'
 import type { Emulator } from '../../emulator/src'
 
 /** The weapp built with TARO_APP_AUTH_PROVIDER=http (scripts/test.mjs builds it). */

@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createWxRuntime, inProcessTransport, type HttpExchanger, type UserChoices, type WxRuntime } from '../../emulator/src/client'
+import { createWxRuntime, inProcessTransport, type HttpExchanger, type UserChoices, type WxRuntime } from '../../emulator/src/simulated-wx'
 import type { Emulator, WeChatAccount } from '../../emulator/src'
 
 export const DIST = join(__dirname, '..', '..', 'dist')

@@ -1,6 +1,6 @@
 import { createCipheriv, randomBytes } from 'node:crypto'
 import { decryptData, OpenDataError, signRawData, verifyRawData } from '../../server/src/decrypt'
-import { encryptOpenData } from '../../emulator/src/wechat-api'
+import { encryptOpenData } from '../../emulator/src/http/wechat-api'
 
 /**
  * WeChat's published sample (开放数据校验与解密, demo download "aes-sample": demo.js/demo.py/demo.php/demo.cs):

@@ -1,6 +1,6 @@
 import { startAuthServer, type StartedServer } from '../../server/src'
 import { loadConfig } from '../../server/src/config'
-import { configureWeChatApi, emulatorAppSecret, issueOpenData } from '../../emulator/src/wechat-api'
+import { configureWeChatApi, emulatorAppSecret, issueOpenData } from '../../emulator/src/http/wechat-api'
 import { LOGIN_CODE_TTL_MS } from '../../emulator/src/accounts'
 import type { WeChatAccount } from '../../emulator/src'
 import { useEmulator } from '../helpers/emulator'

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { AuthStore, createAuthApp, listen, signAccessToken, verifyAccessToken, TokenError, WeChatUnavailable } from '../../server/src'
 import type { Code2SessionResult, PhoneResult, RunningAuthServer, WeChatApi } from '../../server/src'
-import { encryptOpenData } from '../../emulator/src/wechat-api'
+import { encryptOpenData } from '../../emulator/src/http/wechat-api'
 import { signRawData } from '../../server/src/decrypt'
 import { http } from '../helpers/http'
 

@@ -1,4 +1,4 @@
-import { createWxRuntime, inProcessTransport, type WxRuntime } from '../../emulator/src/client'
+import { createWxRuntime, inProcessTransport, type WxRuntime } from '../../emulator/src/simulated-wx'
 import { useEmulator } from '../helpers/emulator'
 import { recordFigures } from '../helpers/figures'
 

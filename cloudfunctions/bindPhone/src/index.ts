@@ -1,9 +1,10 @@
-import { cloud } from '../../_shared/cloud'
+import { cloud } from '../../../packages/cloud-kit/cloud'
 import * as v from 'valibot'
-import { currentUser } from '../../_shared/current-user'
-import { fail, ok, type ErrorCode, type Result } from '../../_shared/result'
-import { parseEvent } from '../../_shared/validate'
-import { publicView, USERS, type PublicUser } from '../../_shared/users'
+import { currentUser } from '../../../packages/cloud-kit/current-user'
+import type { ErrorCode } from '../../../packages/contract/errors'
+import { fail, ok, type Result } from '../../../packages/contract/result'
+import { parseEvent } from '../../../packages/cloud-kit/validate'
+import { publicView, USERS, type PublicUser } from '../../../packages/cloud-kit/users'
 
 // the dynamic code of <button open-type="getPhoneNumber"> (base library 2.21.2+), or a CloudID from older ones
 const Event = v.union(
@@ -38,7 +39,7 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser }>
     return ok({ user: publicView({ ...user, phoneNumber: phone.phoneNumber, countryCode: phone.countryCode }) })
   } catch (e) {
     console.error('bindPhone failed', e)
-    return fail('UPSTREAM', '服务暂时不可用，请稍后重试')
+    return fail('UPSTREAM')
   }
 }
 

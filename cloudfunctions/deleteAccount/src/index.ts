@@ -1,9 +1,9 @@
-import { cloud, deleteFiles } from '../../_shared/cloud'
+import { cloud, deleteFiles } from '../../../packages/cloud-kit/cloud'
 import * as v from 'valibot'
-import { currentUser } from '../../_shared/current-user'
-import { fail, ok, type Result } from '../../_shared/result'
-import { parseEvent } from '../../_shared/validate'
-import { USERS } from '../../_shared/users'
+import { currentUser } from '../../../packages/cloud-kit/current-user'
+import { fail, ok, type Result } from '../../../packages/contract/result'
+import { parseEvent } from '../../../packages/cloud-kit/validate'
+import { USERS } from '../../../packages/cloud-kit/users'
 
 const Event = v.object({ confirm: v.literal(true, '注销需要确认') })
 
@@ -36,6 +36,6 @@ export async function main(event: unknown): Promise<Result<{ deleted: Deleted }>
     return ok({ deleted: { users: stats.removed, files } })
   } catch (e) {
     console.error('deleteAccount failed', e)
-    return fail('UPSTREAM', '服务暂时不可用，请稍后重试')
+    return fail('UPSTREAM')
   }
 }

@@ -1,15 +1,14 @@
 import type { DB } from 'wx-server-sdk'
-import { cloud } from '../../_shared/cloud'
+import { cloud } from '../../../packages/cloud-kit/cloud'
 import * as v from 'valibot'
-import { fail, ok, type Result } from '../../_shared/result'
-import { parseEvent } from '../../_shared/validate'
-import { isDuplicateKey, publicView, USERS, type PublicUser, type UserRecord } from '../../_shared/users'
+import { fail, ok, type Result } from '../../../packages/contract/result'
+import { ConsentVersion } from '../../../packages/contract/schemas'
+import { parseEvent } from '../../../packages/cloud-kit/validate'
+import { isDuplicateKey, publicView, USERS, type PublicUser, type UserRecord } from '../../../packages/cloud-kit/users'
 
 // who is calling comes from the WeChat context, never from the event; the event only says which version
 // of the privacy policy the user accepted on the authorization page
-const LoginEvent = v.object({
-  consentVersion: v.optional(v.pipe(v.string(), v.regex(/^[\w.-]{1,32}$/, 'invalid privacy policy version'))),
-})
+const LoginEvent = v.object({ consentVersion: v.optional(ConsentVersion) })
 
 /**
  * Signs the caller in: finds their user record by the openid WeChat attached to the call, creating it on the
@@ -20,7 +19,7 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser; i
   if ('error' in parsed) return parsed.error
   const { consentVersion } = parsed.value
   const { OPENID, APPID, UNIONID } = cloud.getWXContext()
-  if (!OPENID) return fail('NOT_LOGGED_IN', 'login must be called from the mini program')
+  if (!OPENID) return fail('NOT_LOGGED_IN')
 
   const db = cloud.database()
   const users = db.collection(USERS)
@@ -58,7 +57,7 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser; i
     }
   } catch (e) {
     console.error('login failed', e)
-    return fail('UPSTREAM', 'the cloud database is unavailable, please try again')
+    return fail('UPSTREAM')
   }
 
   async function findUser(openid: string): Promise<UserRecord | undefined> {
@@ -67,7 +66,7 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser; i
   }
 
   async function signIn(user: UserRecord): Promise<Result<{ user: PublicUser; isNew: boolean }>> {
-    if (user.status === 'banned') return fail('ACCOUNT_BANNED', 'this account has been suspended')
+    if (user.status === 'banned') return fail('ACCOUNT_BANNED')
     const _ = db.command
     const consent = consentVersion && consentVersion !== user.privacyConsentVersion
       ? { privacyConsentAt: db.serverDate(), privacyConsentVersion: consentVersion }

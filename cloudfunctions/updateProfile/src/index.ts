@@ -1,25 +1,15 @@
-import { cloud, deleteFiles } from '../../_shared/cloud'
+import { cloud, deleteFiles } from '../../../packages/cloud-kit/cloud'
 import * as v from 'valibot'
-import { currentUser } from '../../_shared/current-user'
-import { isInUserFolder } from '../../_shared/files'
-import { fail, ok, type Result } from '../../_shared/result'
-import { parseEvent } from '../../_shared/validate'
-import { publicView, USERS, type PublicUser } from '../../_shared/users'
-
-export const NICKNAME_MAX = 20
+import { currentUser } from '../../../packages/cloud-kit/current-user'
+import { isInUserFolder } from '../../../packages/cloud-kit/files'
+import { fail, ok, type Result } from '../../../packages/contract/result'
+import { NickName } from '../../../packages/contract/schemas'
+import { parseEvent } from '../../../packages/cloud-kit/validate'
+import { publicView, USERS, type PublicUser } from '../../../packages/cloud-kit/users'
 
 const Event = v.pipe(
   v.object({
-    nickName: v.optional(
-      v.pipe(
-        v.string('昵称必须是文字'),
-        v.trim(),
-        v.minLength(1, '昵称不能为空'),
-        v.maxGraphemes(NICKNAME_MAX, `昵称最多 ${NICKNAME_MAX} 个字`),
-        // no control characters or markup: the nickname is shown to other people
-        v.regex(/^[^\u0000-\u001f\u007f<>]+$/u, '昵称包含不支持的字符'),
-      ),
-    ),
+    nickName: v.optional(NickName),
     avatarFileId: v.optional(v.pipe(v.string(), v.maxLength(512), v.startsWith('cloud://', '头像文件无效'))),
   }),
   v.check((e) => e.nickName !== undefined || e.avatarFileId !== undefined, '没有要保存的资料'),
@@ -41,7 +31,7 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser }>
     }
     if (nickName !== undefined && nickName !== user.nickName) {
       const verdict = await checkText(nickName, OPENID!)
-      if (verdict !== 'pass') return fail('RISKY_CONTENT', '昵称包含不合规内容，请修改后再试')
+      if (verdict !== 'pass') return fail('RISKY_CONTENT')
     }
     const changes: Record<string, string> = {}
     if (nickName !== undefined) changes.nickName = nickName
@@ -54,7 +44,7 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser }>
     return ok({ user: publicView({ ...user, ...changes }) })
   } catch (e) {
     console.error('updateProfile failed', e)
-    return fail('UPSTREAM', '服务暂时不可用，请稍后重试')
+    return fail('UPSTREAM')
   }
 }
 

@@ -1,7 +1,7 @@
 import Datastore from '@seald-io/nedb'
 import { join } from 'node:path'
-import { CloudError, invalidParam } from '../errors'
-import type { ServiceContext } from '../context'
+import { CloudError, invalidParam } from '../core/errors'
+import type { ServiceContext } from '../core/context'
 import { newLoginCode, newOpenid, newSessionKey, newToken, newUnionid, OPENID_PATTERN } from './ids'
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { invalidParam } from '../errors'
+import { invalidParam } from '../core/errors'
 import { parseRules, type SecurityRules } from './rules'
 
 /**

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
-import type { ServiceContext, ActionTable } from '../context'
-import { CloudError } from '../errors'
+import type { ServiceContext, ActionTable } from '../core/context'
+import { CloudError } from '../core/errors'
 import { collectionName, type CollectionConfig, type DatabaseConfig } from './config'
 import { databaseActions } from './actions'
 import { ensureDir, removeCollectionFile, StoredCollection, storedCollectionNames, type Doc } from './store'

@@ -1,5 +1,5 @@
-import type { Caller } from '../caller'
-import { CloudError } from '../errors'
+import type { Caller } from '../core/caller'
+import { CloudError } from '../core/errors'
 import type { CollectionConfig } from './config'
 import { pinnedFields, type Filter } from './query'
 import { evaluate, UNKNOWN, type Operation, type RuleEnv } from './rules'

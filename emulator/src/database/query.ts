@@ -1,5 +1,5 @@
 import { Query } from 'mingo'
-import { invalidParam } from '../errors'
+import { invalidParam } from '../core/errors'
 import type { Doc, StoredCollection } from './store'
 import { isPlainObject } from './wire'
 

@@ -1,7 +1,7 @@
 import Datastore from '@seald-io/nedb'
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { CloudError } from '../errors'
+import { CloudError } from '../core/errors'
 import type { IndexSpec } from './config'
 
 export type Doc = Record<string, unknown> & { _id: string | number }

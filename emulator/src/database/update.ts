@@ -1,6 +1,6 @@
 import { update as applyOperator } from 'mingo'
-import type { Caller } from '../caller'
-import { CloudError, invalidParam } from '../errors'
+import type { Caller } from '../core/caller'
+import { CloudError, invalidParam } from '../core/errors'
 import type { Doc } from './store'
 import { denied } from './permissions'
 import { cloneValue, isPlainObject } from './wire'

@@ -1,5 +1,5 @@
 import { EJSON } from 'bson'
-import { invalidParam } from '../errors'
+import { invalidParam } from '../core/errors'
 
 /**
  * The database wire format of the TCB API: queries, updates and documents travel as MongoDB Extended JSON

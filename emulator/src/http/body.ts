@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import busboy from 'busboy'
-import { invalidParam } from '../errors'
+import { invalidParam } from '../core/errors'
 
 /** The largest request body the emulator accepts (WeChat's own gateway limits are lower for most calls). */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024

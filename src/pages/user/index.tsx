@@ -4,11 +4,11 @@ import Taro from '@tarojs/taro'
 import { PrivacySheet } from '../../components/privacy-sheet'
 import { ProfileForm } from '../../components/profile-form'
 import { authService, useAuth } from '../../services/auth'
-import { CloudCallError } from '../../services/cloud-call'
+import { WeAuthError } from '../../../packages/contract/errors'
 import { bindPhone, deleteAccount } from '../../services/profile/profile-service'
 import './index.scss'
 
-const messageOf = (e: unknown) => (e instanceof CloudCallError ? e.message : '操作失败，请重试')
+const messageOf = (e: unknown) => (e instanceof WeAuthError ? e.message : '操作失败，请重试')
 
 /** The user center: profile, phone number, log out and account deletion. */
 export default function UserCenter() {

@@ -3,7 +3,8 @@ import type { AuthProvider } from './provider'
 import { configuredProvider } from './providers'
 import { clearSession, readSession, writeSession } from './session-store'
 import { TRANSIENT_BACKOFF_MS, withRetry, type RetryPolicy } from '../retry'
-import { AuthError, type AuthState, type User } from './types'
+import { WeAuthError } from '../../../packages/contract/errors'
+import type { AuthState, User } from './types'
 
 /**
  * Signing in is safe to repeat (the backend upserts by openid), so a transient failure (backend or network)
@@ -13,7 +14,7 @@ import { AuthError, type AuthState, type User } from './types'
 const TRANSIENT = new Set(['UPSTREAM', 'NETWORK'])
 const LOGIN_RETRY: RetryPolicy = {
   backoffMs: TRANSIENT_BACKOFF_MS,
-  retryable: (e) => e instanceof AuthError && TRANSIENT.has(e.code),
+  retryable: (e) => e instanceof WeAuthError && TRANSIENT.has(e.code),
 }
 
 type Listener = (state: AuthState) => void
@@ -72,7 +73,7 @@ export class AuthService {
         return user
       })
       .catch((e: unknown) => {
-        const error = e instanceof AuthError ? e : new AuthError('登录失败，请重试', 'INTERNAL', true)
+        const error = e instanceof WeAuthError ? e : new WeAuthError('INTERNAL', '登录失败，请重试')
         this.set({ status: 'error', user: null, error: error.message })
         throw error
       })

@@ -1,7 +1,8 @@
 import Taro from '@tarojs/taro'
 import { PRIVACY_POLICY_VERSION } from '../../config/privacy'
-import { LOGIN_MESSAGES as MESSAGES, withLoginTimeout } from './login-errors'
-import { AuthError, type User } from './types'
+import { isErrorCode, WeAuthError } from '../../../packages/contract/errors'
+import { LOGIN_TIMEOUT_MESSAGE, withLoginTimeout } from './login-errors'
+import type { User } from './types'
 
 interface LoginReply {
   ok: boolean
@@ -19,7 +20,7 @@ export async function loginWithCloud(): Promise<User> {
     try {
       await Taro.login()
     } catch {
-      throw new AuthError(MESSAGES.NETWORK, 'NETWORK', true)
+      throw new WeAuthError('NETWORK')
     }
     let reply: LoginReply
     try {
@@ -27,12 +28,12 @@ export async function loginWithCloud(): Promise<User> {
       reply = res.result as LoginReply
     } catch (e) {
       const errMsg = String((e as { errMsg?: string })?.errMsg ?? e)
-      throw new AuthError(/timed out|timeout/i.test(errMsg) ? MESSAGES.TIMEOUT : MESSAGES.UPSTREAM, 'UPSTREAM', true)
+      // the function's own time limit is a backend failure (retried) that the user reads as a timeout
+      throw new WeAuthError('UPSTREAM', /timed out|timeout/i.test(errMsg) ? LOGIN_TIMEOUT_MESSAGE : undefined)
     }
-    if (!reply || typeof reply !== 'object') throw new AuthError(MESSAGES.UPSTREAM, 'UPSTREAM', true)
+    if (!reply || typeof reply !== 'object') throw new WeAuthError('UPSTREAM')
     if (reply.ok && reply.user) return reply.user
-    const code = reply.code ?? 'UPSTREAM'
-    throw new AuthError(MESSAGES[code] ?? reply.message ?? MESSAGES.UPSTREAM, code, code !== 'ACCOUNT_BANNED')
+    throw new WeAuthError(isErrorCode(reply.code) ? reply.code : 'UPSTREAM')
   }
   return withLoginTimeout(attempt())
 }

@@ -1,10 +1,11 @@
 import Taro from '@tarojs/taro'
 import { AUTH_SERVER_URL } from '../../config/auth'
 import { PRIVACY_POLICY_VERSION } from '../../config/privacy'
-import { LOGIN_MESSAGES as MESSAGES, LOGIN_TIMEOUT_MS, withLoginTimeout } from './login-errors'
+import { isErrorCode, WeAuthError } from '../../../packages/contract/errors'
+import { LOGIN_TIMEOUT_MESSAGE, LOGIN_TIMEOUT_MS, withLoginTimeout } from './login-errors'
 import type { AuthProvider } from './provider'
 import { clearToken, readToken, writeToken } from './token-store'
-import { AuthError, type User } from './types'
+import type { User } from './types'
 
 /**
  * The classic flow with your own backend (server/openapi.yaml): wx.login -> POST /auth/login {code} ->
@@ -23,20 +24,18 @@ interface LoginReply {
   expiresAt: string
 }
 
-const NOT_RETRYABLE = new Set(['ACCOUNT_BANNED', 'RISKY_USER', 'CONSENT_REQUIRED', 'INVALID_INPUT'])
 /** a login code WeChat refused (expired, or spent by an earlier attempt): one more wx.login fixes it */
 const STALE_CODE = new Set(['WECHAT_CODE_INVALID', 'WECHAT_CODE_USED'])
 
-export const isAuthServerFailure = (e: unknown, ...codes: string[]) => e instanceof AuthError && codes.includes(e.code)
+export const isAuthServerFailure = (e: unknown, ...codes: string[]) => e instanceof WeAuthError && codes.includes(e.code)
 
-function toError(status: number, reply: Reply | null): AuthError {
-  if (!reply || reply.ok) return new AuthError(MESSAGES.UPSTREAM, 'UPSTREAM', true)
-  const code = typeof reply.code === 'string' ? reply.code : status >= 500 ? 'UPSTREAM' : 'INTERNAL'
-  const message = MESSAGES[code] ?? (typeof reply.message === 'string' && reply.message ? reply.message : MESSAGES.UPSTREAM)
-  return new AuthError(message, code, !NOT_RETRYABLE.has(code))
+function toError(status: number, reply: Reply | null): WeAuthError {
+  if (!reply || reply.ok) return new WeAuthError('UPSTREAM')
+  if (isErrorCode(reply.code)) return new WeAuthError(reply.code)
+  return new WeAuthError(status >= 500 ? 'UPSTREAM' : 'INTERNAL')
 }
 
-/** One request to the login server; resolves with the `ok: true` body or rejects with an AuthError. */
+/** One request to the login server; resolves with the `ok: true` body or rejects with a WeAuthError. */
 export async function requestAuthServer<T extends object>(
   method: 'GET' | 'POST' | 'DELETE',
   path: string,
@@ -55,7 +54,7 @@ export async function requestAuthServer<T extends object>(
     })
   } catch (e) {
     const timedOut = /timeout/i.test(String((e as { errMsg?: string })?.errMsg ?? e))
-    throw new AuthError(timedOut ? MESSAGES.TIMEOUT : MESSAGES.NETWORK, timedOut ? 'TIMEOUT' : 'NETWORK', true)
+    throw timedOut ? new WeAuthError('TIMEOUT', LOGIN_TIMEOUT_MESSAGE) : new WeAuthError('NETWORK')
   }
   const reply = res.data && typeof res.data === 'object' ? (res.data as Reply) : null
   if (res.statusCode >= 200 && res.statusCode < 300 && reply?.ok) return reply as { ok: true } & T
@@ -68,12 +67,12 @@ async function loginOnce(): Promise<User> {
   try {
     code = (await Taro.login()).code
   } catch {
-    throw new AuthError(MESSAGES.NETWORK, 'NETWORK', true)
+    throw new WeAuthError('NETWORK')
   }
   const reply = await requestAuthServer<LoginReply>('POST', '/auth/login', { code, consentVersion: PRIVACY_POLICY_VERSION })
   const expiresAt = Date.parse(reply.expiresAt)
   if (!reply.user || typeof reply.accessToken !== 'string' || !Number.isFinite(expiresAt)) {
-    throw new AuthError(MESSAGES.UPSTREAM, 'UPSTREAM', true)
+    throw new WeAuthError('UPSTREAM')
   }
   writeToken(reply.accessToken, expiresAt)
   return reply.user

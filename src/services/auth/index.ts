@@ -1,5 +1,5 @@
 export { authService, AuthService } from './auth-service'
 export { useAuth } from './use-auth'
-export { AuthError } from './types'
+export { WeAuthError } from '../../../packages/contract/errors'
 export type { AuthProvider } from './provider'
 export type { User, AuthState, AuthStatus } from './types'

@@ -1,21 +1,15 @@
-import { AuthError } from './types'
+import { WeAuthError } from '../../../packages/contract/errors'
 
 /** How long the page waits for a login round trip before offering a retry (the function's own limit is 3 s). */
 export const LOGIN_TIMEOUT_MS = 10_000
 
-/** What the user reads for each way a login can fail, whichever provider signs in. */
-export const LOGIN_MESSAGES: Record<string, string> = {
-  ACCOUNT_BANNED: '该账号已被停用，如有疑问请联系客服',
-  RATE_LIMITED: '操作太频繁，请稍后再试',
-  UPSTREAM: '服务暂时不可用，请稍后重试',
-  NETWORK: '网络异常，请检查网络后重试',
-  TIMEOUT: '登录超时，请重试',
-}
+/** The message of a login that took too long (more specific than the table's TIMEOUT). */
+export const LOGIN_TIMEOUT_MESSAGE = '登录超时，请重试'
 
-/** Rejects with a retryable TIMEOUT AuthError when the login takes longer than `ms`: no endless spinner. */
+/** Rejects with a retryable TIMEOUT WeAuthError when the login takes longer than `ms`: no endless spinner. */
 export function withLoginTimeout<T>(promise: Promise<T>, ms: number = LOGIN_TIMEOUT_MS): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new AuthError(LOGIN_MESSAGES.TIMEOUT, 'TIMEOUT', true)), ms)
+    const timer = setTimeout(() => reject(new WeAuthError('TIMEOUT', LOGIN_TIMEOUT_MESSAGE)), ms)
     promise.then(
       (v) => {
         clearTimeout(timer)

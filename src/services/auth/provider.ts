@@ -6,7 +6,7 @@ import type { User } from './types'
  */
 export interface AuthProvider {
   readonly name: 'cloud' | 'http'
-  /** wx.login and the backend round trip; resolves with the user view or rejects with an AuthError */
+  /** wx.login and the backend round trip; resolves with the user view or rejects with a WeAuthError */
   signIn(): Promise<User>
   /**
    * Whether this device still holds what the backend needs besides a valid WeChat session: the cloud needs

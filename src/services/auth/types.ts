@@ -1,15 +1,7 @@
-/** The user as the login cloud function returns it (cloudfunctions/_shared/users.ts PublicUser). */
-export interface User {
-  id: string
-  nickName: string
-  avatarFileId: string
-  phoneMasked: string | null
-  hasProfile: boolean
-  createdAt: string
-  lastLoginAt: string
-  loginCount: number
-  privacyConsented: boolean
-}
+import type { PublicUser } from '../../../packages/contract/user-view'
+
+/** The user as every backend returns it: the contract's public view (packages/contract/user-view.ts). */
+export type User = PublicUser
 
 export type AuthStatus = 'idle' | 'restoring' | 'logging-in' | 'logged-in' | 'error'
 
@@ -18,12 +10,4 @@ export interface AuthState {
   user: User | null
   /** a message a person can act on; set with status 'error' */
   error: string | null
-}
-
-/** A failure the page can show: what happened, and whether trying again can help. */
-export class AuthError extends Error {
-  constructor(message: string, readonly code: string, readonly retryable: boolean) {
-    super(message)
-    this.name = 'AuthError'
-  }
 }

@@ -1,6 +1,7 @@
 import Taro from '@tarojs/taro'
 import { authService, type User } from '../auth'
-import { callCloud, CloudCallError } from '../cloud-call'
+import { WeAuthError } from '../../../packages/contract/errors'
+import { callCloud } from '../cloud-call'
 
 export interface ProfileDraft {
   /** the temp path from open-type="chooseAvatar", when the user picked a new avatar */
@@ -26,7 +27,7 @@ export async function saveProfile(user: User, draft: ProfileDraft): Promise<User
       })
       uploaded = res.fileID
     } catch {
-      throw new CloudCallError('头像上传失败，请重试', 'UPSTREAM', true)
+      throw new WeAuthError('UPLOAD_FAILED')
     }
     data.avatarFileId = uploaded
   }
@@ -50,10 +51,10 @@ export interface PhoneNumberDetail {
 /** Binds the phone number behind a getPhoneNumber button tap; the number is exchanged server-side. */
 export async function bindPhone(detail: PhoneNumberDetail): Promise<User> {
   if (!detail || !/:ok$/.test(detail.errMsg ?? '')) {
-    throw new CloudCallError('你已取消手机号授权，可随时在“我的”页面绑定', 'DENIED', false)
+    throw new WeAuthError('PHONE_DENIED')
   }
   const data = detail.code ? { code: detail.code } : detail.cloudID ? { cloudId: detail.cloudID } : null
-  if (!data) throw new CloudCallError('当前微信版本不支持手机号授权，请升级微信', 'UNSUPPORTED', false)
+  if (!data) throw new WeAuthError('UNSUPPORTED', '当前微信版本不支持手机号授权，请升级微信')
   const { user } = await callCloud<{ user: User }>('bindPhone', data)
   authService.update(user)
   return user

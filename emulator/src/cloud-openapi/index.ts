@@ -1,0 +1,93 @@
+import type { ActionParams, ActionTable, ServiceContext } from '../core/context'
+import { invalidParam } from '../core/errors'
+import { CloudIds } from './cloudid'
+import { PhoneCodes } from './phone'
+import { jsonReply, svrkitReply, systemErrorReply, wxErrmsg } from './replies'
+import { msgSecCheck } from './security'
+import { API_TYPE, decodeGetOpenDataReq, decodeRequest, encodeGetOpenDataResp, type OpenApiRequest } from './wire'
+
+export { rawBodyOf, RAW_BODY, type RawBody } from './replies'
+
+/**
+ * Emulated 云调用 (WeChat open APIs called from cloud functions through wx-server-sdk): the `wx.openApi` admin
+ * action in WeChat's protobuf wire format, plus fixtures standing in for what the WeChat client produces
+ * (phone-number codes, CloudIDs) and for WeChat's content-safety verdicts. See docs/emulator/openapi-storage.md.
+ */
+export interface EmulatedOpenApi {
+  actions: ActionTable
+  fixtures: {
+    /** the dynamic code <button open-type="getPhoneNumber"> yields; single use, valid 5 minutes */
+    issuePhoneCode(openid: string, phone: { phoneNumber: string; countryCode: string }): string
+    /** texts containing any of these words are `risky` to security.msgSecCheck */
+    addRiskyWords(words: string[]): void
+    /** a CloudID for open data, resolvable with cloud.getOpenData for 5 minutes */
+    issueCloudId(openid: string, data: unknown): string
+  }
+  reset(): void
+  /** WeChat's answer when the function's config.json lacks the API in permissions.openapi (errCode -604101) */
+  permissionDenied(apiName: string): Record<string, unknown>
+}
+
+/** wx-server-sdk's ERR_CODE for failures of 云调用 itself (src/config/error.config.ts) */
+const API_NOT_FOUND = -604100
+const NO_PERMISSION = -604101
+
+export function createOpenApi(ctx: ServiceContext): EmulatedOpenApi {
+  const now = () => ctx.now()
+  const phoneCodes = new PhoneCodes(now, ctx.appid)
+  const cloudIds = new CloudIds(now, ctx.appid)
+  const riskyWords = new Set<string>()
+
+  // OPEN_API calls by name; each returns the API's JSON answer
+  const openApis: Record<string, (data: Record<string, unknown>) => Record<string, unknown>> = {
+    'phonenumber.getPhoneNumber': (data) => phoneCodes.redeem(data),
+    'security.msgSecCheck': (data) => msgSecCheck(data, riskyWords),
+  }
+
+  const svrkit = (request: OpenApiRequest): Record<string, unknown> => {
+    if (request.svrkit?.apiName !== 'ApiGetOpenDataByCloudId') return systemErrorReply(API_NOT_FOUND, 'API not found')
+    let list: string[]
+    try {
+      list = decodeGetOpenDataReq(request.svrkit.reqData)
+    } catch (e) {
+      throw invalidParam(`ApiGetOpenDataByCloudId: reqData is not a valid request (${(e as Error).message})`)
+    }
+    const resolved = cloudIds.resolve(list)
+    return resolved.ok ? svrkitReply(encodeGetOpenDataResp(resolved.items)) : systemErrorReply(resolved.errorCode, resolved.errmsg)
+  }
+
+  const wxOpenApi = async (_caller: unknown, params: ActionParams): Promise<Record<string, unknown>> => {
+    const { apiName, requestData } = params
+    if (typeof apiName !== 'string' || !apiName) throw invalidParam('wx.openApi: apiName must be a non-empty string')
+    if (!Buffer.isBuffer(requestData)) throw invalidParam('wx.openApi: requestData must be a binary (protobuf CommApiData) part')
+    let request: OpenApiRequest
+    try {
+      request = decodeRequest(requestData)
+    } catch (e) {
+      throw invalidParam(`wx.openApi: requestData is not a valid CommApiData (${(e as Error).message})`)
+    }
+    const fault = await ctx.faults.apply('openapi', apiName)
+    if (fault?.wxErrcode) return jsonReply({ errcode: fault.wxErrcode.errcode, errmsg: wxErrmsg(fault.wxErrcode.errmsg) })
+    if (request.apiType === API_TYPE.SVRKIT_API) return svrkit(request)
+    const api = request.apiType === API_TYPE.OPEN_API ? openApis[apiName] : undefined
+    return api ? jsonReply(api(request.data)) : systemErrorReply(API_NOT_FOUND, 'API not found')
+  }
+
+  return {
+    actions: { 'wx.openApi': wxOpenApi },
+    fixtures: {
+      issuePhoneCode: (openid, phone) => phoneCodes.issue(openid, phone),
+      addRiskyWords: (words) => {
+        if (!Array.isArray(words) || words.some((w) => typeof w !== 'string' || !w)) throw invalidParam('addRiskyWords: words must be non-empty strings')
+        words.forEach((w) => riskyWords.add(w))
+      },
+      issueCloudId: (openid, data) => cloudIds.issue(openid, data),
+    },
+    reset: () => {
+      phoneCodes.clear()
+      cloudIds.clear()
+      riskyWords.clear()
+    },
+    permissionDenied: () => systemErrorReply(NO_PERMISSION, 'function has no permission to call this API'),
+  }
+}

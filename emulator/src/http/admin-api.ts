@@ -1,0 +1,60 @@
+import type { IncomingMessage } from 'node:http'
+import { CloudError, invalidParam } from '../core/errors'
+import type { Services } from '../core/services'
+
+/**
+ * The TCB admin API (`POST /admin`) that the unmodified wx-server-sdk inside cloud functions talks to.
+ * Requests must carry the TC3 credential the emulator issued to a function instance; the signature itself is
+ * not recomputed (a documented difference).
+ */
+/** cloud.getOpenData (CloudID resolution) needs no config.json entry: its docs list no permission. */
+const NO_PERMISSION_NEEDED = new Set(['ApiGetOpenDataByCloudId'])
+
+export async function handleAdmin(
+  services: Services,
+  req: IncomingMessage,
+  params: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const functionName = callingFunction(services, req.headers.authorization)
+  const action = params.action
+  if (typeof action !== 'string') throw invalidParam('missing action')
+  services.ctx.count(`admin.${action}`)
+
+  if (action === 'functions.invokeFunction') {
+    // a function calling another: the callee sees no user identity (SOURCE wx_function)
+    const name = params.function_name
+    let event: unknown = {}
+    if (typeof params.request_data === 'string' && params.request_data) {
+      try {
+        event = JSON.parse(params.request_data)
+      } catch {
+        throw invalidParam('request_data is not valid JSON')
+      }
+    }
+    const { result } = await services.functions.invoke(String(name), event, {
+      source: 'wx_function',
+      appid: services.ctx.appid,
+    })
+    return { data: { response_data: JSON.stringify(result) } }
+  }
+
+  if (action === 'wx.openApi' && typeof params.apiName === 'string' && !NO_PERMISSION_NEEDED.has(params.apiName)) {
+    // 云调用 needs the API listed in the function's config.json permissions.openapi
+    const allowed = services.functions.configOf(functionName).openapi
+    if (!allowed.includes(params.apiName)) {
+      services.ctx.count('admin.wx.openApi.denied')
+      return services.openapi.permissionDenied(params.apiName)
+    }
+  }
+
+  const handler = services.actions[action]
+  if (!handler) throw new CloudError('INVALID_PARAM', `unsupported action ${action}`)
+  return handler({ kind: 'admin', functionName }, params)
+}
+
+function callingFunction(services: Services, authorization: string | undefined): string {
+  const secretId = /Credential=([^/]+)\//.exec(authorization ?? '')?.[1]
+  const name = secretId ? services.functionNameForSecretId(secretId) : undefined
+  if (!name) throw new CloudError('INVALID_REQUEST_SOURCE', 'request is not signed with a credential issued to a cloud function')
+  return name
+}

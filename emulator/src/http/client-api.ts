@@ -1,0 +1,77 @@
+import { invalidParam } from '../core/errors'
+import { boundPhoneNumber, phoneInfo } from '../cloud-openapi/phone-info'
+import type { Services } from '../core/services'
+import type { WeChatAccount } from '../accounts'
+
+/**
+ * What the WeChat client (base library) asks of WeChat's servers on behalf of a mini program page:
+ * `POST /client/<action>` with the simulated device's token in `x-weauth-token`. The caller's identity always
+ * comes from that token, never from the request body, just as WeChat attaches it server-side.
+ */
+const CLIENT_ACTIONS = new Set([
+  'database.insertDocument',
+  'database.getDocument',
+  'database.modifyDocument',
+  'database.removeDocument',
+  'database.calculateDocument',
+  'storage.clientUpload',
+  'storage.batchGetDownloadUrl',
+  'storage.batchDeleteFile',
+])
+
+export async function handleClient(
+  services: Services,
+  action: string,
+  token: unknown,
+  params: Record<string, unknown>,
+  clientIp: string,
+): Promise<Record<string, unknown>> {
+  const account = await services.accounts.byToken(token)
+  services.ctx.count(`client.${action}`)
+  switch (action) {
+    case 'auth.login':
+      await services.ctx.faults.apply('auth', 'login')
+      return { code: await services.accounts.login(account) }
+    case 'auth.checkSession':
+      await services.ctx.faults.apply('auth', 'checkSession')
+      return { valid: await services.accounts.checkSession(account) }
+    case 'functions.callFunction':
+      return callFunction(services, account, params, clientIp)
+    case 'wechat.getPhoneNumberCode':
+      // what the open-type="getPhoneNumber" button yields once the user agrees
+      return { code: services.openapi.fixtures.issuePhoneCode(account.openid, { phoneNumber: boundPhoneNumber(account), countryCode: account.countryCode }) }
+    case 'wechat.getPhoneNumberCloudId': {
+      // the same button on base libraries before 2.21.2: open data as a CloudID, for cloud.getOpenData
+      const watermark = { appid: services.ctx.appid, timestamp: Math.floor(services.ctx.now() / 1000) }
+      const data = phoneInfo(boundPhoneNumber(account), account.countryCode || '86', watermark)
+      return { cloudID: services.openapi.fixtures.issueCloudId(account.openid, data) }
+    }
+    case 'wechat.userInfo':
+      // the real profile, as getUserProfile returned it before base library 2.27.1
+      return { userInfo: { nickName: account.nickName, avatarUrl: account.avatarUrl, gender: 0, country: '', province: '', city: '', language: 'zh_CN' } }
+    default:
+      if (!CLIENT_ACTIONS.has(action)) throw invalidParam(`unsupported client action ${action}`)
+      return services.actions[action]({ kind: 'client', openid: account.openid, appid: services.ctx.appid, unionid: account.unionid }, params)
+  }
+}
+
+async function callFunction(
+  services: Services,
+  account: WeChatAccount,
+  params: Record<string, unknown>,
+  clientIp: string,
+): Promise<Record<string, unknown>> {
+  const { name, data } = params
+  if (typeof name !== 'string' || !name) throw invalidParam('callFunction: name must be a non-empty string')
+  if (data !== undefined && (typeof data !== 'object' || data === null || Array.isArray(data))) {
+    throw invalidParam('callFunction: data must be an object')
+  }
+  const { result, requestId } = await services.functions.invoke(name, data ?? {}, {
+    openid: account.openid,
+    appid: services.ctx.appid,
+    unionid: account.unionid,
+    clientIp,
+    source: 'wx_client',
+  })
+  return { result, requestID: requestId }
+}

@@ -1,0 +1,48 @@
+import { invalidParam } from '../core/errors'
+import type { FaultRule } from '../core/faults'
+import type { Services } from '../core/services'
+
+/**
+ * The emulator's own control panel (`POST /control/<op>`), for the playground, benchmarks and tests in
+ * another process: simulated WeChat accounts, fault injection, counters, data reset. Not part of WeChat.
+ */
+export async function handleControl(services: Services, op: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+  switch (op) {
+    case 'accounts.create':
+      return { account: await services.accounts.create(params) }
+    case 'accounts.list':
+      return { accounts: await services.accounts.list() }
+    case 'accounts.expireSession':
+      if (typeof params.openid !== 'string') throw invalidParam('openid must be a string')
+      await services.accounts.expireSession(params.openid)
+      return {}
+    case 'faults.add':
+      try {
+        services.faults.add(params as unknown as FaultRule)
+      } catch (e) {
+        throw invalidParam((e as Error).message)
+      }
+      return { faults: services.faults.list() }
+    case 'faults.clear':
+      services.faults.clear()
+      return {}
+    case 'counters.get':
+      return { counters: Object.fromEntries(services.counters) }
+    case 'counters.reset':
+      services.counters.clear()
+      return {}
+    case 'database.dump':
+      if (typeof params.collection !== 'string') throw invalidParam('collection must be a string')
+      return { documents: await services.database.dump(params.collection) }
+    case 'storage.list':
+      return { files: await services.storage.list(typeof params.prefix === 'string' ? params.prefix : undefined) }
+    case 'reset':
+      await Promise.all([services.database.reset(), services.storage.reset(), services.accounts.reset()])
+      services.openapi.reset()
+      services.faults.clear()
+      services.counters.clear()
+      return {}
+    default:
+      throw invalidParam(`unknown control operation ${op}`)
+  }
+}

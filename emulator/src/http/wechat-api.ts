@@ -1,0 +1,155 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createCipheriv, createHash, randomBytes } from 'node:crypto'
+import { CloudError } from '../core/errors'
+import { boundPhoneNumber, phoneInfo } from '../cloud-openapi/phone-info'
+import type { Services } from '../core/services'
+import { wechatRid } from '../core/wechat-rid'
+
+/**
+ * WeChat's own server API (api.weixin.qq.com) as a developer's backend calls it, for the classic login flow
+ * without WeChat Cloud (server/): `GET /sns/jscode2session`.
+ *
+ * Answers exactly like WeChat: HTTP 200 with a JSON body sent as `text/plain` (jscode2session's real
+ * content type), `{openid, session_key, unionid?}` on success (no errcode), `{errcode, errmsg}` otherwise:
+ *   41002 appid missing · 41004 appsecret missing · 41008 missing code · 40002 invalid grant_type
+ *   40013 invalid appid · 40125 invalid appsecret · 40029 invalid code (unknown or expired, 5 minutes)
+ *   40163 code been used · 45011 minute quota (100 per user per minute, configurable) · -1 system error
+ * Faults: `faults.add({ service: 'auth', action: 'jscode2session', wxErrcode: { errcode, errmsg } })`.
+ */
+
+/** WeChat's documented code2Session limit: 100 calls per user per minute. */
+export const JSCODE2SESSION_PER_MINUTE = 100
+
+interface WeChatApiState {
+  perMinute: number
+  /** openid -> calls in the current minute window */
+  windows: Map<string, { start: number; count: number }>
+}
+
+const states = new WeakMap<object, WeChatApiState>()
+
+function stateOf(services: Services): WeChatApiState {
+  let state = states.get(services.ctx)
+  if (!state) {
+    state = { perMinute: JSCODE2SESSION_PER_MINUTE, windows: new Map() }
+    states.set(services.ctx, state)
+  }
+  return state
+}
+
+/** Tests lower the per-user minute quota to reach 45011 quickly. */
+export function configureWeChatApi(services: Services, options: { jscode2sessionPerMinute?: number }): void {
+  const state = stateOf(services)
+  if (options.jscode2sessionPerMinute !== undefined) {
+    if (!Number.isInteger(options.jscode2sessionPerMinute) || options.jscode2sessionPerMinute < 1) {
+      throw new RangeError('jscode2sessionPerMinute must be a positive integer')
+    }
+    state.perMinute = options.jscode2sessionPerMinute
+  }
+  state.windows.clear()
+}
+
+/**
+ * The AppSecret the emulated WeChat expects for this appid: derived, so every emulator run agrees on it and
+ * no real secret is ever needed or committed. A backend under test reads it from here.
+ */
+export function emulatorAppSecret(appid: string): string {
+  return createHash('sha256').update(`weauth-emulator-appsecret:${appid}`).digest('hex').slice(0, 32)
+}
+
+/** WeChat appends a request id to every errmsg: "invalid code, rid: 668f2aa4-51c08c03-3d141241". */
+const wxError = (errcode: number, errmsg: string) => ({ errcode, errmsg: `${errmsg}, rid: ${wechatRid()}` })
+
+function sendText(res: ServerResponse, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}
+
+/** Handles WeChat server-API paths; returns false for anything else (the emulator's own routes). */
+export async function handleWeChatApi(services: Services, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const url = new URL(req.url ?? '/', 'http://emulator')
+  if (url.pathname !== '/sns/jscode2session') return false
+  // WeChat reads the query string whatever the method; drain any body
+  req.resume()
+  sendText(res, await jscode2session(services, url.searchParams))
+  return true
+}
+
+export async function jscode2session(services: Services, query: URLSearchParams): Promise<Record<string, unknown>> {
+  services.ctx.count('wechat.jscode2session')
+  const appid = query.get('appid')
+  const secret = query.get('secret')
+  const code = query.get('js_code')
+  if (!appid) return wxError(41002, 'appid missing')
+  if (!secret) return wxError(41004, 'appsecret missing')
+  if (!code) return wxError(41008, 'missing code')
+  if (query.get('grant_type') !== 'authorization_code') return wxError(40002, 'invalid grant_type')
+  if (appid !== services.ctx.appid) return wxError(40013, 'invalid appid')
+  if (secret !== emulatorAppSecret(appid)) return wxError(40125, 'invalid appsecret')
+
+  try {
+    const rule = await services.faults.apply('auth', 'jscode2session')
+    if (rule?.wxErrcode) return wxError(rule.wxErrcode.errcode, rule.wxErrcode.errmsg)
+  } catch (e) {
+    if (e instanceof CloudError) return wxError(-1, 'system error')
+    throw e
+  }
+
+  const result = await services.accounts.code2Session(code)
+  if (!result.ok) return wxError(result.errcode, result.errmsg)
+
+  // the quota is per user; WeChat counts the call whatever its outcome, so the code is spent either way
+  const state = stateOf(services)
+  const now = services.ctx.now()
+  const window = state.windows.get(result.openid)
+  if (!window || now - window.start >= 60_000) state.windows.set(result.openid, { start: now, count: 1 })
+  else if (++window.count > state.perMinute) return wxError(45011, 'api minute-quota reach limit  mustslower  retry next minute')
+
+  return { session_key: result.session_key, openid: result.openid, ...(result.unionid ? { unionid: result.unionid } : {}) }
+}
+
+// ---- open data: what WeChat hands the page, encrypted with the user's session_key ----------------------
+
+export interface OpenDataPackage {
+  encryptedData: string
+  iv: string
+  /** userInfo only: the plain profile and sha1(rawData + session_key) */
+  rawData?: string
+  signature?: string
+}
+
+/** AES-128-CBC, PKCS#7, key = base64-decoded session_key: WeChat's open-data encryption. */
+export function encryptOpenData(payload: unknown, sessionKey: string, iv: Buffer = randomBytes(16)): { encryptedData: string; iv: string } {
+  const cipher = createCipheriv('aes-128-cbc', Buffer.from(sessionKey, 'base64'), iv)
+  const encrypted = Buffer.concat([cipher.update(JSON.stringify(payload), 'utf8'), cipher.final()])
+  return { encryptedData: encrypted.toString('base64'), iv: iv.toString('base64') }
+}
+
+export interface OpenDataOptions {
+  /** watermark timestamp in seconds; defaults to now */
+  timestamp?: number
+  /** watermark appid; defaults to the emulator's (tests forge others) */
+  appid?: string
+}
+
+/**
+ * The open data the WeChat client returns for this account right now: `phone` as getPhoneNumber answered
+ * before base library 2.21.2, `userInfo` as getUserProfile/getUserInfo answer (rawData + signature too).
+ * Encrypted with the session_key of the account's latest wx.login, which is what jscode2session gave the
+ * backend, so a backend can decrypt it exactly as it would WeChat's.
+ */
+export async function issueOpenData(services: Services, openid: string, kind: 'phone' | 'userInfo', options: OpenDataOptions = {}): Promise<OpenDataPackage> {
+  const account = await services.accounts.byOpenid(openid)
+  if (!account) throw new CloudError('INVALID_PARAM', `no simulated WeChat account ${openid}`)
+  if (!account.sessionKey) throw new CloudError('INVALID_PARAM', 'the account has no WeChat session: call wx.login first')
+  const watermark = { timestamp: options.timestamp ?? Math.floor(services.ctx.now() / 1000), appid: options.appid ?? services.ctx.appid }
+  if (kind === 'phone') {
+    return encryptOpenData(phoneInfo(boundPhoneNumber(account), account.countryCode || '86', watermark), account.sessionKey)
+  }
+  const profile = { nickName: account.nickName, gender: 0, language: 'zh_CN', city: '', province: '', country: '', avatarUrl: account.avatarUrl }
+  const rawData = JSON.stringify(profile)
+  const signature = createHash('sha1').update(rawData + account.sessionKey, 'utf8').digest('hex')
+  const sealed = encryptOpenData({ openId: account.openid, ...profile, ...(account.unionid ? { unionId: account.unionid } : {}), watermark }, account.sessionKey)
+  return { ...sealed, rawData, signature }
+}
