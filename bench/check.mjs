@@ -20,8 +20,16 @@ const inputs = ['src', 'config', 'package.json', 'babel.config.js'].map((p) => j
 const builtAt = existsSync(join(DIST, 'app.json')) ? statSync(join(DIST, 'app.json')).mtimeMs : 0
 const stale = builtAt < Math.max(...inputs.map(newest))
 if (process.argv.includes('--build') || stale) {
-  console.log(builtAt ? 'dist/ is older than its sources: building it (taro build --type weapp, production)' : 'no dist/: building it (taro build --type weapp, production)')
-  const r = spawnSync(bin('taro'), ['build', '--type', 'weapp'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } })
+  console.log(
+    builtAt
+      ? 'dist/ is older than its sources: building it (taro build --type weapp, production)'
+      : 'no dist/: building it (taro build --type weapp, production)',
+  )
+  const r = spawnSync(bin('taro'), ['build', '--type', 'weapp'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  })
   if (r.status !== 0) {
     console.error('bench:check: the weapp build failed')
     process.exit(1)
@@ -34,13 +42,31 @@ const { main, subpackages } = measurePackage(DIST)
 const budget = readBudget()
 const result = checkBudget(main, budget)
 const rows = [
-  ['main package', kb(main.raw), kb(main.gzip), kb(budget.mainPackage.rawBytes), kb(budget.mainPackage.gzipBytes), `${main.files} files`],
+  [
+    'main package',
+    kb(main.raw),
+    kb(main.gzip),
+    kb(budget.mainPackage.rawBytes),
+    kb(budget.mainPackage.gzipBytes),
+    `${main.files} files`,
+  ],
   ['  of which .wxss', kb(main.styles.raw), kb(main.styles.gzip), '', '', ''],
-  ...Object.entries(subpackages).map(([root, p]) => [`subpackage ${root}`, kb(p.raw), kb(p.gzip), '', '', `${p.files} files`]),
+  ...Object.entries(subpackages).map(([root, p]) => [
+    `subpackage ${root}`,
+    kb(p.raw),
+    kb(p.gzip),
+    '',
+    '',
+    `${p.files} files`,
+  ]),
 ]
 console.log(textTable(['', 'raw', 'gzip', 'budget raw', 'budget gzip', ''], rows))
 if (!result.ok) {
-  console.error(`\nbench:check FAILED: the main package is over budget (bench/budget.json): ${result.problems.join('; ')}`)
+  console.error(
+    `\nbench:check FAILED: the main package is over budget (bench/budget.json): ${result.problems.join('; ')}`,
+  )
   process.exit(1)
 }
-console.log(`\nbench:check ok: the main package is within budget (${((100 * main.raw) / budget.mainPackage.rawBytes).toFixed(0)}% raw, ${((100 * main.gzip) / budget.mainPackage.gzipBytes).toFixed(0)}% gzip)`)
+console.log(
+  `\nbench:check ok: the main package is within budget (${((100 * main.raw) / budget.mainPackage.rawBytes).toFixed(0)}% raw, ${((100 * main.gzip) / budget.mainPackage.gzipBytes).toFixed(0)}% gzip)`,
+)

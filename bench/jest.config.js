@@ -7,7 +7,13 @@ module.exports = {
   testMatch: ['<rootDir>/bench/pages/**/*.bench.ts'],
   transform: { '\\.tsx?$': 'babel-jest' },
   // builds and the native fixture run as written, never transformed
-  transformIgnorePatterns: ['/node_modules/', '<rootDir>/dist/', '<rootDir>/bench/out/', '<rootDir>/bench/fixtures/', '<rootDir>/cloudfunctions/[^/]+/index\\.js$'],
+  transformIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/dist/',
+    '<rootDir>/bench/out/',
+    '<rootDir>/bench/fixtures/',
+    '<rootDir>/cloudfunctions/[^/]+/index\\.js$',
+  ],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
   // the emulator runs in-process here; jsdom would pick mingo's browser (ESM) build
   moduleNameMapper: { '^mingo$': '<rootDir>/node_modules/mingo/cjs/index.js' },

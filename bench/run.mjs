@@ -48,7 +48,8 @@ const options = {
 
 async function measure() {
   const started = performance.now()
-  const log = (message) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`)
+  const log = (message) =>
+    process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`)
   mkdirSync(OUT, { recursive: true })
 
   // 1. builds first, measurements after: timings run on a quiet machine
@@ -77,7 +78,12 @@ async function measure() {
   // 3. pages: round trips, setData, launch
   log('page measurements (Jest, miniprogram-simulate)')
   const pages = pageFigures(
-    { weauth: builds.baseline.dir, 'weauth-before': builds.before.dir, hello: builds['taro-hello'].dir, native: join(FIXTURES, 'native-auth') },
+    {
+      weauth: builds.baseline.dir,
+      'weauth-before': builds.before.dir,
+      hello: builds['taro-hello'].dir,
+      native: join(FIXTURES, 'native-auth'),
+    },
     { launches: options.launches },
   )
 
@@ -98,7 +104,12 @@ async function measure() {
   const results = {
     generatedAt: new Date().toISOString(),
     command,
-    environment: { node: process.versions.node, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model?.trim() ?? 'unknown' },
+    environment: {
+      node: process.versions.node,
+      platform: `${process.platform}-${process.arch}`,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model?.trim() ?? 'unknown',
+    },
     options,
     packages,
     variants,

@@ -7,9 +7,12 @@ import prodConfig from './prod'
 /** TARO_APP_AUTH_PROVIDER, checked at build time: a typo or a missing server URL fails the build, not the login. */
 function authProvider(): 'cloud' | 'http' {
   const value = process.env.TARO_APP_AUTH_PROVIDER || 'cloud'
-  if (value !== 'cloud' && value !== 'http') throw new Error(`TARO_APP_AUTH_PROVIDER must be cloud or http, not ${value}`)
+  if (value !== 'cloud' && value !== 'http')
+    throw new Error(`TARO_APP_AUTH_PROVIDER must be cloud or http, not ${value}`)
   if (value === 'http' && !/^https?:\/\/[^/]+/.test(process.env.TARO_APP_AUTH_SERVER_URL ?? '')) {
-    throw new Error('TARO_APP_AUTH_PROVIDER=http needs TARO_APP_AUTH_SERVER_URL (your login server, e.g. https://api.example.com)')
+    throw new Error(
+      'TARO_APP_AUTH_PROVIDER=http needs TARO_APP_AUTH_SERVER_URL (your login server, e.g. https://api.example.com)',
+    )
   }
   return value
 }
@@ -69,7 +72,19 @@ export default defineConfig<'webpack5'>(async (merge) => {
     // still ES5). H5 keeps Taro's defaults.
     terser:
       process.env.TARO_ENV === 'weapp'
-        ? { enable: true, config: { compress: { reduce_vars: true, reduce_funcs: true, collapse_vars: true, inline: 2, hoist_props: true, passes: 2 } } }
+        ? {
+            enable: true,
+            config: {
+              compress: {
+                reduce_vars: true,
+                reduce_funcs: true,
+                collapse_vars: true,
+                inline: 2,
+                hoist_props: true,
+                passes: 2,
+              },
+            },
+          }
         : undefined,
     cache: { enable: false },
     mini: {
@@ -79,7 +94,10 @@ export default defineConfig<'webpack5'>(async (merge) => {
       compile: { include: [CONTRACT] },
       postcss: {
         pxtransform: { enable: true, config: {} },
-        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
+        cssModules: {
+          enable: false,
+          config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' },
+        },
       },
       webpackChain(chain) {
         chain.resolve.plugin('tsconfig-paths').use(TsconfigPathsPlugin)
@@ -93,7 +111,11 @@ export default defineConfig<'webpack5'>(async (merge) => {
       router: { mode: 'hash' },
       staticDirectory: 'static',
       output: { filename: 'js/[name].[contenthash:8].js', chunkFilename: 'js/[name].[chunkhash:8].js' },
-      miniCssExtractPluginOption: { ignoreOrder: true, filename: 'css/[name].[contenthash].css', chunkFilename: 'css/[name].[chunkhash].css' },
+      miniCssExtractPluginOption: {
+        ignoreOrder: true,
+        filename: 'css/[name].[contenthash].css',
+        chunkFilename: 'css/[name].[chunkhash].css',
+      },
       postcss: { autoprefixer: { enable: true, config: {} }, cssModules: { enable: false } },
       webpackChain(chain) {
         chain.resolve.plugin('tsconfig-paths').use(TsconfigPathsPlugin)

@@ -95,7 +95,15 @@ function compiledEmulator(outdir) {
 export async function buildPlayground() {
   const outdir = join(root, 'playground', 'dist')
   rmSync(outdir, { recursive: true, force: true })
-  const browser = { bundle: true, platform: 'browser', target: 'es2020', format: 'iife', sourcemap: 'linked', legalComments: 'none', logLevel: 'warning' }
+  const browser = {
+    bundle: true,
+    platform: 'browser',
+    target: 'es2020',
+    format: 'iife',
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+  }
   await Promise.all([
     build({
       entryPoints: [join(root, 'playground', 'server', 'main.ts')],
@@ -107,13 +115,23 @@ export async function buildPlayground() {
       plugins: [compiledEmulator(outdir)],
       logLevel: 'warning',
     }),
-    build({ ...browser, entryPoints: [join(root, 'playground', 'device', 'index.ts')], outfile: join(outdir, 'public', 'device.js') }),
-    build({ ...browser, entryPoints: [join(root, 'playground', 'panel', 'index.ts')], outfile: join(outdir, 'public', 'panel.js') }),
+    build({
+      ...browser,
+      entryPoints: [join(root, 'playground', 'device', 'index.ts')],
+      outfile: join(outdir, 'public', 'device.js'),
+    }),
+    build({
+      ...browser,
+      entryPoints: [join(root, 'playground', 'panel', 'index.ts')],
+      outfile: join(outdir, 'public', 'panel.js'),
+    }),
   ])
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = Date.now()
   const [names] = await Promise.all([buildCloudFunctions(), buildEmulator(), buildServer(), buildPlayground()])
-  console.log(`built cloud functions [${names.join(', ')}], the emulator, the login server and the playground in ${Date.now() - started} ms`)
+  console.log(
+    `built cloud functions [${names.join(', ')}], the emulator, the login server and the playground in ${Date.now() - started} ms`,
+  )
 }

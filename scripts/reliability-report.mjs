@@ -11,17 +11,99 @@ const output = join(root, 'test-output')
 
 /** Guarantees in issue order; `figures` names recorded files (a prefix ends with *), `tests` matches test names. */
 const GUARANTEES = [
-  ['Identity', 'Every cloud function takes the caller from `cloud.getWXContext()`; forged `openid`/`_openid`/`userInfo` in events are ignored', { figures: 'identity-*', tests: [['tests/cloudfunctions/identity.test.ts', ''], ['tests/cloudfunctions/login.test.ts', 'forged in the event']] }],
-  ['Database rules', 'Through the client path a user reads only their own `users` record (list, query, doc and count of others refused with -502003)', { figures: 'rules-read-own-only', tests: [['tests/emulator/database.test.ts', 'reads their own record and nothing else']] }],
-  ['Database rules', 'No client write to `users` at all: server-only fields (role, status, phone, loginCount, createdAt) cannot be written from the mini program', { figures: 'rules-no-client-write', tests: [['tests/emulator/database.test.ts', 'no client write at all']] }],
-  ['Input validation', 'One valibot schema per function, one rejection shape `{ ok: false, code, message }`, 16 KB event cap; 1,000 generated malformed events per function: no crash, no partial write', { figures: 'fuzz-*', tests: [['tests/cloudfunctions/hardening.test.ts', 'malformed events'], ['tests/cloudfunctions/login.test.ts', 'oversized event']] }],
-  ['Concurrency', '50 concurrent first logins of one openid leave one record with loginCount 50', { figures: 'concurrency-same-openid', tests: [['tests/cloudfunctions/hardening.test.ts', '50 concurrent first logins']] }],
-  ['Concurrency', '1,000 distinct users logging in concurrently leave 1,000 records', { figures: 'concurrency-distinct-users', tests: [['tests/cloudfunctions/hardening.test.ts', '1,000 distinct users']] }],
-  ['Concurrency', 'Ten concurrent `login()` callers on one device share one cloud round trip', { figures: 'single-flight-login', tests: [['tests/services/auth-service.test.ts', 'ten concurrent']] }],
-  ['Faults', 'Injected database, storage and open-API faults and a function timeout never leave a half-written user; a retry converges', { figures: 'faults-no-half-written-user', tests: [['tests/cloudfunctions/faults.test.ts', '']] }],
-  ['Faults', 'The client retries what is safe to retry (login, updateProfile: 2 retries, 300/900 ms backoff) and shows a clear, retryable message otherwise', { tests: [['tests/services/auth-service.test.ts', 'retried'], ['tests/pages/auth.test.ts', 'retried with backoff'], ['tests/pages/auth.test.ts', 'keeps failing'], ['tests/pages/login-journey.test.ts', 'retried with backoff']] }],
-  ['Faults', 'Corrupt or foreign data in local storage leads to a clean logged-out start, never a crash', { tests: [['tests/pages/auth.test.ts', 'corrupt or foreign data'], ['tests/services/auth-service.test.ts', 'corrupt storage']] }],
-  ['Faults', 'An expired WeChat session is renewed transparently with exactly one backend call', { tests: [['tests/pages/auth.test.ts', 'expired WeChat session'], ['tests/pages/login-journey.test.ts', 'expired WeChat session']] }],
+  [
+    'Identity',
+    'Every cloud function takes the caller from `cloud.getWXContext()`; forged `openid`/`_openid`/`userInfo` in events are ignored',
+    {
+      figures: 'identity-*',
+      tests: [
+        ['tests/cloudfunctions/identity.test.ts', ''],
+        ['tests/cloudfunctions/login.test.ts', 'forged in the event'],
+      ],
+    },
+  ],
+  [
+    'Database rules',
+    'Through the client path a user reads only their own `users` record (list, query, doc and count of others refused with -502003)',
+    {
+      figures: 'rules-read-own-only',
+      tests: [['tests/emulator/database.test.ts', 'reads their own record and nothing else']],
+    },
+  ],
+  [
+    'Database rules',
+    'No client write to `users` at all: server-only fields (role, status, phone, loginCount, createdAt) cannot be written from the mini program',
+    { figures: 'rules-no-client-write', tests: [['tests/emulator/database.test.ts', 'no client write at all']] },
+  ],
+  [
+    'Input validation',
+    'One valibot schema per function, one rejection shape `{ ok: false, code, message }`, 16 KB event cap; 1,000 generated malformed events per function: no crash, no partial write',
+    {
+      figures: 'fuzz-*',
+      tests: [
+        ['tests/cloudfunctions/hardening.test.ts', 'malformed events'],
+        ['tests/cloudfunctions/login.test.ts', 'oversized event'],
+      ],
+    },
+  ],
+  [
+    'Concurrency',
+    '50 concurrent first logins of one openid leave one record with loginCount 50',
+    {
+      figures: 'concurrency-same-openid',
+      tests: [['tests/cloudfunctions/hardening.test.ts', '50 concurrent first logins']],
+    },
+  ],
+  [
+    'Concurrency',
+    '1,000 distinct users logging in concurrently leave 1,000 records',
+    {
+      figures: 'concurrency-distinct-users',
+      tests: [['tests/cloudfunctions/hardening.test.ts', '1,000 distinct users']],
+    },
+  ],
+  [
+    'Concurrency',
+    'Ten concurrent `login()` callers on one device share one cloud round trip',
+    { figures: 'single-flight-login', tests: [['tests/services/auth-service.test.ts', 'ten concurrent']] },
+  ],
+  [
+    'Faults',
+    'Injected database, storage and open-API faults and a function timeout never leave a half-written user; a retry converges',
+    { figures: 'faults-no-half-written-user', tests: [['tests/cloudfunctions/faults.test.ts', '']] },
+  ],
+  [
+    'Faults',
+    'The client retries what is safe to retry (login, updateProfile: 2 retries, 300/900 ms backoff) and shows a clear, retryable message otherwise',
+    {
+      tests: [
+        ['tests/services/auth-service.test.ts', 'retried'],
+        ['tests/pages/auth.test.ts', 'retried with backoff'],
+        ['tests/pages/auth.test.ts', 'keeps failing'],
+        ['tests/pages/login-journey.test.ts', 'retried with backoff'],
+      ],
+    },
+  ],
+  [
+    'Faults',
+    'Corrupt or foreign data in local storage leads to a clean logged-out start, never a crash',
+    {
+      tests: [
+        ['tests/pages/auth.test.ts', 'corrupt or foreign data'],
+        ['tests/services/auth-service.test.ts', 'corrupt storage'],
+      ],
+    },
+  ],
+  [
+    'Faults',
+    'An expired WeChat session is renewed transparently with exactly one backend call',
+    {
+      tests: [
+        ['tests/pages/auth.test.ts', 'expired WeChat session'],
+        ['tests/pages/login-journey.test.ts', 'expired WeChat session'],
+      ],
+    },
+  ],
 ]
 
 function readJson(file) {
@@ -42,7 +124,9 @@ const results = jest.testResults.flatMap((file) =>
 )
 const figureDir = join(output, 'reliability')
 const figures = existsSync(figureDir)
-  ? readdirSync(figureDir).filter((f) => f.endsWith('.json')).map((f) => ({ id: f.slice(0, -5), ...readJson(join(figureDir, f)) }))
+  ? readdirSync(figureDir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => ({ id: f.slice(0, -5), ...readJson(join(figureDir, f)) }))
   : []
 
 const matches = (pattern, id) => (pattern.endsWith('*') ? id.startsWith(pattern.slice(0, -1)) : id === pattern)
@@ -54,11 +138,24 @@ const sections = new Map()
 for (const [section, guarantee, proof] of GUARANTEES) {
   const tests = proof.tests.flatMap(([file, title]) => results.filter((r) => r.file === file && r.name.includes(title)))
   const passed = tests.filter((t) => t.status === 'passed').length
-  const verdict = tests.length === 0 ? 'not run' : passed === tests.length ? `pass (${passed}/${tests.length})` : `FAIL (${passed}/${tests.length})`
+  const verdict =
+    tests.length === 0
+      ? 'not run'
+      : passed === tests.length
+        ? `pass (${passed}/${tests.length})`
+        : `FAIL (${passed}/${tests.length})`
   if (tests.length === 0 || passed !== tests.length) failing++
   const recorded = proof.figures ? figures.filter((f) => matches(proof.figures, f.id)) : []
   const figureText = recorded.length
-    ? recorded.map((f) => `${f.id}: ${Object.entries(f).filter(([k]) => !FIGURE_SKIP.has(k)).map(([k, v]) => `${k} ${v}`).join(', ')}`).join('<br>')
+    ? recorded
+        .map(
+          (f) =>
+            `${f.id}: ${Object.entries(f)
+              .filter(([k]) => !FIGURE_SKIP.has(k))
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')}`,
+        )
+        .join('<br>')
     : '—'
   const files = [...new Set(proof.tests.map(([file]) => `\`${file}\``))].join('<br>')
   if (!sections.has(section)) sections.set(section, [])
@@ -79,17 +176,26 @@ const lines = [
   '',
 ]
 for (const [section, rows] of sections) {
-  lines.push(`## ${section}`, '', '| guarantee | proven by | result | figures |', '| --- | --- | --- | --- |', ...rows, '')
+  lines.push(
+    `## ${section}`,
+    '',
+    '| guarantee | proven by | result | figures |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+  )
 }
 lines.push(
   '## How the proofs run',
   '',
   '- Cloud functions run compiled (`cloudfunctions/*/index.js`), with the unmodified `wx-server-sdk`, against the local',
   '  emulator (docs/emulator/); faults are injected there (`emulator.faults.add`), never by mocking the code under test.',
-  '- Page guarantees run the compiled weapp (`dist/`) under miniprogram-simulate with the emulator\'s simulated WeChat client.',
+  "- Page guarantees run the compiled weapp (`dist/`) under miniprogram-simulate with the emulator's simulated WeChat client.",
   '- Database rules are the shipped `database/rules/users.json`, evaluated on the client path the mini program uses.',
   '',
 )
 writeFileSync(join(root, 'docs', 'RELIABILITY.md'), lines.join('\n'))
-console.log(`reliability report: docs/RELIABILITY.md, ${GUARANTEES.length} guarantees, ${failing} not proven in this run`)
+console.log(
+  `reliability report: docs/RELIABILITY.md, ${GUARANTEES.length} guarantees, ${failing} not proven in this run`,
+)
 process.exit(failing ? 1 : 0)

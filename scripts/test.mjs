@@ -54,7 +54,10 @@ try {
 }
 if (!jestOk && failed === 0) failed = 1
 // docs/RELIABILITY.md is rewritten from a full run only (a filtered run would drop guarantees)
-if (jestArgs.length === 0 && !step('reliability report (docs/RELIABILITY.md)', process.execPath, [join(root, 'scripts', 'reliability-report.mjs')])) {
+if (
+  jestArgs.length === 0 &&
+  !step('reliability report (docs/RELIABILITY.md)', process.execPath, [join(root, 'scripts', 'reliability-report.mjs')])
+) {
   failed += 1
 }
 console.log(`\n${passed} passed, ${failed} failed`)

@@ -1,5 +1,12 @@
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/auth/index', 'pages/privacy/index', 'pages/agreement/index', 'pages/user/index', 'pages/scopes/index'],
+  pages: [
+    'pages/index/index',
+    'pages/auth/index',
+    'pages/privacy/index',
+    'pages/agreement/index',
+    'pages/user/index',
+    'pages/scopes/index',
+  ],
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ffffff',

@@ -14,7 +14,9 @@ export function readBudget() {
 export function checkBudget(main, budget = readBudget()) {
   const limits = budget.mainPackage
   const problems = []
-  if (main.raw > limits.rawBytes) problems.push(`raw ${kb(main.raw)} > ${kb(limits.rawBytes)} (by ${kb(main.raw - limits.rawBytes)})`)
-  if (main.gzip > limits.gzipBytes) problems.push(`gzip ${kb(main.gzip)} > ${kb(limits.gzipBytes)} (by ${kb(main.gzip - limits.gzipBytes)})`)
+  if (main.raw > limits.rawBytes)
+    problems.push(`raw ${kb(main.raw)} > ${kb(limits.rawBytes)} (by ${kb(main.raw - limits.rawBytes)})`)
+  if (main.gzip > limits.gzipBytes)
+    problems.push(`gzip ${kb(main.gzip)} > ${kb(limits.gzipBytes)} (by ${kb(main.gzip - limits.gzipBytes)})`)
   return { ok: problems.length === 0, problems, limits }
 }

@@ -22,12 +22,16 @@ export function buildWeapp(variant) {
   const out = weappBuild(variant)
   mkdirSync(join(OUT, 'weapp'), { recursive: true })
   const started = performance.now()
-  const r = spawnSync(process.execPath, [join(BENCH, 'lib', 'taro-build.mjs'), '--variant', variant, '--output', out.dir, '--module-map', out.moduleMap], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NODE_ENV: 'production' },
-    maxBuffer: 64 * 1024 * 1024,
-  })
+  const r = spawnSync(
+    process.execPath,
+    [join(BENCH, 'lib', 'taro-build.mjs'), '--variant', variant, '--output', out.dir, '--module-map', out.moduleMap],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_ENV: 'production' },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  )
   const log = `${r.stdout ?? ''}${r.stderr ?? ''}`
   writeFileSync(out.log, log)
   if (r.status !== 0 || !/Compiled successfully/.test(log)) {

@@ -62,5 +62,11 @@ export function deploySize(functionDir) {
     largest.push({ name, bytes: size.bytes })
   }
   largest.sort((a, b) => b.bytes - a.bytes)
-  return { upload, deployed: upload + bytes, files: own.length + files, packages: packages.size, largest: largest.slice(0, 5) }
+  return {
+    upload,
+    deployed: upload + bytes,
+    files: own.length + files,
+    packages: packages.size,
+    largest: largest.slice(0, 5),
+  }
 }

@@ -9,8 +9,14 @@ export const pct = (delta, base) => `${delta > 0 ? '+' : ''}${((100 * delta) / b
 
 /** Plain-text table: columns padded to their widest cell, a rule under the header and between sections. */
 export function textTable(header, rows) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.filter(Array.isArray).map((r) => String(r[i] ?? '').length)))
-  const line = (cells) => cells.map((c, i) => String(c ?? '').padEnd(widths[i])).join('  ').trimEnd()
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.filter(Array.isArray).map((r) => String(r[i] ?? '').length)),
+  )
+  const line = (cells) =>
+    cells
+      .map((c, i) => String(c ?? '').padEnd(widths[i]))
+      .join('  ')
+      .trimEnd()
   const rule = widths.map((w) => '-'.repeat(w)).join('  ')
   return [line(header), rule, ...rows.map((r) => (Array.isArray(r) ? line(r) : rule))].join('\n')
 }

@@ -29,7 +29,8 @@ export function coldLoads(names, runs) {
     times.node.push(wallMs(['-e', '']))
     // the SDK alone, as a function folder would resolve it: how much of a cold load is the SDK's
     times.sdk.push(wallMs(['-e', `require(${JSON.stringify(require.resolve('wx-server-sdk', { paths: [ROOT] }))})`]))
-    for (const name of names) times[name].push(wallMs(['-e', `require(${JSON.stringify(join(FUNCTIONS_DIR, name, 'index.js'))})`]))
+    for (const name of names)
+      times[name].push(wallMs(['-e', `require(${JSON.stringify(join(FUNCTIONS_DIR, name, 'index.js'))})`]))
   }
   const baseline = median(times.node)
   const cost = (list) => ({ processMs: round(median(list)), moduleMs: round(median(list) - baseline) })
@@ -40,7 +41,10 @@ export function coldLoads(names, runs) {
   }
 }
 
-const DB = { reads: ['getDocument', 'calculateDocument'], writes: ['insertDocument', 'modifyDocument', 'removeDocument'] }
+const DB = {
+  reads: ['getDocument', 'calculateDocument'],
+  writes: ['insertDocument', 'modifyDocument', 'removeDocument'],
+}
 
 function counted(counters) {
   const get = (k) => counters.get(k) ?? 0
@@ -62,14 +66,23 @@ function scenarios(emulator) {
   }
   let n = 0
   return {
-    'login (first)': { fn: 'login', account: () => emulator.accounts.create(), event: () => ({ consentVersion: '2026-11' }) },
+    'login (first)': {
+      fn: 'login',
+      account: () => emulator.accounts.create(),
+      event: () => ({ consentVersion: '2026-11' }),
+    },
     'login (returning)': { fn: 'login', shared: true, account: newUser, event: () => ({ consentVersion: '2026-11' }) },
     updateProfile: { fn: 'updateProfile', shared: true, account: newUser, event: () => ({ nickName: `小明${n++}` }) },
     bindPhone: {
       fn: 'bindPhone',
       shared: true,
       account: newUser,
-      event: (account) => ({ code: emulator.openapi.fixtures.issuePhoneCode(account.openid, { phoneNumber: '13800001111', countryCode: '86' }) }),
+      event: (account) => ({
+        code: emulator.openapi.fixtures.issuePhoneCode(account.openid, {
+          phoneNumber: '13800001111',
+          countryCode: '86',
+        }),
+      }),
     },
     deleteAccount: { fn: 'deleteAccount', account: newUser, event: () => ({ confirm: true }) },
   }
@@ -77,7 +90,13 @@ function scenarios(emulator) {
 
 export async function emulatorCosts(calls) {
   const emulator = await startEmulator()
-  const identity = (account) => ({ openid: account.openid, appid: emulator.ctx.appid, unionid: account.unionid, clientIp: '127.0.0.1', source: 'wx_client' })
+  const identity = (account) => ({
+    openid: account.openid,
+    appid: emulator.ctx.appid,
+    unionid: account.unionid,
+    clientIp: '127.0.0.1',
+    source: 'wx_client',
+  })
   try {
     const out = {}
     const plans = scenarios(emulator)

@@ -17,7 +17,9 @@ class ModuleMapPlugin {
         const id = chunkGraph.getModuleId(module)
         if (id === null || id === undefined) continue
         // a concatenated module (scope hoisting) holds several source files under one id: its root first
-        const inner = module.rootModule ? [module.rootModule, ...[...module.modules].filter((m) => m !== module.rootModule)] : [module]
+        const inner = module.rootModule
+          ? [module.rootModule, ...[...module.modules].filter((m) => m !== module.rootModule)]
+          : [module]
         modules[id] = inner.map((m) => m.resource || m.identifier()).filter(Boolean)
       }
       mkdirSync(dirname(this.file), { recursive: true })

@@ -16,7 +16,8 @@ const acorn = require('acorn')
 
 /** webpack's license extracts, DevTools' project settings, a fixture's README: not mini program code */
 const NOT_SHIPPED = [/\.LICENSE\.txt$/, /^project(\.private)?\.config\.json$/, /\.map$/, /(^|\/)README\.md$/]
-const TARO_RUNTIME_FILES = /^(taro\.js|vendors\.js|runtime\.js|base\.wxml|utils\.wxs|(comp|custom-wrapper)\.(js|json|wxml))$/
+const TARO_RUNTIME_FILES =
+  /^(taro\.js|vendors\.js|runtime\.js|base\.wxml|utils\.wxs|(comp|custom-wrapper)\.(js|json|wxml))$/
 
 function listFiles(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -38,11 +39,16 @@ function moduleRanges(text) {
   const ast = acorn.parse(text, { ecmaVersion: 'latest', sourceType: 'script' })
   const visit = (node) => {
     if (!node || typeof node.type !== 'string') return
-    if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && node.callee.property.name === 'push') {
+    if (
+      node.type === 'CallExpression' &&
+      node.callee.type === 'MemberExpression' &&
+      node.callee.property.name === 'push'
+    ) {
       const [arg] = node.arguments
       const modules = arg?.type === 'ArrayExpression' ? arg.elements[1] : undefined
       if (modules?.type === 'ObjectExpression') {
-        for (const p of modules.properties) ranges.push({ id: String(p.key.value ?? p.key.name), start: p.start, end: p.end })
+        for (const p of modules.properties)
+          ranges.push({ id: String(p.key.value ?? p.key.name), start: p.start, end: p.end })
         return
       }
     }
@@ -88,7 +94,8 @@ function subpackageRoots(dir) {
  *   file name only (app.js and common.js then count as app code)
  */
 export function measurePackage(dir, { taro = true, moduleMap: moduleMapFile } = {}) {
-  const moduleMap = moduleMapFile && existsSync(moduleMapFile) ? JSON.parse(readFileSync(moduleMapFile, 'utf8')).modules : null
+  const moduleMap =
+    moduleMapFile && existsSync(moduleMapFile) ? JSON.parse(readFileSync(moduleMapFile, 'utf8')).modules : null
   const roots = subpackageRoots(dir)
   const main = { raw: 0, gzip: 0, files: 0, app: part(), runtime: part(), styles: part() }
   const subpackages = Object.fromEntries(roots.map((r) => [r, { raw: 0, gzip: 0, files: 0 }]))
@@ -114,7 +121,8 @@ export function measurePackage(dir, { taro = true, moduleMap: moduleMapFile } = 
     main.files++
     if (path.endsWith('.wxss')) add(main.styles, raw, gz)
     else if (taro && TARO_RUNTIME_FILES.test(path)) add(main.runtime, raw, gz)
-    else if (taro && path.endsWith('.wxml') && /base\.wxml/.test(buf.toString('utf8')) && raw < 300) add(main.runtime, raw, gz) // Taro's page stub
+    else if (taro && path.endsWith('.wxml') && /base\.wxml/.test(buf.toString('utf8')) && raw < 300)
+      add(main.runtime, raw, gz) // Taro's page stub
     else if (moduleMap && path.endsWith('.js')) {
       const { app, runtime } = splitJs(buf, moduleMap)
       add(main.app, app, (gz * app) / raw)

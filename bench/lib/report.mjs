@@ -26,12 +26,48 @@ export function tableRows(r) {
   const w = weauth.main
   const h = hello.main
   const n = native.main
-  rows.push(['size', 'main package, raw', kb(w.raw), kb(h.raw), kb(n.raw), `WeAuth = ${ratio(w.raw, h.raw)} hello, ${ratio(w.raw, n.raw)} native`])
-  rows.push(['size', 'main package, gzip -9', kb(w.gzip), kb(h.gzip), kb(n.gzip), `WeAuth = ${ratio(w.gzip, h.gzip)} hello, ${ratio(w.gzip, n.gzip)} native`])
-  rows.push(['size', '  app code (raw / gzip)', rawGzip(w.app), rawGzip(h.app), rawGzip(n.app), `WeAuth's own code = ${ratio(w.app.raw, n.app.raw)} the native page`])
-  rows.push(['size', '  Taro + React runtime', rawGzip(w.runtime), rawGzip(h.runtime), rawGzip(n.runtime), `${pct(w.runtime.raw, w.raw).slice(1)} of WeAuth's main package`])
+  rows.push([
+    'size',
+    'main package, raw',
+    kb(w.raw),
+    kb(h.raw),
+    kb(n.raw),
+    `WeAuth = ${ratio(w.raw, h.raw)} hello, ${ratio(w.raw, n.raw)} native`,
+  ])
+  rows.push([
+    'size',
+    'main package, gzip -9',
+    kb(w.gzip),
+    kb(h.gzip),
+    kb(n.gzip),
+    `WeAuth = ${ratio(w.gzip, h.gzip)} hello, ${ratio(w.gzip, n.gzip)} native`,
+  ])
+  rows.push([
+    'size',
+    '  app code (raw / gzip)',
+    rawGzip(w.app),
+    rawGzip(h.app),
+    rawGzip(n.app),
+    `WeAuth's own code = ${ratio(w.app.raw, n.app.raw)} the native page`,
+  ])
+  rows.push([
+    'size',
+    '  Taro + React runtime',
+    rawGzip(w.runtime),
+    rawGzip(h.runtime),
+    rawGzip(n.runtime),
+    `${pct(w.runtime.raw, w.raw).slice(1)} of WeAuth's main package`,
+  ])
   rows.push(['size', '  styles (.wxss)', rawGzip(w.styles), rawGzip(h.styles), rawGzip(n.styles), ''])
-  if (r.budget) rows.push(['size', 'budget (bench/budget.json)', `<= ${kb(r.budget.limits.rawBytes)} / ${kb(r.budget.limits.gzipBytes)}`, '', '', r.budget.ok ? 'within budget' : `OVER BUDGET: ${r.budget.problems.join('; ')}`])
+  if (r.budget)
+    rows.push([
+      'size',
+      'budget (bench/budget.json)',
+      `<= ${kb(r.budget.limits.rawBytes)} / ${kb(r.budget.limits.gzipBytes)}`,
+      '',
+      '',
+      r.budget.ok ? 'within budget' : `OVER BUDGET: ${r.budget.problems.join('; ')}`,
+    ])
   rows.push(null)
 
   for (const [name, v] of Object.entries(r.variants)) {
@@ -55,8 +91,16 @@ export function tableRows(r) {
     const f = trips.weauth[key]
     const met = f.cloudCalls === goalCalls && f.dbWrites <= 1
     const before = trips['weauth-before']?.[key]
-    const same = before && before.cloudCalls === f.cloudCalls && before.dbWrites === f.dbWrites && before.dbReads === f.dbReads
-    rows.push(['round trips', label, roundTripCell(f), '', '', `goal ${goalCalls} call${goalCalls === 1 ? '' : 's'}, <= 1 write: ${met ? 'met' : 'NOT MET'}${before ? (same ? '; before the size cut: same' : `; before the size cut: ${roundTripCell(before)}`) : ''}`])
+    const same =
+      before && before.cloudCalls === f.cloudCalls && before.dbWrites === f.dbWrites && before.dbReads === f.dbReads
+    rows.push([
+      'round trips',
+      label,
+      roundTripCell(f),
+      '',
+      '',
+      `goal ${goalCalls} call${goalCalls === 1 ? '' : 's'}, <= 1 write: ${met ? 'met' : 'NOT MET'}${before ? (same ? '; before the size cut: same' : `; before the size cut: ${roundTripCell(before)}`) : ''}`,
+    ])
   }
   const lo = trips.weauth.logout
   rows.push(['round trips', 'logout itself', roundTripCell(lo), '', '', 'forgets the login state on the device only'])
@@ -64,20 +108,65 @@ export function tableRows(r) {
 
   const sd = r.pages.setData
   const before = sd['weauth-before']
-  rows.push(['setData', 'auth page first render', setDataCell(sd.weauth.firstRender), setDataCell(sd.hello.firstRender), setDataCell(sd.native.firstRender), `includes the page's initial data${before ? `; before the size cut: ${setDataCell(before.firstRender)}` : ''}`])
-  rows.push(['setData', 'consent tap', setDataCell(sd.weauth.consent), '', setDataCell(sd.native.consent), before ? `before the size cut: ${setDataCell(before.consent)}` : ''])
-  rows.push(['setData', 'authorize tap -> logged in', setDataCell(sd.weauth.authorize), '', setDataCell(sd.native.authorize), `WeAuth also renders the profile form${before ? `; before the size cut: ${setDataCell(before.authorize)}` : ''}`])
+  rows.push([
+    'setData',
+    'auth page first render',
+    setDataCell(sd.weauth.firstRender),
+    setDataCell(sd.hello.firstRender),
+    setDataCell(sd.native.firstRender),
+    `includes the page's initial data${before ? `; before the size cut: ${setDataCell(before.firstRender)}` : ''}`,
+  ])
+  rows.push([
+    'setData',
+    'consent tap',
+    setDataCell(sd.weauth.consent),
+    '',
+    setDataCell(sd.native.consent),
+    before ? `before the size cut: ${setDataCell(before.consent)}` : '',
+  ])
+  rows.push([
+    'setData',
+    'authorize tap -> logged in',
+    setDataCell(sd.weauth.authorize),
+    '',
+    setDataCell(sd.native.authorize),
+    `WeAuth also renders the profile form${before ? `; before the size cut: ${setDataCell(before.authorize)}` : ''}`,
+  ])
   const la = r.pages.launch
-  rows.push(['launch', 'launch to first render', ms(la.weauth.medianMs), ms(la.hello.medianMs), ms(la.native.medianMs), `miniprogram-simulate, median of ${la.weauth.runs}${la['weauth-before'] ? `; before the size cut: ${ms(la['weauth-before'].medianMs)}` : ''}`])
+  rows.push([
+    'launch',
+    'launch to first render',
+    ms(la.weauth.medianMs),
+    ms(la.hello.medianMs),
+    ms(la.native.medianMs),
+    `miniprogram-simulate, median of ${la.weauth.runs}${la['weauth-before'] ? `; before the size cut: ${ms(la['weauth-before'].medianMs)}` : ''}`,
+  ])
   rows.push(null)
 
   const fc = r.functions
   for (const [label, e] of Object.entries(fc.emulator)) {
     const cold = fc.coldLoad.functions[e.fn]
     const ops = e.perCall
-    const coldNote = label.startsWith('login') && label !== 'login (first)' ? '' : `cold: module load ${ms(cold.moduleMs)} (process ${ms(cold.processMs)} - empty node ${ms(fc.coldLoad.emptyNodeMs)}), emulator cold start ${ms(e.emulatorColdStartMs)}`
-    rows.push(['cloud fn', `${label}: warm handler (invoke)`, `${ms(e.warmHandlerMs)} (${ms(e.warmInvokeMs)})`, '', '', coldNote])
-    rows.push(['cloud fn', `${label}: per call`, `${ops.dbReads} read · ${ops.dbWrites} write · ${ops.openApi} open API · ${ops.storage} storage`, '', '', `mean of ${e.calls} calls`])
+    const coldNote =
+      label.startsWith('login') && label !== 'login (first)'
+        ? ''
+        : `cold: module load ${ms(cold.moduleMs)} (process ${ms(cold.processMs)} - empty node ${ms(fc.coldLoad.emptyNodeMs)}), emulator cold start ${ms(e.emulatorColdStartMs)}`
+    rows.push([
+      'cloud fn',
+      `${label}: warm handler (invoke)`,
+      `${ms(e.warmHandlerMs)} (${ms(e.warmInvokeMs)})`,
+      '',
+      '',
+      coldNote,
+    ])
+    rows.push([
+      'cloud fn',
+      `${label}: per call`,
+      `${ops.dbReads} read · ${ops.dbWrites} write · ${ops.openApi} open API · ${ops.storage} storage`,
+      '',
+      '',
+      `mean of ${e.calls} calls`,
+    ])
   }
   const deploys = Object.entries(fc.deploy)
   const [, anyDeploy] = deploys[0]
@@ -87,14 +176,38 @@ export function tableRows(r) {
     `${deploys.map(([fn, d]) => `${fn} ${kb(d.upload)}`).join(', ')} upload`,
     '',
     '',
-    `installed with its dependencies: ${mb(anyDeploy.deployed)}, ${anyDeploy.files.toLocaleString('en')} files, ${anyDeploy.packages} packages (largest ${anyDeploy.largest.slice(0, 3).map((p) => `${p.name} ${mb(p.bytes)}`).join(', ')})`,
+    `installed with its dependencies: ${mb(anyDeploy.deployed)}, ${anyDeploy.files.toLocaleString('en')} files, ${anyDeploy.packages} packages (largest ${anyDeploy.largest
+      .slice(0, 3)
+      .map((p) => `${p.name} ${mb(p.bytes)}`)
+      .join(', ')})`,
   ])
-  rows.push(['cloud fn', 'cold load of wx-server-sdk alone', ms(fc.coldLoad.sdk.moduleMs), '', '', `process ${ms(fc.coldLoad.sdk.processMs)}: most of each function's cold load`])
+  rows.push([
+    'cloud fn',
+    'cold load of wx-server-sdk alone',
+    ms(fc.coldLoad.sdk.moduleMs),
+    '',
+    '',
+    `process ${ms(fc.coldLoad.sdk.processMs)}: most of each function's cold load`,
+  ])
   rows.push(null)
   const t = r.throughput
-  rows.push(['emulator', `login throughput (${t.users} users, ${t.concurrency} at a time)`, `${t.loginsPerSecond} logins/s`, '', '', `p50 ${ms(t.p50Ms)}, p95 ${ms(t.p95Ms)}, ${t.failed} failed, ${t.userRecords} user records`])
+  rows.push([
+    'emulator',
+    `login throughput (${t.users} users, ${t.concurrency} at a time)`,
+    `${t.loginsPerSecond} logins/s`,
+    '',
+    '',
+    `p50 ${ms(t.p50Ms)}, p95 ${ms(t.p95Ms)}, ${t.failed} failed, ${t.userRecords} user records`,
+  ])
   const s = r.suite
-  rows.push(['tests', 'npm test wall time', s.totalSeconds ? `${s.totalSeconds} s` : s.jestSeconds ? `${s.jestSeconds} s (Jest)` : 'n/a', '', '', `${s.source}${s.passed !== undefined ? `: ${s.passed} passed, ${s.failed} failed` : ''}${s.totalSeconds && s.jestSeconds ? `; Jest ${s.jestSeconds} s` : ''}`])
+  rows.push([
+    'tests',
+    'npm test wall time',
+    s.totalSeconds ? `${s.totalSeconds} s` : s.jestSeconds ? `${s.jestSeconds} s (Jest)` : 'n/a',
+    '',
+    '',
+    `${s.source}${s.passed !== undefined ? `: ${s.passed} passed, ${s.failed} failed` : ''}${s.totalSeconds && s.jestSeconds ? `; Jest ${s.jestSeconds} s` : ''}`,
+  ])
   return rows
 }
 
@@ -108,25 +221,44 @@ function findings(r) {
   const h = r.packages.hello.main
   const before = r.variants.before?.main
   const trips = r.pages.roundTrips.weauth
-  const goals = [trips.firstLogin.cloudCalls, trips.returning.cloudCalls, trips.expired.cloudCalls, trips.afterLogout.cloudCalls].join('/')
+  const goals = [
+    trips.firstLogin.cloudCalls,
+    trips.returning.cloudCalls,
+    trips.expired.cloudCalls,
+    trips.afterLogout.cloudCalls,
+  ].join('/')
   const writes = Math.max(trips.firstLogin.dbWrites, trips.expired.dbWrites, trips.afterLogout.dbWrites)
   const sd = r.pages.setData
   const login = r.functions.coldLoad.functions.login
   const lines = [
     `WeAuth's main package is ${kb(w.raw)} raw / ${kb(w.gzip)} gzip; ${pct(w.runtime.raw, w.raw).slice(1)} of it is the Taro + React runtime that Taro's hello world ships too (${kb(h.raw)} / ${kb(h.gzip)}). WeAuth's own code is ${kb(w.app.raw)} raw, styles ${kb(w.styles.raw)}.`,
   ]
-  if (before) lines.push(`Before the size cut (React, Taro's default runtime and terser options) it was ${kb(before.raw)} / ${kb(before.gzip)}: the cut (Preact for weapp, no innerHTML support, more terser passes) saves ${pct(w.raw - before.raw, before.raw)} raw, ${pct(w.gzip - before.gzip, before.gzip)} gzip.`)
-  lines.push(`Cloud calls to logged-in (first login / returning / expired session / after logout): ${goals}, goal 1/0/1/1; at most ${writes} database write per login.`)
-  lines.push(`setData of the authorization page: first render ${setDataCell(sd.weauth.firstRender)} against ${setDataCell(sd.native.firstRender)} for the native page: Taro sends the page tree, native pages send their data.`)
-  lines.push(`A cloud function's cold load is ${ms(login.moduleMs)} over an empty Node process (login), of which ${ms(r.functions.coldLoad.sdk.moduleMs)} is wx-server-sdk alone; warm, login runs in ${ms(r.functions.emulator['login (returning)'].warmHandlerMs)} in the emulator.`)
-  lines.push(`The emulator signs in ${r.throughput.loginsPerSecond} distinct users per second (${r.throughput.concurrency} at a time, p95 ${ms(r.throughput.p95Ms)}).`)
+  if (before)
+    lines.push(
+      `Before the size cut (React, Taro's default runtime and terser options) it was ${kb(before.raw)} / ${kb(before.gzip)}: the cut (Preact for weapp, no innerHTML support, more terser passes) saves ${pct(w.raw - before.raw, before.raw)} raw, ${pct(w.gzip - before.gzip, before.gzip)} gzip.`,
+    )
+  lines.push(
+    `Cloud calls to logged-in (first login / returning / expired session / after logout): ${goals}, goal 1/0/1/1; at most ${writes} database write per login.`,
+  )
+  lines.push(
+    `setData of the authorization page: first render ${setDataCell(sd.weauth.firstRender)} against ${setDataCell(sd.native.firstRender)} for the native page: Taro sends the page tree, native pages send their data.`,
+  )
+  lines.push(
+    `A cloud function's cold load is ${ms(login.moduleMs)} over an empty Node process (login), of which ${ms(r.functions.coldLoad.sdk.moduleMs)} is wx-server-sdk alone; warm, login runs in ${ms(r.functions.emulator['login (returning)'].warmHandlerMs)} in the emulator.`,
+  )
+  lines.push(
+    `The emulator signs in ${r.throughput.loginsPerSecond} distinct users per second (${r.throughput.concurrency} at a time, p95 ${ms(r.throughput.p95Ms)}).`,
+  )
   return lines
 }
 
 /** bench/RESULTS.md: the table, the before/after, the options that did not help, and how it was measured. */
 export function resultsMarkdown(r, { command }) {
   const w = r.packages.weauth
-  const largest = [...w.files].filter((f) => f.package === 'main').sort((a, b) => b.raw - a.raw).slice(0, 8)
+  const largest = [...w.files]
+    .filter((f) => f.package === 'main')
+    .sort((a, b) => b.raw - a.raw)
+    .slice(0, 8)
   const variants = Object.entries(r.variants).filter(([, v]) => v.group !== 'project')
   const base = w.main
   const beforeAfter = variants.map(([name, v]) => [
@@ -146,7 +278,9 @@ come from a ${r.environment.cpus}-core machine and move by tens of percent betwe
 
 ## In short
 
-${findings(r).map((line) => `- ${line}`).join('\n')}
+${findings(r)
+  .map((line) => `- ${line}`)
+  .join('\n')}
 
 ## The table
 
@@ -172,7 +306,10 @@ Not tried as builds:
 
 ## What the main package holds (WeAuth, config as is)
 
-${markdownTable(['file', 'raw', 'gzip'], largest.map((f) => [f.path, kb(f.raw), kb(f.gzip)]))}
+${markdownTable(
+  ['file', 'raw', 'gzip'],
+  largest.map((f) => [f.path, kb(f.raw), kb(f.gzip)]),
+)}
 
 Runtime vs app code inside app.js and common.js is split module by module (bench/lib/module-map-plugin.cjs
 records which sources each emitted module holds): app.js carries the React reconciler next to the app entry.

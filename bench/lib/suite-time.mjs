@@ -24,12 +24,21 @@ function fromReport() {
 export function suiteTime({ run }) {
   if (!run) {
     const last = fromReport()
-    return last ? { source: 'last npm test (test-output/jest.json)', totalSeconds: null, ...last } : { source: 'no test-output/jest.json: run npm test or pass --with-tests' }
+    return last
+      ? { source: 'last npm test (test-output/jest.json)', totalSeconds: null, ...last }
+      : { source: 'no test-output/jest.json: run npm test or pass --with-tests' }
   }
   const started = performance.now()
-  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'test.mjs')], { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'test.mjs')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  })
   const totalSeconds = round((performance.now() - started) / 1000)
   // its own output only when it failed: the figure stands either way, the table says how it ended
-  if (r.status !== 0) process.stderr.write(`npm test failed (exit ${r.status}); its last lines:\n${`${r.stdout}${r.stderr}`.split('\n').slice(-40).join('\n')}\n`)
+  if (r.status !== 0)
+    process.stderr.write(
+      `npm test failed (exit ${r.status}); its last lines:\n${`${r.stdout}${r.stderr}`.split('\n').slice(-40).join('\n')}\n`,
+    )
   return { source: 'npm test, this run', totalSeconds, exitCode: r.status, ...fromReport() }
 }

@@ -12,7 +12,9 @@ import { ROOT } from './paths.mjs'
 import { VARIANTS } from './variants.mjs'
 
 const require = createRequire(import.meta.url)
-const { values } = parseArgs({ options: { variant: { type: 'string' }, output: { type: 'string' }, 'module-map': { type: 'string' } } })
+const { values } = parseArgs({
+  options: { variant: { type: 'string' }, output: { type: 'string' }, 'module-map': { type: 'string' } },
+})
 const variant = VARIANTS[values.variant ?? 'baseline']
 if (!variant) throw new Error(`unknown variant ${values.variant}; known: ${Object.keys(VARIANTS).join(', ')}`)
 if (!values.output) throw new Error('--output <dir> is required')

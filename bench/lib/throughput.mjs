@@ -29,7 +29,10 @@ async function run(emulator, accounts, concurrency) {
     while (next < accounts.length) {
       const account = accounts[next++]
       const t = performance.now()
-      const reply = await emulator.client('functions.callFunction', account.token, { name: 'login', data: { consentVersion: '2026-11' } })
+      const reply = await emulator.client('functions.callFunction', account.token, {
+        name: 'login',
+        data: { consentVersion: '2026-11' },
+      })
       latencies.push(performance.now() - t)
       if (!reply.ok || !reply.result?.ok) failed++
     }

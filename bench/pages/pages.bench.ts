@@ -11,7 +11,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { useEmulator } from '../../tests/helpers/emulator'
-import { eventually, launch, type LaunchOptions, type MiniProgram, type PageHandle } from '../../tests/helpers/miniprogram'
+import {
+  eventually,
+  launch,
+  type LaunchOptions,
+  type MiniProgram,
+  type PageHandle,
+} from '../../tests/helpers/miniprogram'
 import type { WeChatAccount } from '../../emulator/src'
 import { installSetDataMeter, type Phase } from './setdata-meter'
 
@@ -59,7 +65,8 @@ async function roundTrips(step: () => Promise<MiniProgram>, running?: MiniProgra
   const mp = await step()
   const ms = performance.now() - started
   const delta = (name: string) => (emulator().counters.get(name) ?? 0) - (before.get(name) ?? 0)
-  const sum = (names: string[]) => names.reduce((n, name) => n + delta(`admin.database.${name}`) + delta(`client.database.${name}`), 0)
+  const sum = (names: string[]) =>
+    names.reduce((n, name) => n + delta(`admin.database.${name}`) + delta(`client.database.${name}`), 0)
   const made = mp.runtime.state.calls.slice(callsBefore)
   return {
     mp,
@@ -67,7 +74,9 @@ async function roundTrips(step: () => Promise<MiniProgram>, running?: MiniProgra
       cloudCalls: made.filter((c) => c.startsWith('cloud.callFunction')).length,
       wxLogin: made.filter((c) => c === 'login').length,
       checkSession: made.filter((c) => c === 'checkSession').length,
-      invocations: [...emulator().counters.keys()].filter((k) => k.startsWith('functions.invoke.')).reduce((n, k) => n + delta(k), 0),
+      invocations: [...emulator().counters.keys()]
+        .filter((k) => k.startsWith('functions.invoke.'))
+        .reduce((n, k) => n + delta(k), 0),
       dbReads: sum(['getDocument', 'calculateDocument']),
       dbWrites: sum(['insertDocument', 'modifyDocument', 'removeDocument']),
       ms: Math.round(ms),
@@ -186,8 +195,18 @@ async function until(check: () => boolean, timeoutMs = 5000) {
 test('launch to first render under miniprogram-simulate', async () => {
   const account = await emulator().accounts.create()
   const apps: Array<[string, string, string, (page: PageHandle) => Promise<unknown>]> = [
-    ...weauthBuilds.map((name): [string, string, string, (page: PageHandle) => Promise<unknown>] => [name, builds.apps[name], 'pages/auth/index', (p) => until(() => p.has('authorize-button'))]),
-    ['hello', builds.apps.hello, 'pages/index/index', (p) => until(() => p.root.dom.textContent?.includes('Hello world!') ?? false)],
+    ...weauthBuilds.map((name): [string, string, string, (page: PageHandle) => Promise<unknown>] => [
+      name,
+      builds.apps[name],
+      'pages/auth/index',
+      (p) => until(() => p.has('authorize-button')),
+    ]),
+    [
+      'hello',
+      builds.apps.hello,
+      'pages/index/index',
+      (p) => until(() => p.root.dom.textContent?.includes('Hello world!') ?? false),
+    ],
     ['native', builds.apps.native, 'pages/auth/auth', (p) => until(() => p.has('authorize-button'))],
   ]
   const times = new Map<string, number[]>(apps.map(([name]) => [name, []]))

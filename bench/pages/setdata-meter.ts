@@ -4,7 +4,10 @@
  * miniprogram-simulate installs (the test helper registers pages through it too) so that every instance's
  * setData is metered from its `created` lifetime on. Install once per test file, before the first launch.
  */
-type Options = { lifetimes?: Record<string, (...a: unknown[]) => void>; created?: (...a: unknown[]) => void } & Record<string, unknown>
+type Options = { lifetimes?: Record<string, (...a: unknown[]) => void>; created?: (...a: unknown[]) => void } & Record<
+  string,
+  unknown
+>
 type Instance = { setData: (data: unknown, cb?: () => void) => void; data: unknown }
 
 export interface Phase {

@@ -128,7 +128,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         SILENCE: 'true',
       }
     },
-    control: async (op: string, params: Record<string, unknown> = {}) => roundTrip(await handleControl(services, op, roundTrip(params))),
+    control: async (op: string, params: Record<string, unknown> = {}) =>
+      roundTrip(await handleControl(services, op, roundTrip(params))),
     stop: async () => {
       await functions.close()
       await new Promise<void>((ok) => server.close(() => ok()))
@@ -163,7 +164,8 @@ async function route(
     for (const handle of extra) if (await handle(req, res)) return
     if (await services.storage.handleHttp(req, res)) return
     const url = new URL(req.url ?? '/', 'http://emulator')
-    if (req.method === 'GET' && url.pathname === '/health') return sendJson(res, 200, { ok: true, envId: services.ctx.envId })
+    if (req.method === 'GET' && url.pathname === '/health')
+      return sendJson(res, 200, { ok: true, envId: services.ctx.envId })
     if (await handleWeChatApi(services, req, res)) return
     if (req.method !== 'POST') return sendJson(res, 405, { code: 'INVALID_PARAM', message: 'POST only', requestId })
     const params = await readBody(req)
@@ -183,7 +185,11 @@ async function route(
     const [, area, name] = url.pathname.split('/')
     if (area === 'client' && name) {
       const ip = req.socket.remoteAddress ?? '127.0.0.1'
-      return sendJson(res, 200, await clientReply(() => handleClient(services, name, req.headers['x-weauth-token'], params, ip)))
+      return sendJson(
+        res,
+        200,
+        await clientReply(() => handleClient(services, name, req.headers['x-weauth-token'], params, ip)),
+      )
     }
     if (area === 'control' && name) {
       return sendJson(res, 200, await clientReply(() => handleControl(services, name, params)))

@@ -8,7 +8,10 @@ export const MAX_EVENT_BYTES = 16 * 1024
  * Parses an event against the function's schema. Unknown keys are dropped (WeChat itself adds `userInfo`),
  * so a forged `openid` never reaches the handler; identity comes from cloud.getWXContext() only.
  */
-export function parseEvent<S extends v.GenericSchema>(schema: S, event: unknown): { value: v.InferOutput<S> } | { error: Fail } {
+export function parseEvent<S extends v.GenericSchema>(
+  schema: S,
+  event: unknown,
+): { value: v.InferOutput<S> } | { error: Fail } {
   let size: number
   try {
     size = JSON.stringify(event ?? {}).length

@@ -13,7 +13,9 @@ export function answerOpenTypeButtons(runtime: WxRuntime): void {
   document.addEventListener(
     'click',
     (event) => {
-      const button = (event.target as Element | null)?.closest?.('taro-button-core[open-type]') as (HTMLElement & { disabled?: boolean }) | null
+      const button = (event.target as Element | null)?.closest?.('taro-button-core[open-type]') as
+        | (HTMLElement & { disabled?: boolean })
+        | null
       // the property, not the attribute: React writes disabled="false" on custom elements
       if (!button || button.disabled === true) return
       const fire = (name: string, detail: unknown) => button.dispatchEvent(new CustomEvent(name, { detail }))
@@ -24,7 +26,9 @@ export function answerOpenTypeButtons(runtime: WxRuntime): void {
         case 'getPhoneNumber':
           void runtime.openType
             .getPhoneNumber()
-            .catch((e: unknown) => ({ errMsg: `getPhoneNumber:fail ${(e as { reason?: string })?.reason ?? String(e)}` }))
+            .catch((e: unknown) => ({
+              errMsg: `getPhoneNumber:fail ${(e as { reason?: string })?.reason ?? String(e)}`,
+            }))
             .then((detail) => fire('getphonenumber', detail))
           break
         case 'agreePrivacyAuthorization':

@@ -27,7 +27,11 @@ function savingMap<K, V>(entries: Array<[K, V]>, save: () => void): Map<K, V> {
 function load(key: string): SavedState {
   try {
     const saved = JSON.parse(localStorage.getItem(key) ?? 'null') as Partial<SavedState> | null
-    return { storage: saved?.storage ?? [], settings: saved?.settings ?? [], privacyAgreed: saved?.privacyAgreed === true }
+    return {
+      storage: saved?.storage ?? [],
+      settings: saved?.settings ?? [],
+      privacyAgreed: saved?.privacyAgreed === true,
+    }
   } catch {
     return { storage: [], settings: [], privacyAgreed: false }
   }
@@ -42,7 +46,8 @@ export function openSavedDevice(openid: string) {
   const key = deviceKey(openid)
   const saved = load(key)
   let privacyAgreed = saved.privacyAgreed
-  const save = () => localStorage.setItem(key, JSON.stringify({ storage: [...storage], settings: [...settings], privacyAgreed }))
+  const save = () =>
+    localStorage.setItem(key, JSON.stringify({ storage: [...storage], settings: [...settings], privacyAgreed }))
   const storage = savingMap(saved.storage, save)
   const settings = savingMap(saved.settings, save)
   const device: WxRuntime['device'] = { storage, settings, tempFiles: new Map(), privacy: { agreed: privacyAgreed } }

@@ -53,7 +53,11 @@ export function adminSection(onReset: () => Promise<void>): { refresh(): Promise
     try {
       const { documents } = await control<{ documents: UserDocument[] }>('database.dump', { collection: 'users' })
       const users = [...documents].sort((a, b) => time(b.createdAt).localeCompare(time(a.createdAt)))
-      body.replaceChildren(...(users.length ? users.map(row) : [el('tr', {}, el('td', { colspan: '7', class: 'empty' }, 'No users yet: sign in from the phone'))]))
+      body.replaceChildren(
+        ...(users.length
+          ? users.map(row)
+          : [el('tr', {}, el('td', { colspan: '7', class: 'empty' }, 'No users yet: sign in from the phone'))]),
+      )
       status.textContent = `${users.length} user${users.length === 1 ? '' : 's'} · refreshed ${time(Date.now())}`
     } catch (e) {
       status.textContent = `could not read the users collection: ${(e as Error).message}`
@@ -61,7 +65,9 @@ export function adminSection(onReset: () => Promise<void>): { refresh(): Promise
   }
   byId('admin-reset').addEventListener('click', () => {
     if (!confirm('Delete every user, file and simulated WeChat account in the emulator?')) return
-    void control('reset').then(onReset).then(refresh, (e: Error) => (status.textContent = `reset failed: ${e.message}`))
+    void control('reset')
+      .then(onReset)
+      .then(refresh, (e: Error) => (status.textContent = `reset failed: ${e.message}`))
   })
   setInterval(() => void (document.hidden ? undefined : refresh()), REFRESH_MS)
   void refresh()

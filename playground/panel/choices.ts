@@ -1,6 +1,12 @@
 import type { UserChoices } from '../../emulator/src/simulated-wx'
 import { byId, el, segmented } from './dom'
-import { NEW_BASE_LIBRARY, OLD_BASE_LIBRARY, readSettings, writeSettings, type PlaygroundSettings } from '../shared/settings'
+import {
+  NEW_BASE_LIBRARY,
+  OLD_BASE_LIBRARY,
+  readSettings,
+  writeSettings,
+  type PlaygroundSettings,
+} from '../shared/settings'
 
 type Answer = [value: string, label: string]
 const ALLOW_DENY: Answer[] = [
@@ -18,7 +24,11 @@ interface Prompt {
   write(choices: UserChoices, answer: string): void
 }
 
-const simple = (key: 'privacy' | 'chooseAvatar' | 'phoneNumber' | 'getUserProfile', hint: string, answers: Answer[]): Prompt => ({
+const simple = (
+  key: 'privacy' | 'chooseAvatar' | 'phoneNumber' | 'getUserProfile',
+  hint: string,
+  answers: Answer[],
+): Prompt => ({
   key,
   label: key === 'privacy' ? 'privacy popup' : key === 'phoneNumber' ? 'getPhoneNumber' : key,
   hint,
@@ -33,12 +43,19 @@ const scope = (name: string, hint: string): Prompt => ({
   hint,
   answers: ALLOW_DENY,
   read: (choices) => choices.scopes[`scope.${name}`] ?? 'allow',
-  write: (choices, answer) => void (choices.scopes = { ...choices.scopes, [`scope.${name}`]: answer as 'allow' | 'deny' }),
+  write: (choices, answer) =>
+    void (choices.scopes = { ...choices.scopes, [`scope.${name}`]: answer as 'allow' | 'deny' }),
 })
 
 const PROMPTS: Prompt[] = [
-  simple('privacy', "WeChat's own privacy popup, shown when the page has no consent sheet of its own", [['agree', 'Agree'], ['disagree', 'Decline']]),
-  simple('chooseAvatar', 'the avatar picker of open-type="chooseAvatar"', [['choose', 'Pick'], ['cancel', 'Cancel']]),
+  simple('privacy', "WeChat's own privacy popup, shown when the page has no consent sheet of its own", [
+    ['agree', 'Agree'],
+    ['disagree', 'Decline'],
+  ]),
+  simple('chooseAvatar', 'the avatar picker of open-type="chooseAvatar"', [
+    ['choose', 'Pick'],
+    ['cancel', 'Cancel'],
+  ]),
   simple('phoneNumber', 'the phone number dialog of open-type="getPhoneNumber"', ALLOW_DENY),
   simple('getUserProfile', 'the profile dialog of wx.getUserProfile (old base library only)', ALLOW_DENY),
 ]

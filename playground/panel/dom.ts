@@ -17,10 +17,19 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 }
 
 /** Two or more mutually exclusive buttons; `aria-pressed` marks the chosen one. */
-export function segmented(idPrefix: string, options: Array<[value: string, label: string]>, current: string, onPick: (value: string) => void): HTMLElement {
+export function segmented(
+  idPrefix: string,
+  options: Array<[value: string, label: string]>,
+  current: string,
+  onPick: (value: string) => void,
+): HTMLElement {
   const group = el('div', { class: 'segmented', role: 'group' })
   for (const [value, label] of options) {
-    const button = el('button', { type: 'button', id: `${idPrefix}-${value}`, 'aria-pressed': String(value === current) }, label)
+    const button = el(
+      'button',
+      { type: 'button', id: `${idPrefix}-${value}`, 'aria-pressed': String(value === current) },
+      label,
+    )
     button.addEventListener('click', () => {
       for (const other of Array.from(group.children)) other.setAttribute('aria-pressed', String(other === button))
       onPick(value)

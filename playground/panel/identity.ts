@@ -34,15 +34,19 @@ export function identitySection(onSwitch: (label: string) => void) {
     const nickName = byId<HTMLInputElement>('identity-nickname').value.trim() || `测试用户${accounts.length + 1}`
     const phone = byId<HTMLInputElement>('identity-phone').value.trim()
     // an empty phone field: WeChat has a (random) number bound; "none": no number bound at all
-    void createAccount({ nickName, phoneNumber: phone === 'none' ? null : phone || undefined }).then(async (account) => {
-      accounts = await listAccounts()
-      render()
-      use(account)
-    }, alert)
+    void createAccount({ nickName, phoneNumber: phone === 'none' ? null : phone || undefined }).then(
+      async (account) => {
+        accounts = await listAccounts()
+        render()
+        use(account)
+      },
+      alert,
+    )
   })
   byId('phone-expire-session').addEventListener('click', () => {
     const account = current()
-    if (account) void control('accounts.expireSession', { openid: account.openid }).then(() => onSwitch(account.nickName), alert)
+    if (account)
+      void control('accounts.expireSession', { openid: account.openid }).then(() => onSwitch(account.nickName), alert)
   })
   byId('phone-forget-device').addEventListener('click', () => {
     const account = current()

@@ -13,7 +13,8 @@ export function createPhone() {
     relaunch(label: string): void {
       const { baseLibrary } = readSettings()
       byId('phone-identity').textContent = label
-      byId('phone-base-library').textContent = `base library ${baseLibrary}${baseLibrary === OLD_BASE_LIBRARY ? ' (old)' : ''}`
+      byId('phone-base-library').textContent =
+        `base library ${baseLibrary}${baseLibrary === OLD_BASE_LIBRARY ? ' (old)' : ''}`
       frame.src = `/app/?launch=${++launches}#/pages/index/index`
     },
   }

@@ -33,7 +33,8 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     [join(dirs.app, 'index.html'), 'the H5 build: npm run build:h5'],
     [join(dirs.bundles, 'device.js'), 'the playground bundles: npm run build:cloud'],
   ].filter(([file]) => !existsSync(file))
-  if (missing.length) throw new Error(`the playground needs ${missing.map(([file, how]) => `${file} (${how})`).join(' and ')}`)
+  if (missing.length)
+    throw new Error(`the playground needs ${missing.map(([file, how]) => `${file} (${how})`).join(' and ')}`)
   const emulator = await startEmulator({
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,

@@ -22,7 +22,12 @@ const TYPES: Record<string, string> = {
  * Sends `relativePath` from `dir` if it is a file inside it; false otherwise (the caller tries elsewhere).
  * Hashed build assets may be cached, everything else is revalidated so a rebuild shows at once.
  */
-export async function sendFile(res: ServerResponse, dir: string, relativePath: string, method = 'GET'): Promise<boolean> {
+export async function sendFile(
+  res: ServerResponse,
+  dir: string,
+  relativePath: string,
+  method = 'GET',
+): Promise<boolean> {
   const root = resolve(dir)
   let path: string
   try {

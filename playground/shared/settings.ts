@@ -23,7 +23,14 @@ export const deviceKey = (openid: string) => `weauth-playground:device:${openid}
 export const defaultSettings = (): PlaygroundSettings => ({
   account: null,
   baseLibrary: NEW_BASE_LIBRARY,
-  choices: { privacy: 'agree', getUserProfile: 'allow', phoneNumber: 'allow', chooseAvatar: 'choose', scopes: {}, modal: 'confirm' },
+  choices: {
+    privacy: 'agree',
+    getUserProfile: 'allow',
+    phoneNumber: 'allow',
+    chooseAvatar: 'choose',
+    scopes: {},
+    modal: 'confirm',
+  },
 })
 
 export function readSettings(): PlaygroundSettings {

@@ -9,7 +9,10 @@ const BOOLEAN_ATTRIBUTES = ['disabled', 'loading']
 
 function clean(node: Node): void {
   if (!(node instanceof Element)) return
-  for (const el of [node, ...Array.from(node.querySelectorAll(BOOLEAN_ATTRIBUTES.map((a) => `[${a}="false"]`).join(',')))]) {
+  for (const el of [
+    node,
+    ...Array.from(node.querySelectorAll(BOOLEAN_ATTRIBUTES.map((a) => `[${a}="false"]`).join(','))),
+  ]) {
     for (const name of BOOLEAN_ATTRIBUTES) if (el.getAttribute(name) === 'false') el.removeAttribute(name)
   }
 }

@@ -17,6 +17,7 @@ declare global {
  */
 export function simulatedWx(): WxRuntime['wx'] {
   const device = typeof window === 'undefined' ? undefined : window.__weauthDevice
-  if (!device) throw new Error('WeAuth playground: the simulated WeChat client is not loaded; open the app through `npm run dev`')
+  if (!device)
+    throw new Error('WeAuth playground: the simulated WeChat client is not loaded; open the app through `npm run dev`')
   return device.wx
 }

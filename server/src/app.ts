@@ -21,7 +21,12 @@ import type { ServerConfig } from './config'
  * The session_key never appears in a reply or a log line.
  */
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: ErrorCode, message: string, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message)
   }
 }
@@ -66,7 +71,12 @@ const PhoneByOpenData = v.object({
   iv: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
 })
 
-const AvatarUrl = v.pipe(v.string(), v.maxLength(512), v.url('头像地址无效'), v.regex(/^https?:\/\//, '头像地址必须是 http(s) 地址'))
+const AvatarUrl = v.pipe(
+  v.string(),
+  v.maxLength(512),
+  v.url('头像地址无效'),
+  v.regex(/^https?:\/\//, '头像地址必须是 http(s) 地址'),
+)
 const ProfileFields = v.pipe(
   v.object({ nickName: v.optional(NickName), avatarUrl: v.optional(AvatarUrl) }),
   v.check((p) => p.nickName !== undefined || p.avatarUrl !== undefined, '没有要保存的资料'),
@@ -100,24 +110,28 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const declared = Number(req.headers['content-length'] ?? 0)
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `the body is larger than ${MAX_BODY_BYTES} bytes`)
+  if (declared > MAX_BODY_BYTES)
+    throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `the body is larger than ${MAX_BODY_BYTES} bytes`)
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `the body is larger than ${MAX_BODY_BYTES} bytes`)
+    if (size > MAX_BODY_BYTES)
+      throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `the body is larger than ${MAX_BODY_BYTES} bytes`)
     chunks.push(chunk as Buffer)
   }
   if (size === 0) return {}
   const type = String(req.headers['content-type'] ?? '')
-  if (!/^application\/json\b/i.test(type)) throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json')
+  if (!/^application\/json\b/i.test(type))
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json')
   let parsed: unknown
   try {
     parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'))
   } catch {
     throw new HttpError(400, 'INVALID_INPUT', 'the body is not valid JSON')
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new HttpError(400, 'INVALID_INPUT', 'the body must be a JSON object')
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new HttpError(400, 'INVALID_INPUT', 'the body must be a JSON object')
   return parsed as Record<string, unknown>
 }
 
@@ -145,7 +159,8 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
     try {
       claims = verifyAccessToken(match[1], config.tokenSecret, { audience: config.appid, now: now() })
     } catch (e) {
-      if (e instanceof TokenError && e.reason === 'expired') throw UNAUTHORIZED('TOKEN_EXPIRED', '登录已过期，请重新登录')
+      if (e instanceof TokenError && e.reason === 'expired')
+        throw UNAUTHORIZED('TOKEN_EXPIRED', '登录已过期，请重新登录')
       throw UNAUTHORIZED('NOT_LOGGED_IN', '请先登录')
     }
     const session = await store.sessionById(claims.sid)
@@ -192,12 +207,20 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
     }
     const at = new Date(now())
     await store.saveSessionKey(session.openid, session.sessionKey, at)
-    const { user, isNew } = await store.upsertOnLogin({ openid: session.openid, unionid: session.unionid, consentVersion, now: at })
+    const { user, isNew } = await store.upsertOnLogin({
+      openid: session.openid,
+      unionid: session.unionid,
+      consentVersion,
+      now: at,
+    })
     if (user.status === 'banned') throw new HttpError(403, 'ACCOUNT_BANNED', '该账号已被停用，如有疑问请联系客服')
     const iat = Math.floor(at.getTime() / 1000)
     const exp = iat + config.tokenTtlSeconds
     const { _id: sid } = await store.createSession(user._id, at, new Date(exp * 1000))
-    const accessToken = signAccessToken({ sub: user._id, sid, iss: TOKEN_ISSUER, aud: config.appid, iat, exp }, config.tokenSecret)
+    const accessToken = signAccessToken(
+      { sub: user._id, sid, iss: TOKEN_ISSUER, aud: config.appid, iat, exp },
+      config.tokenSecret,
+    )
     log({ event: 'login', userId: user._id, isNew })
     return {
       user: publicUser(user),
@@ -225,8 +248,10 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
         throw e
       }
       if (!result.ok) {
-        if (result.errcode === 40029 || result.errcode === 40163) throw new HttpError(400, 'PHONE_CODE_INVALID', '手机号授权已失效，请重新授权')
-        if (result.errcode === 45011 || result.errcode === 45009) throw new HttpError(429, 'RATE_LIMITED', '操作太频繁，请稍后再试', { 'retry-after': '60' })
+        if (result.errcode === 40029 || result.errcode === 40163)
+          throw new HttpError(400, 'PHONE_CODE_INVALID', '手机号授权已失效，请重新授权')
+        if (result.errcode === 45011 || result.errcode === 45009)
+          throw new HttpError(429, 'RATE_LIMITED', '操作太频繁，请稍后再试', { 'retry-after': '60' })
         throw new HttpError(502, 'UPSTREAM', '服务暂时不可用，请稍后重试')
       }
       phoneNumber = result.purePhoneNumber
@@ -234,16 +259,19 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
     } else {
       // older base libraries: encryptedData + iv, decrypted here with the session_key only this server holds
       const { encryptedData, iv } = parse(PhoneByOpenData, body)
-      const data = await openData(user, (sessionKey) => decryptData<{ purePhoneNumber?: unknown; phoneNumber?: unknown; countryCode?: unknown }>({
-        encryptedData,
-        iv,
-        sessionKey,
-        appid: config.appid,
-        now: now(),
-        maxAgeSeconds: config.openDataMaxAgeSeconds,
-      }))
+      const data = await openData(user, (sessionKey) =>
+        decryptData<{ purePhoneNumber?: unknown; phoneNumber?: unknown; countryCode?: unknown }>({
+          encryptedData,
+          iv,
+          sessionKey,
+          appid: config.appid,
+          now: now(),
+          maxAgeSeconds: config.openDataMaxAgeSeconds,
+        }),
+      )
       const pure = data.purePhoneNumber ?? data.phoneNumber
-      if (typeof pure !== 'string' || !/^\+?\d{5,20}$/.test(pure)) throw new HttpError(400, 'OPEN_DATA_INVALID', '数据校验失败，请重试')
+      if (typeof pure !== 'string' || !/^\+?\d{5,20}$/.test(pure))
+        throw new HttpError(400, 'OPEN_DATA_INVALID', '数据校验失败，请重试')
       phoneNumber = pure
       countryCode = String(data.countryCode ?? '86')
     }
@@ -273,7 +301,9 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
     if ('rawData' in body || 'signature' in body) {
       // wx.getUserProfile's rawData, trusted only when sha1(rawData + session_key) matches
       const { rawData, signature } = parse(SignedProfile, body)
-      const signed = await openData(user, (sessionKey) => verifyRawData<{ nickName?: unknown; avatarUrl?: unknown }>(rawData, signature, sessionKey))
+      const signed = await openData(user, (sessionKey) =>
+        verifyRawData<{ nickName?: unknown; avatarUrl?: unknown }>(rawData, signature, sessionKey),
+      )
       changes = parse(ProfileFields, { nickName: signed.nickName, avatarUrl: signed.avatarUrl || undefined })
     } else {
       changes = parse(ProfileFields, { nickName: body.nickName, avatarUrl: body.avatarUrl })
@@ -315,7 +345,8 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
       }
     }
     const known = ['/health', '/auth/login', '/auth/phone', '/auth/profile', '/auth/me', '/auth/logout']
-    if (known.includes(url.pathname)) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${url.pathname}`)
+    if (known.includes(url.pathname))
+      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${url.pathname}`)
     throw new HttpError(404, 'NOT_FOUND', `no route ${url.pathname}`)
   }
 
@@ -324,7 +355,8 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
       try {
         await route(req, res)
       } catch (e) {
-        if (e instanceof HttpError) return send(res, e.status, { ok: false, code: e.code, message: e.message }, e.headers)
+        if (e instanceof HttpError)
+          return send(res, e.status, { ok: false, code: e.code, message: e.message }, e.headers)
         log({ event: 'internal-error', error: (e as Error)?.message ?? String(e) })
         if (!res.headersSent) send(res, 500, { ok: false, code: 'INTERNAL', message: '服务异常，请稍后重试' })
       }

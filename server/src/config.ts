@@ -37,7 +37,8 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
   const value = Number(raw)
-  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be an integer between ${min} and ${max}`)
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}`)
   return value
 }
 
@@ -45,9 +46,12 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   const appid = env.WEAUTH_APPID ?? ''
   const appSecret = env.WEAUTH_APP_SECRET ?? ''
   const tokenSecret = env.WEAUTH_TOKEN_SECRET ?? ''
-  if (!APPID_PATTERN.test(appid)) throw new ConfigError('WEAUTH_APPID must be set to the mini program appid (wx + 16 hex)')
-  if (!appSecret) throw new ConfigError('WEAUTH_APP_SECRET must be set (from the mini program admin console; never commit it)')
-  if (tokenSecret.length < 32) throw new ConfigError('WEAUTH_TOKEN_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)')
+  if (!APPID_PATTERN.test(appid))
+    throw new ConfigError('WEAUTH_APPID must be set to the mini program appid (wx + 16 hex)')
+  if (!appSecret)
+    throw new ConfigError('WEAUTH_APP_SECRET must be set (from the mini program admin console; never commit it)')
+  if (tokenSecret.length < 32)
+    throw new ConfigError('WEAUTH_TOKEN_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)')
   const wechatApiBase = (env.WEAUTH_WECHAT_API || 'https://api.weixin.qq.com').replace(/\/+$/, '')
   let parsed: URL
   try {

@@ -27,7 +27,13 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
 
 /** Standard, canonical base64 only (what WeChat emits); anything else is rejected rather than guessed at. */
 function base64(value: unknown, exactBytes?: number): Buffer {
-  if (typeof value !== 'string' || value.length === 0 || value.length % 4 !== 0 || value.length > MAX_ENCRYPTED_BYTES * 2) throw new OpenDataError()
+  if (
+    typeof value !== 'string' ||
+    value.length === 0 ||
+    value.length % 4 !== 0 ||
+    value.length > MAX_ENCRYPTED_BYTES * 2
+  )
+    throw new OpenDataError()
   if (!BASE64.test(value)) throw new OpenDataError()
   const bytes = Buffer.from(value, 'base64')
   if (bytes.toString('base64') !== value) throw new OpenDataError()
@@ -53,7 +59,9 @@ export interface DecryptOptions {
 }
 
 /** Decrypts and checks one open-data payload; returns the JSON object (watermark included). */
-export function decryptData<T extends Record<string, unknown> = Record<string, unknown>>(options: DecryptOptions): T & { watermark: Watermark } {
+export function decryptData<T extends Record<string, unknown> = Record<string, unknown>>(
+  options: DecryptOptions,
+): T & { watermark: Watermark } {
   const key = base64(options.sessionKey, 16)
   const iv = base64(options.iv, 16)
   const data = base64(options.encryptedData)
@@ -92,12 +100,19 @@ export function decryptData<T extends Record<string, unknown> = Record<string, u
 
 /** sha1(rawData + session_key), hex: the signature WeChat attaches to rawData. */
 export function signRawData(rawData: string, sessionKey: string): string {
-  return createHash('sha1').update(rawData + sessionKey, 'utf8').digest('hex')
+  return createHash('sha1')
+    .update(rawData + sessionKey, 'utf8')
+    .digest('hex')
 }
 
 /** Checks `signature` over `rawData` and returns rawData parsed; throws OpenDataError on any mismatch. */
-export function verifyRawData<T extends Record<string, unknown> = Record<string, unknown>>(rawData: unknown, signature: unknown, sessionKey: string): T {
-  if (typeof rawData !== 'string' || rawData.length === 0 || rawData.length > MAX_ENCRYPTED_BYTES) throw new OpenDataError()
+export function verifyRawData<T extends Record<string, unknown> = Record<string, unknown>>(
+  rawData: unknown,
+  signature: unknown,
+  sessionKey: string,
+): T {
+  if (typeof rawData !== 'string' || rawData.length === 0 || rawData.length > MAX_ENCRYPTED_BYTES)
+    throw new OpenDataError()
   if (typeof signature !== 'string' || !/^[0-9a-f]{40}$/i.test(signature)) throw new OpenDataError()
   const expected = Buffer.from(signRawData(rawData, sessionKey), 'hex')
   if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) throw new OpenDataError()

@@ -34,7 +34,14 @@ export interface StartedServer extends RunningAuthServer {
 export async function startAuthServer(options: StartOptions = {}): Promise<StartedServer> {
   const config = options.config ?? loadConfig()
   const store = options.store ?? (await AuthStore.open(config.dataDir))
-  const wechat = options.wechat ?? createWeChatClient({ baseUrl: config.wechatApiBase, appid: config.appid, secret: config.appSecret, now: options.now })
+  const wechat =
+    options.wechat ??
+    createWeChatClient({
+      baseUrl: config.wechatApiBase,
+      appid: config.appid,
+      secret: config.appSecret,
+      now: options.now,
+    })
   const app = createAuthApp({ config, store, wechat, now: options.now, log: options.log })
   const running = await listen(app, config.host, config.port)
   return { ...running, store }

@@ -52,8 +52,16 @@ export class AuthStore {
   static async open(dataDir?: string): Promise<AuthStore> {
     const make = <T>(name: string) =>
       new Datastore<T>(dataDir ? { filename: join(dataDir, `${name}.db`), autoload: false } : { inMemoryOnly: true })
-    const store = new AuthStore(make<UserRecord>('users'), make<SessionRecord>('sessions'), make<WeChatSessionRecord>('wechat-sessions'))
-    await Promise.all([store.users.loadDatabaseAsync(), store.sessions.loadDatabaseAsync(), store.wechatSessions.loadDatabaseAsync()])
+    const store = new AuthStore(
+      make<UserRecord>('users'),
+      make<SessionRecord>('sessions'),
+      make<WeChatSessionRecord>('wechat-sessions'),
+    )
+    await Promise.all([
+      store.users.loadDatabaseAsync(),
+      store.sessions.loadDatabaseAsync(),
+      store.wechatSessions.loadDatabaseAsync(),
+    ])
     await store.users.ensureIndexAsync({ fieldName: 'openid', unique: true })
     await store.sessions.ensureIndexAsync({ fieldName: 'userId' })
     return store
@@ -63,7 +71,12 @@ export class AuthStore {
    * Finds the user by openid or creates them; counts the login and records consent to a new privacy policy
    * version. Two concurrent first logins of one openid leave one record (unique index, then update).
    */
-  async upsertOnLogin(input: { openid: string; unionid?: string; consentVersion?: string; now: Date }): Promise<{ user: UserRecord; isNew: boolean }> {
+  async upsertOnLogin(input: {
+    openid: string
+    unionid?: string
+    consentVersion?: string
+    now: Date
+  }): Promise<{ user: UserRecord; isNew: boolean }> {
     const existing = await this.users.findOneAsync({ openid: input.openid })
     if (!existing) {
       const record: UserRecord = {
@@ -114,7 +127,11 @@ export class AuthStore {
   }
 
   async updateUser(id: string, changes: Partial<Omit<UserRecord, '_id' | 'openid'>>): Promise<UserRecord | null> {
-    const { affectedDocuments } = await this.users.updateAsync({ _id: id }, { $set: changes }, { returnUpdatedDocs: true })
+    const { affectedDocuments } = await this.users.updateAsync(
+      { _id: id },
+      { $set: changes },
+      { returnUpdatedDocs: true },
+    )
     return (affectedDocuments as unknown as UserRecord | null) ?? null
   }
 
@@ -146,7 +163,11 @@ export class AuthStore {
 
   /** The latest session_key WeChat gave for this user: what their next open data is encrypted with. */
   async saveSessionKey(openid: string, sessionKey: string, now: Date): Promise<void> {
-    await this.wechatSessions.updateAsync({ _id: openid }, { _id: openid, sessionKey, updatedAt: now }, { upsert: true })
+    await this.wechatSessions.updateAsync(
+      { _id: openid },
+      { _id: openid, sessionKey, updatedAt: now },
+      { upsert: true },
+    )
   }
 
   async sessionKeyOf(openid: string): Promise<string | null> {

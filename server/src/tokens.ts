@@ -71,7 +71,8 @@ export function verifyAccessToken(
   const { sub, sid, iss, aud, iat, exp } = claims
   if (typeof sub !== 'string' || !sub || typeof sid !== 'string' || !sid) throw new TokenError('invalid')
   if (iss !== (expected.issuer ?? TOKEN_ISSUER) || aud !== expected.audience) throw new TokenError('invalid')
-  if (!Number.isInteger(iat) || !Number.isInteger(exp) || (exp as number) <= (iat as number)) throw new TokenError('invalid')
+  if (!Number.isInteger(iat) || !Number.isInteger(exp) || (exp as number) <= (iat as number))
+    throw new TokenError('invalid')
   const now = Math.floor((expected.now ?? Date.now()) / 1000)
   if ((iat as number) > now + MAX_IAT_SKEW_SECONDS) throw new TokenError('invalid')
   if (now >= (exp as number)) throw new TokenError('expired')

@@ -92,12 +92,17 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatApi {
 
   async function stableToken(forceRefresh: boolean): Promise<string> {
     if (!forceRefresh && accessToken && accessToken.until > now()) return accessToken.value
-    const json = await exchange(new URL(`${base}/cgi-bin/stable_token`), 'POST', {
-      grant_type: 'client_credential',
-      appid: options.appid,
-      secret: options.secret,
-      force_refresh: forceRefresh,
-    }, timeoutMs)
+    const json = await exchange(
+      new URL(`${base}/cgi-bin/stable_token`),
+      'POST',
+      {
+        grant_type: 'client_credential',
+        appid: options.appid,
+        secret: options.secret,
+        force_refresh: forceRefresh,
+      },
+      timeoutMs,
+    )
     if (typeof json.access_token !== 'string' || !json.access_token) {
       throw new WeChatUnavailable(`stable_token failed: ${json.errcode} ${json.errmsg}`)
     }
@@ -117,7 +122,12 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatApi {
       const json = await exchange(url, 'GET', undefined, timeoutMs)
       // success carries no errcode (or errcode 0 on older answers)
       if (json.errcode !== undefined && json.errcode !== 0) return errOf(json)
-      if (typeof json.openid !== 'string' || typeof json.session_key !== 'string' || !json.openid || !json.session_key) {
+      if (
+        typeof json.openid !== 'string' ||
+        typeof json.session_key !== 'string' ||
+        !json.openid ||
+        !json.session_key
+      ) {
         throw new WeChatUnavailable('jscode2session answered without openid/session_key')
       }
       return {
@@ -138,8 +148,14 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatApi {
         if (!retry && (json.errcode === 40001 || json.errcode === 42001)) continue
         if (json.errcode !== undefined && json.errcode !== 0) return errOf(json)
         const info = json.phone_info as Partial<PhoneInfo> | undefined
-        if (!info || typeof info.phoneNumber !== 'string') throw new WeChatUnavailable('getuserphonenumber answered without phone_info')
-        return { ok: true, phoneNumber: info.phoneNumber, purePhoneNumber: String(info.purePhoneNumber ?? info.phoneNumber), countryCode: String(info.countryCode ?? '86') }
+        if (!info || typeof info.phoneNumber !== 'string')
+          throw new WeChatUnavailable('getuserphonenumber answered without phone_info')
+        return {
+          ok: true,
+          phoneNumber: info.phoneNumber,
+          purePhoneNumber: String(info.purePhoneNumber ?? info.phoneNumber),
+          countryCode: String(info.countryCode ?? '86'),
+        }
       }
       throw new WeChatUnavailable('getuserphonenumber: access token refused twice')
     },

@@ -36,19 +36,24 @@ export function PrivacySheet() {
 
   if (!open) return null
   return (
-    <View className='privacy-sheet' id='privacy-sheet'>
-      <View className='privacy-sheet__panel'>
-        <Text className='title'>隐私保护提示</Text>
-        <Text className='muted'>
+    <View className="privacy-sheet" id="privacy-sheet">
+      <View className="privacy-sheet__panel">
+        <Text className="title">隐私保护提示</Text>
+        <Text className="muted">
           使用头像、昵称和手机号前，请阅读并同意
-          <Text className='link' id='privacy-contract' onClick={() => Taro.openPrivacyContract({})}>
+          <Text className="link" id="privacy-contract" onClick={() => Taro.openPrivacyContract({})}>
             《WeAuth 隐私保护指引》
           </Text>
         </Text>
-        <Button className='primary-button' id='privacy-agree' openType='agreePrivacyAuthorization' onAgreePrivacyAuthorization={() => answer('agree')}>
+        <Button
+          className="primary-button"
+          id="privacy-agree"
+          openType="agreePrivacyAuthorization"
+          onAgreePrivacyAuthorization={() => answer('agree')}
+        >
           同意并继续
         </Button>
-        <Button className='privacy-sheet__decline' id='privacy-disagree' onClick={() => answer('disagree')}>
+        <Button className="privacy-sheet__decline" id="privacy-disagree" onClick={() => answer('disagree')}>
           拒绝
         </Button>
       </View>

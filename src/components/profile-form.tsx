@@ -39,29 +39,39 @@ export function ProfileForm({ initial, onDone }: Props) {
   }
 
   return (
-    <View className='profile-form' id='profile-form'>
-      <Button className='profile-form__avatar' id='profile-avatar' openType='chooseAvatar' onChooseAvatar={(e) => setAvatar(e.detail.avatarUrl)}>
+    <View className="profile-form" id="profile-form">
+      <Button
+        className="profile-form__avatar"
+        id="profile-avatar"
+        openType="chooseAvatar"
+        onChooseAvatar={(e) => setAvatar(e.detail.avatarUrl)}
+      >
         {avatar || user?.avatarFileId ? (
-          <Image className='profile-form__image' id='profile-avatar-image' src={avatar ?? user!.avatarFileId} mode='aspectFill' />
+          <Image
+            className="profile-form__image"
+            id="profile-avatar-image"
+            src={avatar ?? user!.avatarFileId}
+            mode="aspectFill"
+          />
         ) : (
-          <Text className='muted'>选择头像</Text>
+          <Text className="muted">选择头像</Text>
         )}
       </Button>
       <Input
-        className='profile-form__nickname'
-        id='profile-nickname'
-        type='nickname'
-        placeholder='请输入昵称'
+        className="profile-form__nickname"
+        id="profile-nickname"
+        type="nickname"
+        placeholder="请输入昵称"
         value={nickName}
         maxlength={20}
         onInput={(e) => setNickName(e.detail.value)}
         onBlur={(e) => setNickName(e.detail.value)}
       />
-      <Button className='primary-button' id='profile-save' loading={saving} disabled={saving} onClick={save}>
+      <Button className="primary-button" id="profile-save" loading={saving} disabled={saving} onClick={save}>
         保存
       </Button>
       {error ? (
-        <Text className='error' id='profile-error'>
+        <Text className="error" id="profile-error">
           {error}
         </Text>
       ) : null}

@@ -8,7 +8,11 @@ import type { Result } from '../../packages/contract/result'
  * Calls a WeAuth cloud function and returns its payload, or throws WeAuthError with the message to show.
  * `idempotent` calls (repeating them changes nothing more) are retried after transient failures.
  */
-export function callCloud<T extends object>(name: string, data: Record<string, unknown>, options: { idempotent?: boolean } = {}): Promise<T> {
+export function callCloud<T extends object>(
+  name: string,
+  data: Record<string, unknown>,
+  options: { idempotent?: boolean } = {},
+): Promise<T> {
   const once = () => callOnce<T>(name, data)
   if (!options.idempotent) return once()
   return withRetry(once, { backoffMs: TRANSIENT_BACKOFF_MS, retryable: (e) => e instanceof WeAuthError && e.retryable })

@@ -10,13 +10,34 @@ import { loggedInUser, uploadAs, userRecord } from '../helpers/users'
  */
 const emulator = useEmulator()
 
-const DB_FAULT = (action: string): FaultRule => ({ service: 'database', action, error: { code: 'DATABASE_REQUEST_FAILED', message: 'injected' }, times: 1 })
-const OPENAPI_FAULT = (action: string): FaultRule => ({ service: 'openapi', action, wxErrcode: { errcode: -1, errmsg: 'system error' }, times: 1 })
-const STORAGE_FAULT = (action: string): FaultRule => ({ service: 'storage', action, error: { code: 'STORAGE_REQUEST_FAIL', message: 'injected' }, times: 1 })
+const DB_FAULT = (action: string): FaultRule => ({
+  service: 'database',
+  action,
+  error: { code: 'DATABASE_REQUEST_FAILED', message: 'injected' },
+  times: 1,
+})
+const OPENAPI_FAULT = (action: string): FaultRule => ({
+  service: 'openapi',
+  action,
+  wxErrcode: { errcode: -1, errmsg: 'system error' },
+  times: 1,
+})
+const STORAGE_FAULT = (action: string): FaultRule => ({
+  service: 'storage',
+  action,
+  error: { code: 'STORAGE_REQUEST_FAIL', message: 'injected' },
+  times: 1,
+})
 
 /** The fields that say what state a user is in (timestamps of the login aside). */
 const state = (r: Record<string, any> | undefined) =>
-  r && { loginCount: r.loginCount, nickName: r.nickName, avatarFileId: r.avatarFileId, phoneNumber: r.phoneNumber, status: r.status }
+  r && {
+    loginCount: r.loginCount,
+    nickName: r.nickName,
+    avatarFileId: r.avatarFileId,
+    phoneNumber: r.phoneNumber,
+    status: r.status,
+  }
 
 let cases = 0
 let faultsReached = 0
@@ -36,28 +57,37 @@ async function expectConsistent(openid: string, allowed: Array<ReturnType<typeof
 }
 
 describe('login', () => {
-  test.each(['database.getDocument', 'database.insertDocument'])('first login with a fault on %s: no record, then a retry creates exactly one', async (action) => {
-    const wechat = await emulator().accounts.create()
-    emulator().faults.add(DB_FAULT(action))
-    const result = await callFunction(emulator(), wechat, 'login', { consentVersion: '2026-11' })
-    expect(result).toEqual({ ok: false, code: 'UPSTREAM', message: expect.any(String) })
-    expectFaultReached()
-    await expectConsistent(wechat.openid, [undefined])
-    expect(await callFunction(emulator(), wechat, 'login', { consentVersion: '2026-11' })).toMatchObject({ ok: true, user: { loginCount: 1 } })
-    expect((await userRecord(emulator(), wechat.openid)).loginCount).toBe(1)
-    cases++
-  })
+  test.each(['database.getDocument', 'database.insertDocument'])(
+    'first login with a fault on %s: no record, then a retry creates exactly one',
+    async (action) => {
+      const wechat = await emulator().accounts.create()
+      emulator().faults.add(DB_FAULT(action))
+      const result = await callFunction(emulator(), wechat, 'login', { consentVersion: '2026-11' })
+      expect(result).toEqual({ ok: false, code: 'UPSTREAM', message: expect.any(String) })
+      expectFaultReached()
+      await expectConsistent(wechat.openid, [undefined])
+      expect(await callFunction(emulator(), wechat, 'login', { consentVersion: '2026-11' })).toMatchObject({
+        ok: true,
+        user: { loginCount: 1 },
+      })
+      expect((await userRecord(emulator(), wechat.openid)).loginCount).toBe(1)
+      cases++
+    },
+  )
 
-  test.each(['database.getDocument', 'database.modifyDocument'])('returning login with a fault on %s: the count is unchanged, then exact', async (action) => {
-    const { wechat } = await loggedInUser(emulator())
-    const before = state(await userRecord(emulator(), wechat.openid))
-    emulator().faults.add(DB_FAULT(action))
-    expect(await callFunction(emulator(), wechat, 'login', {})).toMatchObject({ ok: false, code: 'UPSTREAM' })
-    expectFaultReached()
-    await expectConsistent(wechat.openid, [before])
-    expect(await callFunction(emulator(), wechat, 'login', {})).toMatchObject({ ok: true, user: { loginCount: 2 } })
-    cases++
-  })
+  test.each(['database.getDocument', 'database.modifyDocument'])(
+    'returning login with a fault on %s: the count is unchanged, then exact',
+    async (action) => {
+      const { wechat } = await loggedInUser(emulator())
+      const before = state(await userRecord(emulator(), wechat.openid))
+      emulator().faults.add(DB_FAULT(action))
+      expect(await callFunction(emulator(), wechat, 'login', {})).toMatchObject({ ok: false, code: 'UPSTREAM' })
+      expectFaultReached()
+      await expectConsistent(wechat.openid, [before])
+      expect(await callFunction(emulator(), wechat, 'login', {})).toMatchObject({ ok: true, user: { loginCount: 2 } })
+      cases++
+    },
+  )
 
   test('a write slower than the function limit: the caller sees a timeout, the record stays whole', async () => {
     const { wechat } = await loggedInUser(emulator())
@@ -88,7 +118,9 @@ describe('updateProfile', () => {
     expect(result).toEqual({ ok: false, code: 'UPSTREAM', message: expect.any(String) })
     expectFaultReached()
     await expectConsistent(wechat.openid, [before])
-    expect(await callFunction(emulator(), wechat, 'updateProfile', { nickName: '小刚', avatarFileId: avatar })).toMatchObject({ ok: true })
+    expect(
+      await callFunction(emulator(), wechat, 'updateProfile', { nickName: '小刚', avatarFileId: avatar }),
+    ).toMatchObject({ ok: true })
     await expectConsistent(wechat.openid, [{ ...before!, nickName: '小刚', avatarFileId: avatar }])
     cases++
   })
@@ -102,7 +134,10 @@ describe('bindPhone', () => {
   ])('a fault on %s stores no number', async (_name, fault) => {
     const { wechat } = await loggedInUser(emulator())
     const before = state(await userRecord(emulator(), wechat.openid))
-    const code = emulator().openapi.fixtures.issuePhoneCode(wechat.openid, { phoneNumber: '13800001111', countryCode: '86' })
+    const code = emulator().openapi.fixtures.issuePhoneCode(wechat.openid, {
+      phoneNumber: '13800001111',
+      countryCode: '86',
+    })
     emulator().faults.add(fault)
     const result = await callFunction(emulator(), wechat, 'bindPhone', { code })
     expect(result).toEqual({ ok: false, code: 'UPSTREAM', message: expect.any(String) })
@@ -116,7 +151,9 @@ describe('deleteAccount', () => {
   async function userWithAvatar() {
     const { wechat, userId } = await loggedInUser(emulator())
     const avatar = await uploadAs(emulator(), wechat, `users/${userId}/avatar-1.png`)
-    expect(await callFunction(emulator(), wechat, 'updateProfile', { nickName: '阿明', avatarFileId: avatar })).toMatchObject({ ok: true })
+    expect(
+      await callFunction(emulator(), wechat, 'updateProfile', { nickName: '阿明', avatarFileId: avatar }),
+    ).toMatchObject({ ok: true })
     return { wechat, userId, before: state(await userRecord(emulator(), wechat.openid)) }
   }
   const filesOf = async (userId: string) => (await emulator().storage.list(`users/${userId}/`)).length
@@ -129,11 +166,17 @@ describe('deleteAccount', () => {
   ])('a fault on %s keeps the record for a retry, which then removes everything', async (_name, fault, filesLeft) => {
     const { wechat, userId, before } = await userWithAvatar()
     emulator().faults.add(fault)
-    expect(await callFunction(emulator(), wechat, 'deleteAccount', { confirm: true })).toMatchObject({ ok: false, code: 'UPSTREAM' })
+    expect(await callFunction(emulator(), wechat, 'deleteAccount', { confirm: true })).toMatchObject({
+      ok: false,
+      code: 'UPSTREAM',
+    })
     expectFaultReached()
     await expectConsistent(wechat.openid, [before])
     expect(await filesOf(userId)).toBe(filesLeft)
-    expect(await callFunction(emulator(), wechat, 'deleteAccount', { confirm: true })).toMatchObject({ ok: true, deleted: { users: 1 } })
+    expect(await callFunction(emulator(), wechat, 'deleteAccount', { confirm: true })).toMatchObject({
+      ok: true,
+      deleted: { users: 1 },
+    })
     await expectConsistent(wechat.openid, [undefined])
     expect(await filesOf(userId)).toBe(0)
     cases++
@@ -142,7 +185,8 @@ describe('deleteAccount', () => {
 
 afterAll(() => {
   recordFigures('faults-no-half-written-user', {
-    guarantee: 'under injected database, storage, open-API faults and a function timeout, no user record is half-written and a retry converges',
+    guarantee:
+      'under injected database, storage, open-API faults and a function timeout, no user record is half-written and a retry converges',
     test: 'tests/cloudfunctions/faults.test.ts',
     cases,
     faultsReached,

@@ -5,7 +5,16 @@ import { loggedInUser, userRecord } from '../helpers/users'
 
 const emulator = useEmulator({ maxInstancesPerFunction: 8 })
 
-const ERROR_CODES = ['INVALID_INPUT', 'NOT_LOGGED_IN', 'ACCOUNT_BANNED', 'CONSENT_REQUIRED', 'RISKY_CONTENT', 'PHONE_CODE_INVALID', 'PHONE_QUOTA', 'UPSTREAM']
+const ERROR_CODES = [
+  'INVALID_INPUT',
+  'NOT_LOGGED_IN',
+  'ACCOUNT_BANNED',
+  'CONSENT_REQUIRED',
+  'RISKY_CONTENT',
+  'PHONE_CODE_INVALID',
+  'PHONE_QUOTA',
+  'UPSTREAM',
+]
 const RUNS = 1000
 
 /** Events that look like ours but are not: every known key, with any JSON value, plus junk keys. */
@@ -28,45 +37,48 @@ const malformedEvent = fc.record(
 /** The fields a rejected call must leave exactly as they were. */
 const snapshot = (r: Record<string, unknown>) => JSON.stringify({ ...r, lastLoginAt: undefined, loginCount: undefined })
 
-describe.each(['updateProfile', 'bindPhone', 'deleteAccount', 'login'])('%s under 1,000 generated malformed events', (name) => {
-  test('answers every one in the common shape, never crashes, and a rejection writes nothing', async () => {
-    const { wechat } = await loggedInUser(emulator(), { phoneNumber: '13800000000' })
-    let rejected = 0
-    let accepted = 0
-    let checked = 0
-    await fc.assert(
-      fc.asyncProperty(malformedEvent, async (event) => {
-        const before = await userRecord(emulator(), wechat.openid)
-        if (!before) return // an accepted deleteAccount removed the user: nothing left to corrupt
-        const result = await callFunction(emulator(), wechat, name, JSON.parse(JSON.stringify(event)))
-        expect(typeof result.ok).toBe('boolean')
-        const after = await userRecord(emulator(), wechat.openid)
-        checked++
-        if (result.ok) {
-          accepted++
-          if (name === 'deleteAccount') expect(event.confirm).toBe(true)
-          return
-        }
-        rejected++
-        expect(ERROR_CODES).toContain(result.code)
-        expect(typeof result.message === 'string' && result.message.length > 0).toBe(true)
-        expect(Object.keys(result).sort()).toEqual(['code', 'message', 'ok'])
-        expect(after && snapshot(after)).toBe(snapshot(before))
-      }),
-      { numRuns: RUNS },
-    )
-    expect(checked).toBeGreaterThanOrEqual(name === 'deleteAccount' ? 1 : RUNS)
-    recordFigures(`fuzz-${name}`, {
-      guarantee: `${name}: malformed events are rejected in the common shape with no partial write`,
-      test: `tests/cloudfunctions/hardening.test.ts › ${name}`,
-      generated: RUNS,
-      rejected,
-      accepted,
-      recordsChecked: checked,
-      crashes: 0,
+describe.each(['updateProfile', 'bindPhone', 'deleteAccount', 'login'])(
+  '%s under 1,000 generated malformed events',
+  (name) => {
+    test('answers every one in the common shape, never crashes, and a rejection writes nothing', async () => {
+      const { wechat } = await loggedInUser(emulator(), { phoneNumber: '13800000000' })
+      let rejected = 0
+      let accepted = 0
+      let checked = 0
+      await fc.assert(
+        fc.asyncProperty(malformedEvent, async (event) => {
+          const before = await userRecord(emulator(), wechat.openid)
+          if (!before) return // an accepted deleteAccount removed the user: nothing left to corrupt
+          const result = await callFunction(emulator(), wechat, name, JSON.parse(JSON.stringify(event)))
+          expect(typeof result.ok).toBe('boolean')
+          const after = await userRecord(emulator(), wechat.openid)
+          checked++
+          if (result.ok) {
+            accepted++
+            if (name === 'deleteAccount') expect(event.confirm).toBe(true)
+            return
+          }
+          rejected++
+          expect(ERROR_CODES).toContain(result.code)
+          expect(typeof result.message === 'string' && result.message.length > 0).toBe(true)
+          expect(Object.keys(result).sort()).toEqual(['code', 'message', 'ok'])
+          expect(after && snapshot(after)).toBe(snapshot(before))
+        }),
+        { numRuns: RUNS },
+      )
+      expect(checked).toBeGreaterThanOrEqual(name === 'deleteAccount' ? 1 : RUNS)
+      recordFigures(`fuzz-${name}`, {
+        guarantee: `${name}: malformed events are rejected in the common shape with no partial write`,
+        test: `tests/cloudfunctions/hardening.test.ts › ${name}`,
+        generated: RUNS,
+        rejected,
+        accepted,
+        recordsChecked: checked,
+        crashes: 0,
+      })
     })
-  })
-})
+  },
+)
 
 describe('concurrency', () => {
   test('50 concurrent first logins of one openid leave one record with loginCount 50', async () => {

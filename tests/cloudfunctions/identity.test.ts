@@ -16,15 +16,32 @@ const snapshot = async (openid: string) => JSON.stringify(await userRecord(emula
 
 test.each([
   ['login', async () => ({})],
-  ['updateProfile', async (a: { wechat: any; userId: string }) => ({ nickName: '冒名', avatarFileId: await uploadAs(emulator(), a.wechat, `users/${a.userId}/avatar-9.png`) })],
-  ['bindPhone', async (a: { wechat: any }) => ({ code: emulator().openapi.fixtures.issuePhoneCode(a.wechat.openid, { phoneNumber: '13911112222', countryCode: '86' }) })],
+  [
+    'updateProfile',
+    async (a: { wechat: any; userId: string }) => ({
+      nickName: '冒名',
+      avatarFileId: await uploadAs(emulator(), a.wechat, `users/${a.userId}/avatar-9.png`),
+    }),
+  ],
+  [
+    'bindPhone',
+    async (a: { wechat: any }) => ({
+      code: emulator().openapi.fixtures.issuePhoneCode(a.wechat.openid, {
+        phoneNumber: '13911112222',
+        countryCode: '86',
+      }),
+    }),
+  ],
   ['deleteAccount', async () => ({ confirm: true })],
 ])('%s: forged openid/_openid/userInfo in the event are ignored', async (name, payload) => {
   const victim = await loggedInUser(emulator(), { phoneNumber: '13800000000' })
   const attacker = await loggedInUser(emulator(), { phoneNumber: '13911112222' })
   const victimBefore = await snapshot(victim.wechat.openid)
 
-  const result = await callFunction(emulator(), attacker.wechat, name, { ...(await payload(attacker)), ...forgedAs(victim.wechat.openid) })
+  const result = await callFunction(emulator(), attacker.wechat, name, {
+    ...(await payload(attacker)),
+    ...forgedAs(victim.wechat.openid),
+  })
   expect(result.ok).toBe(true)
 
   expect(await snapshot(victim.wechat.openid)).toBe(victimBefore)

@@ -6,7 +6,11 @@ describe('login cloud function (compiled, real wx-server-sdk, through the emulat
   test('a first login creates exactly one user record from the WeChat context', async () => {
     const account = await emulator().accounts.create()
     const result = await callFunction(emulator(), account, 'login')
-    expect(result).toMatchObject({ ok: true, isNew: true, user: { loginCount: 1, hasProfile: false, phoneMasked: null } })
+    expect(result).toMatchObject({
+      ok: true,
+      isNew: true,
+      user: { loginCount: 1, hasProfile: false, phoneMasked: null },
+    })
     // the client view carries no openid/unionid
     expect(JSON.stringify(result)).not.toContain(account.openid)
 
@@ -52,7 +56,12 @@ describe('login cloud function (compiled, real wx-server-sdk, through the emulat
     const victim = await emulator().accounts.create()
     const attacker = await emulator().accounts.create()
     await callFunction(emulator(), victim, 'login')
-    const forged = { openid: victim.openid, _openid: victim.openid, OPENID: victim.openid, userInfo: { openId: victim.openid, appId: 'wxforged' } }
+    const forged = {
+      openid: victim.openid,
+      _openid: victim.openid,
+      OPENID: victim.openid,
+      userInfo: { openId: victim.openid, appId: 'wxforged' },
+    }
     const result = await callFunction(emulator(), attacker, 'login', forged)
     expect(result).toMatchObject({ ok: true, isNew: true })
     const users = await documents(emulator(), 'users')
@@ -71,14 +80,22 @@ describe('login cloud function (compiled, real wx-server-sdk, through the emulat
     const account = await emulator().accounts.create()
     await callFunction(emulator(), account, 'login')
     const db = adminSdk(emulator()).database()
-    await db.collection('users').where({ _openid: account.openid }).update({ data: { status: 'banned' } })
+    await db
+      .collection('users')
+      .where({ _openid: account.openid })
+      .update({ data: { status: 'banned' } })
     const result = await callFunction(emulator(), account, 'login')
     expect(result).toEqual({ ok: false, code: 'ACCOUNT_BANNED', message: expect.any(String) })
   })
 
   test('a database failure reaches the client as a retryable UPSTREAM error, not a crash', async () => {
     const account = await emulator().accounts.create()
-    emulator().faults.add({ service: 'database', action: 'database.getDocument', error: { code: 'DATABASE_REQUEST_FAILED' }, times: 1 })
+    emulator().faults.add({
+      service: 'database',
+      action: 'database.getDocument',
+      error: { code: 'DATABASE_REQUEST_FAILED' },
+      times: 1,
+    })
     const result = await callFunction(emulator(), account, 'login')
     expect(result).toMatchObject({ ok: false, code: 'UPSTREAM' })
     expect((await documents(emulator(), 'users')).filter((u) => u._openid === account.openid)).toHaveLength(0)

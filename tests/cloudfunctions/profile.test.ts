@@ -7,10 +7,16 @@ const emulator = useEmulator()
 describe('updateProfile', () => {
   test('refuses callers who never logged in, and users who have not accepted the privacy policy', async () => {
     const stranger = await emulator().accounts.create()
-    expect(await callFunction(emulator(), stranger, 'updateProfile', { nickName: '阿花' })).toMatchObject({ ok: false, code: 'NOT_LOGGED_IN' })
+    expect(await callFunction(emulator(), stranger, 'updateProfile', { nickName: '阿花' })).toMatchObject({
+      ok: false,
+      code: 'NOT_LOGGED_IN',
+    })
 
     const { wechat } = await loggedInUser(emulator(), { consent: false })
-    expect(await callFunction(emulator(), wechat, 'updateProfile', { nickName: '阿花' })).toMatchObject({ ok: false, code: 'CONSENT_REQUIRED' })
+    expect(await callFunction(emulator(), wechat, 'updateProfile', { nickName: '阿花' })).toMatchObject({
+      ok: false,
+      code: 'CONSENT_REQUIRED',
+    })
     expect((await userRecord(emulator(), wechat.openid)).nickName).toBe('')
   })
 
@@ -38,7 +44,7 @@ describe('updateProfile', () => {
     expect((await userRecord(emulator(), wechat.openid)).nickName).toBe('')
   })
 
-  test('saves a checked nickname and an avatar from the user\'s own folder, deleting the replaced avatar', async () => {
+  test("saves a checked nickname and an avatar from the user's own folder, deleting the replaced avatar", async () => {
     const { wechat, userId } = await loggedInUser(emulator())
     const first = await uploadAs(emulator(), wechat, `users/${userId}/avatar-1.png`)
     const saved = await callFunction(emulator(), wechat, 'updateProfile', { nickName: '  小红  ', avatarFileId: first })
@@ -50,7 +56,7 @@ describe('updateProfile', () => {
     expect(await storedPaths(emulator(), `users/${userId}/`)).toEqual([`users/${userId}/avatar-2.png`])
   })
 
-  test('an avatar outside the caller\'s folder is refused', async () => {
+  test("an avatar outside the caller's folder is refused", async () => {
     const victim = await loggedInUser(emulator())
     const victimFile = await uploadAs(emulator(), victim.wechat, `users/${victim.userId}/avatar.png`)
     const { wechat } = await loggedInUser(emulator())
@@ -61,8 +67,16 @@ describe('updateProfile', () => {
 
   test('a failing content check is a retryable UPSTREAM error and nothing is written', async () => {
     const { wechat } = await loggedInUser(emulator())
-    emulator().faults.add({ service: 'openapi', action: 'security.msgSecCheck', wxErrcode: { errcode: -1, errmsg: 'system error' }, times: 1 })
-    expect(await callFunction(emulator(), wechat, 'updateProfile', { nickName: '小刚' })).toMatchObject({ ok: false, code: 'UPSTREAM' })
+    emulator().faults.add({
+      service: 'openapi',
+      action: 'security.msgSecCheck',
+      wxErrcode: { errcode: -1, errmsg: 'system error' },
+      times: 1,
+    })
+    expect(await callFunction(emulator(), wechat, 'updateProfile', { nickName: '小刚' })).toMatchObject({
+      ok: false,
+      code: 'UPSTREAM',
+    })
     expect((await userRecord(emulator(), wechat.openid)).nickName).toBe('')
   })
 })
@@ -70,7 +84,10 @@ describe('updateProfile', () => {
 describe('bindPhone', () => {
   test('exchanges the dynamic code server-side, stores the number and returns it masked', async () => {
     const { wechat } = await loggedInUser(emulator(), { phoneNumber: '13812345678' })
-    const code = emulator().openapi.fixtures.issuePhoneCode(wechat.openid, { phoneNumber: '13812345678', countryCode: '86' })
+    const code = emulator().openapi.fixtures.issuePhoneCode(wechat.openid, {
+      phoneNumber: '13812345678',
+      countryCode: '86',
+    })
     const result = await callFunction(emulator(), wechat, 'bindPhone', { code })
     expect(result).toMatchObject({ ok: true, user: { phoneMasked: '138****5678' } })
     expect(JSON.stringify(result)).not.toContain('13812345678')
@@ -79,34 +96,66 @@ describe('bindPhone', () => {
 
   test('unknown and reused codes are refused (WeChat answers 40029 for both); the record is untouched', async () => {
     const { wechat } = await loggedInUser(emulator())
-    expect(await callFunction(emulator(), wechat, 'bindPhone', { code: 'no-such-code' })).toMatchObject({ ok: false, code: 'PHONE_CODE_INVALID' })
-    const code = emulator().openapi.fixtures.issuePhoneCode(wechat.openid, { phoneNumber: '13900001111', countryCode: '86' })
+    expect(await callFunction(emulator(), wechat, 'bindPhone', { code: 'no-such-code' })).toMatchObject({
+      ok: false,
+      code: 'PHONE_CODE_INVALID',
+    })
+    const code = emulator().openapi.fixtures.issuePhoneCode(wechat.openid, {
+      phoneNumber: '13900001111',
+      countryCode: '86',
+    })
     expect(await callFunction(emulator(), wechat, 'bindPhone', { code })).toMatchObject({ ok: true })
-    expect(await callFunction(emulator(), wechat, 'bindPhone', { code })).toMatchObject({ ok: false, code: 'PHONE_CODE_INVALID', message: expect.stringContaining('已使用') })
+    expect(await callFunction(emulator(), wechat, 'bindPhone', { code })).toMatchObject({
+      ok: false,
+      code: 'PHONE_CODE_INVALID',
+      message: expect.stringContaining('已使用'),
+    })
     expect((await userRecord(emulator(), wechat.openid)).phoneNumber).toBe('13900001111')
   })
 
   test('a CloudID from an older base library is resolved server-side (cloud.getOpenData)', async () => {
     const { wechat } = await loggedInUser(emulator())
     const cloudId = emulator().openapi.fixtures.issueCloudId(wechat.openid, {
-      phoneNumber: '13700003333', purePhoneNumber: '13700003333', countryCode: '86', watermark: { appid: emulator().ctx.appid, timestamp: 1 },
+      phoneNumber: '13700003333',
+      purePhoneNumber: '13700003333',
+      countryCode: '86',
+      watermark: { appid: emulator().ctx.appid, timestamp: 1 },
     })
-    expect(await callFunction(emulator(), wechat, 'bindPhone', { cloudId })).toMatchObject({ ok: true, user: { phoneMasked: '137****3333' } })
+    expect(await callFunction(emulator(), wechat, 'bindPhone', { cloudId })).toMatchObject({
+      ok: true,
+      user: { phoneMasked: '137****3333' },
+    })
     expect(await userRecord(emulator(), wechat.openid)).toMatchObject({ phoneNumber: '13700003333', countryCode: '86' })
-    expect(await callFunction(emulator(), wechat, 'bindPhone', { cloudId: 'not-a-cloud-id' })).toMatchObject({ ok: false })
+    expect(await callFunction(emulator(), wechat, 'bindPhone', { cloudId: 'not-a-cloud-id' })).toMatchObject({
+      ok: false,
+    })
   })
 
   test('the open-API minute quota error is reported as such', async () => {
     const { wechat } = await loggedInUser(emulator())
-    const code = emulator().openapi.fixtures.issuePhoneCode(wechat.openid, { phoneNumber: '13900002222', countryCode: '86' })
-    emulator().faults.add({ service: 'openapi', action: 'phonenumber.getPhoneNumber', wxErrcode: { errcode: 45011, errmsg: 'api minute-quota reach limit' }, times: 1 })
-    expect(await callFunction(emulator(), wechat, 'bindPhone', { code })).toMatchObject({ ok: false, code: 'PHONE_QUOTA' })
+    const code = emulator().openapi.fixtures.issuePhoneCode(wechat.openid, {
+      phoneNumber: '13900002222',
+      countryCode: '86',
+    })
+    emulator().faults.add({
+      service: 'openapi',
+      action: 'phonenumber.getPhoneNumber',
+      wxErrcode: { errcode: 45011, errmsg: 'api minute-quota reach limit' },
+      times: 1,
+    })
+    expect(await callFunction(emulator(), wechat, 'bindPhone', { code })).toMatchObject({
+      ok: false,
+      code: 'PHONE_QUOTA',
+    })
     expect((await userRecord(emulator(), wechat.openid)).phoneNumber).toBeNull()
   })
 
   test('needs consent and a code', async () => {
     const { wechat } = await loggedInUser(emulator(), { consent: false })
-    expect(await callFunction(emulator(), wechat, 'bindPhone', { code: 'x' })).toMatchObject({ ok: false, code: 'CONSENT_REQUIRED' })
+    expect(await callFunction(emulator(), wechat, 'bindPhone', { code: 'x' })).toMatchObject({
+      ok: false,
+      code: 'CONSENT_REQUIRED',
+    })
     expect(await callFunction(emulator(), wechat, 'bindPhone', {})).toMatchObject({ ok: false, code: 'INVALID_INPUT' })
   })
 })
@@ -114,7 +163,10 @@ describe('bindPhone', () => {
 describe('deleteAccount', () => {
   test('needs an explicit confirmation', async () => {
     const { wechat } = await loggedInUser(emulator())
-    expect(await callFunction(emulator(), wechat, 'deleteAccount', {})).toMatchObject({ ok: false, code: 'INVALID_INPUT' })
+    expect(await callFunction(emulator(), wechat, 'deleteAccount', {})).toMatchObject({
+      ok: false,
+      code: 'INVALID_INPUT',
+    })
     expect(await userRecord(emulator(), wechat.openid)).toBeDefined()
   })
 
@@ -136,8 +188,16 @@ describe('deleteAccount', () => {
     const { wechat, userId } = await loggedInUser(emulator())
     const avatar = await uploadAs(emulator(), wechat, `users/${userId}/avatar.png`)
     await callFunction(emulator(), wechat, 'updateProfile', { avatarFileId: avatar })
-    emulator().faults.add({ service: 'storage', action: 'storage.batchDeleteFile', error: { code: 'STORAGE_REQUEST_FAIL' }, times: 1 })
-    expect(await callFunction(emulator(), wechat, 'deleteAccount', { confirm: true })).toMatchObject({ ok: false, code: 'UPSTREAM' })
+    emulator().faults.add({
+      service: 'storage',
+      action: 'storage.batchDeleteFile',
+      error: { code: 'STORAGE_REQUEST_FAIL' },
+      times: 1,
+    })
+    expect(await callFunction(emulator(), wechat, 'deleteAccount', { confirm: true })).toMatchObject({
+      ok: false,
+      code: 'UPSTREAM',
+    })
     expect(await userRecord(emulator(), wechat.openid)).toMatchObject({ avatarFileId: avatar })
     expect(await callFunction(emulator(), wechat, 'deleteAccount', { confirm: true })).toMatchObject({ ok: true })
   })

@@ -1,4 +1,13 @@
-import { adminRow, answerPrivacySheet, eventually, screenshot, signIn, storedFiles, userRecord, usePlayground } from './playground'
+import {
+  adminRow,
+  answerPrivacySheet,
+  eventually,
+  screenshot,
+  signIn,
+  storedFiles,
+  userRecord,
+  usePlayground,
+} from './playground'
 
 const { playground, open } = usePlayground()
 
@@ -23,7 +32,9 @@ describe('playground: leaving', () => {
     expect(await userRecord(playground(), openid)).toMatchObject({ loginCount: 1 })
 
     await page.click('#phone-relaunch')
-    await page.waitForFunction(() => (document.getElementById('app-frame') as HTMLIFrameElement).contentWindow?.location.href.includes('launch=3'))
+    await page.waitForFunction(() =>
+      (document.getElementById('app-frame') as HTMLIFrameElement).contentWindow?.location.href.includes('launch=3'),
+    )
     await app.locator('#home-login').waitFor()
     await screenshot(page, 'logged-out')
   })

@@ -1,4 +1,15 @@
-import { adminRow, answerPrivacySheet, consentAndAuthorize, eventually, isDisabled, screenshot, signIn, storedFiles, userRecord, usePlayground } from './playground'
+import {
+  adminRow,
+  answerPrivacySheet,
+  consentAndAuthorize,
+  eventually,
+  isDisabled,
+  screenshot,
+  signIn,
+  storedFiles,
+  userRecord,
+  usePlayground,
+} from './playground'
 
 const { playground, open } = usePlayground()
 
@@ -10,7 +21,13 @@ describe('playground: signing in', () => {
 
     const record = await eventually(async () => {
       const r = await userRecord(playground(), openid)
-      expect(r).toMatchObject({ loginCount: 1, privacyConsentVersion: '2026-11', nickName: '', avatarFileId: '', phoneNumber: null })
+      expect(r).toMatchObject({
+        loginCount: 1,
+        privacyConsentVersion: '2026-11',
+        nickName: '',
+        avatarFileId: '',
+        phoneNumber: null,
+      })
       return r!
     })
     expect(new Date(record.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000)
@@ -55,7 +72,9 @@ describe('playground: signing in', () => {
     await app.locator('#home-user-center').click()
     await app.locator('#user-bind-phone').click()
     await answerPrivacySheet(app, 'agree')
-    await eventually(async () => expect(await app.locator('#user-message').textContent()).toContain('你已取消手机号授权'))
+    await eventually(async () =>
+      expect(await app.locator('#user-message').textContent()).toContain('你已取消手机号授权'),
+    )
     expect(await app.locator('#user-phone').textContent()).toContain('未绑定手机号')
     expect((await userRecord(playground(), openid))?.phoneNumber).toBeNull()
     await screenshot(page, 'denied-phone-number')

@@ -30,7 +30,8 @@ export function usePlayground(): { playground: () => Playground; open: (user: Ne
   const pages: Page[] = []
   const uncaught: string[] = []
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`)
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`)
     playground = await startPlayground({ port: 0 })
     browser = await chromium.launch({ executablePath: CHROMIUM })
   })
@@ -81,7 +82,10 @@ async function createUser(page: Page, user: NewUser): Promise<string> {
   // the new launch's document (same origin), not the old one still on screen while it loads
   await page.waitForFunction((n) => {
     const frame = document.getElementById('app-frame') as HTMLIFrameElement
-    return frame.contentWindow?.location.href.includes(`launch=${n}`) && !!frame.contentDocument?.querySelector('#home-login')
+    return (
+      frame.contentWindow?.location.href.includes(`launch=${n}`) &&
+      !!frame.contentDocument?.querySelector('#home-login')
+    )
   }, launch + 1)
   const openid = await page.inputValue('#identity-select')
   expect(await page.textContent('#identity-select option:checked')).toContain(user.nickName)
@@ -119,14 +123,18 @@ export async function answerPrivacySheet(app: FrameLocator, answer: 'agree' | 'd
 
 /** The user's record in the emulated database, as the admin view reads it (control API database.dump). */
 export async function userRecord(playground: Playground, openid: string): Promise<Record<string, any> | undefined> {
-  const { documents } = (await playground.emulator.control('database.dump', { collection: 'users' })) as { documents: Record<string, any>[] }
+  const { documents } = (await playground.emulator.control('database.dump', { collection: 'users' })) as {
+    documents: Record<string, any>[]
+  }
   const mine = documents.filter((u) => u._openid === openid)
   if (mine.length > 1) throw new Error(`${mine.length} records for one openid`)
   return mine[0]
 }
 
 export async function storedFiles(playground: Playground, prefix: string): Promise<string[]> {
-  const { files } = (await playground.emulator.control('storage.list', { prefix })) as { files: Array<{ cloudPath: string }> }
+  const { files } = (await playground.emulator.control('storage.list', { prefix })) as {
+    files: Array<{ cloudPath: string }>
+  }
   return files.map((f) => f.cloudPath)
 }
 

@@ -1,4 +1,13 @@
-import { adminRow, answerPrivacySheet, eventually, screenshot, signIn, storedFiles, userRecord, usePlayground } from './playground'
+import {
+  adminRow,
+  answerPrivacySheet,
+  eventually,
+  screenshot,
+  signIn,
+  storedFiles,
+  userRecord,
+  usePlayground,
+} from './playground'
 
 const { playground, open } = usePlayground()
 
@@ -9,7 +18,11 @@ describe('playground: profile and phone', () => {
     await app.locator('#profile-avatar').click()
     await answerPrivacySheet(app, 'agree')
     // the picked picture is a real image: the preview loads
-    await eventually(async () => expect(await app.locator('#profile-avatar-image img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0))
+    await eventually(async () =>
+      expect(
+        await app.locator('#profile-avatar-image img').evaluate((img) => (img as HTMLImageElement).naturalWidth),
+      ).toBeGreaterThan(0),
+    )
     await app.locator('#profile-nickname input').fill('小红')
     await app.locator('#profile-save').click()
     // back on the home page (which was already rendered underneath, so wait for the new greeting)
@@ -26,10 +39,16 @@ describe('playground: profile and phone', () => {
     // the user center shows the stored avatar (a cloud:// file ID, loaded from the emulator's storage)
     await app.locator('#home-user-center').click()
     await eventually(async () => expect(await app.locator('#user-nickname').textContent()).toBe('小红'))
-    await eventually(async () => expect(await app.locator('#user-avatar img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0))
+    await eventually(async () =>
+      expect(
+        await app.locator('#user-avatar img').evaluate((img) => (img as HTMLImageElement).naturalWidth),
+      ).toBeGreaterThan(0),
+    )
     const row = adminRow(page, openid)
     await eventually(async () => expect(await row.locator('.users__nickname').textContent()).toBe('小红'))
-    await eventually(async () => expect(await row.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0))
+    await eventually(async () =>
+      expect(await row.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0),
+    )
     await screenshot(page, 'profile-saved')
   })
 
@@ -51,7 +70,9 @@ describe('playground: profile and phone', () => {
 
   test('old base library: getUserProfile still gives the real WeChat nickname, offered in the profile form', async () => {
     const { page, app } = await open({ nickName: '老版本用户' })
-    const relaunched = page.waitForFunction(() => (document.getElementById('app-frame') as HTMLIFrameElement).contentWindow?.location.href.includes('launch=3'))
+    const relaunched = page.waitForFunction(() =>
+      (document.getElementById('app-frame') as HTMLIFrameElement).contentWindow?.location.href.includes('launch=3'),
+    )
     await page.click('#base-library-old')
     await relaunched
     await expect(page.textContent('#phone-base-library')).resolves.toContain('2.26.0')

@@ -28,20 +28,28 @@ describe('cloud database through the unmodified wx-server-sdk (admin)', () => {
     const db: any = adminSdk(emulator()).database() // the SDK's callback overloads widen every result type
     const _ = db.command
     const before = Date.now()
-    const { _id } = (await db.collection('items').add({ data: { name: 'a', n: 1, tags: ['x'], at: db.serverDate() } })) as { _id: string }
+    const { _id } = (await db
+      .collection('items')
+      .add({ data: { name: 'a', n: 1, tags: ['x'], at: db.serverDate() } })) as { _id: string }
     expect(_id).toMatch(/^[0-9a-f]{32}$/)
     const got = (await db.collection('items').doc(_id).get()).data as Record<string, any>
     expect(got).toMatchObject({ _id, name: 'a', n: 1, tags: ['x'] })
     expect(got.at).toBeInstanceOf(Date)
     expect(got.at.getTime()).toBeGreaterThanOrEqual(before - 1000)
 
-    const updated = await db.collection('items').doc(_id).update({ data: { n: _.inc(2), tags: _.push(['y']), name: _.remove(), 'nested.k': 'v' } })
+    const updated = await db
+      .collection('items')
+      .doc(_id)
+      .update({ data: { n: _.inc(2), tags: _.push(['y']), name: _.remove(), 'nested.k': 'v' } })
     expect(updated.stats.updated).toBe(1)
     const after = (await db.collection('items').doc(_id).get()).data as Record<string, any>
     expect(after).toMatchObject({ n: 3, tags: ['x', 'y'], nested: { k: 'v' } })
     expect(after).not.toHaveProperty('name')
 
-    await db.collection('items').doc(_id).set({ data: { only: true } })
+    await db
+      .collection('items')
+      .doc(_id)
+      .set({ data: { only: true } })
     const replaced = (await db.collection('items').doc(_id).get()).data
     expect(replaced).toEqual({ _id, only: true })
 
@@ -68,7 +76,9 @@ describe('cloud database through the unmodified wx-server-sdk (admin)', () => {
     expect(await ids(items.where(_.or([{ i: 0 }, { i: 9 }])))).toEqual([0, 9])
     expect(await ids(items.where({ low: _.exists(true) }))).toEqual([0, 1, 2])
 
-    const page = (await items.orderBy('i', 'desc').skip(2).limit(3).field({ i: true }).get()).data as Array<Record<string, unknown>>
+    const page = (await items.orderBy('i', 'desc').skip(2).limit(3).field({ i: true }).get()).data as Array<
+      Record<string, unknown>
+    >
     expect(page.map((d) => d.i)).toEqual([7, 6, 5])
     expect(Object.keys(page[0]).sort()).toEqual(['_id', 'i'])
     expect((await items.where({ even: true }).count()).total).toBe(5)
@@ -84,10 +94,13 @@ describe('cloud database through the unmodified wx-server-sdk (admin)', () => {
     const db: any = adminSdk(emulator()).database() // the SDK's callback overloads widen every result type
     const batch = Array.from({ length: 1000 }, (_, i) => ({ i }))
     // one insert request with 1000 documents, WeChat's batch maximum
-    await emulator().actions['database.insertDocument']({ kind: 'admin' }, {
-      collectionName: 'items',
-      data: batch.map((d) => JSON.stringify({ i: { $numberInt: String(d.i) } })),
-    })
+    await emulator().actions['database.insertDocument'](
+      { kind: 'admin' },
+      {
+        collectionName: 'items',
+        data: batch.map((d) => JSON.stringify({ i: { $numberInt: String(d.i) } })),
+      },
+    )
     await db.collection('items').add({ data: { i: 1000 } })
     expect((await db.collection('items').get()).data).toHaveLength(100)
     expect((await db.collection('items').limit(1000).get()).data).toHaveLength(1000)
@@ -107,7 +120,16 @@ describe('cloud database through the unmodified wx-server-sdk (admin)', () => {
 
     // an update that would break the unique index changes nothing, not even the documents before it
     await db.collection('users').add({ data: { _openid: 'o-other', n: 3 } })
-    expect((await failure(db.collection('users').where({ n: 3 }).update({ data: { _openid: 'o-same' } }))).errCode).toBe(-502001)
+    expect(
+      (
+        await failure(
+          db
+            .collection('users')
+            .where({ n: 3 })
+            .update({ data: { _openid: 'o-same' } }),
+        )
+      ).errCode,
+    ).toBe(-502001)
     expect((await db.collection('users').where({ _openid: 'o-other' }).count()).total).toBe(1)
   })
 
@@ -123,7 +145,12 @@ describe('cloud database through the unmodified wx-server-sdk (admin)', () => {
 
   test('injected database faults reach the function as WeChat errors', async () => {
     const db: any = adminSdk(emulator()).database() // the SDK's callback overloads widen every result type
-    emulator().faults.add({ service: 'database', action: 'database.insertDocument', error: { code: 'DATABASE_REQUEST_FAILED' }, times: 1 })
+    emulator().faults.add({
+      service: 'database',
+      action: 'database.insertDocument',
+      error: { code: 'DATABASE_REQUEST_FAILED' },
+      times: 1,
+    })
     expect((await failure(db.collection('items').add({ data: { a: 1 } }))).errCode).toBe(-502001)
     expect((await db.collection('items').count()).total).toBe(0)
     await db.collection('items').add({ data: { a: 1 } })
@@ -131,12 +158,20 @@ describe('cloud database through the unmodified wx-server-sdk (admin)', () => {
   })
 
   test('invalid requests are refused with INVALID_PARAM and write nothing', async () => {
-    const call = (params: Record<string, unknown>) => emulator().actions['database.insertDocument']({ kind: 'admin' }, params)
-    await expect(call({ collectionName: 'items', data: 'not an array' })).rejects.toMatchObject({ code: 'INVALID_PARAM' })
-    await expect(call({ collectionName: 'items', data: ['{not json'] })).rejects.toMatchObject({ code: 'INVALID_PARAM' })
-    await expect(call({ collectionName: 'items', data: ['{"ok":1}', '{"$bad":1}'] })).rejects.toMatchObject({ code: 'INVALID_PARAM' })
+    const call = (params: Record<string, unknown>) =>
+      emulator().actions['database.insertDocument']({ kind: 'admin' }, params)
+    await expect(call({ collectionName: 'items', data: 'not an array' })).rejects.toMatchObject({
+      code: 'INVALID_PARAM',
+    })
+    await expect(call({ collectionName: 'items', data: ['{not json'] })).rejects.toMatchObject({
+      code: 'INVALID_PARAM',
+    })
+    await expect(call({ collectionName: 'items', data: ['{"ok":1}', '{"$bad":1}'] })).rejects.toMatchObject({
+      code: 'INVALID_PARAM',
+    })
     await expect(call({ collectionName: '../etc', data: ['{}'] })).rejects.toMatchObject({ code: 'INVALID_PARAM' })
-    const get = (params: Record<string, unknown>) => emulator().actions['database.getDocument']({ kind: 'admin' }, { collectionName: 'items', ...params })
+    const get = (params: Record<string, unknown>) =>
+      emulator().actions['database.getDocument']({ kind: 'admin' }, { collectionName: 'items', ...params })
     await expect(get({ limit: -1 })).rejects.toMatchObject({ code: 'INVALID_PARAM' })
     await expect(get({ queryType: 'SQL' })).rejects.toMatchObject({ code: 'INVALID_PARAM' })
     await expect(get({ query: '{"a":{"$frobnicate":1}}' })).rejects.toMatchObject({ code: 'INVALID_PARAM' })
@@ -149,8 +184,12 @@ describe('the mini program (client path: wx.cloud.database()) under the shipped 
     const me = await emulator().accounts.create()
     const other = await emulator().accounts.create()
     const admin: any = adminSdk(emulator()).database()
-    const mine = (await admin.collection('users').add({ data: { _openid: me.openid, role: 'user', loginCount: 1 } })) as { _id: string }
-    const theirs = (await admin.collection('users').add({ data: { _openid: other.openid, role: 'user', loginCount: 1 } })) as { _id: string }
+    const mine = (await admin
+      .collection('users')
+      .add({ data: { _openid: me.openid, role: 'user', loginCount: 1 } })) as { _id: string }
+    const theirs = (await admin
+      .collection('users')
+      .add({ data: { _openid: other.openid, role: 'user', loginCount: 1 } })) as { _id: string }
     return { me, other, mine: mine._id, theirs: theirs._id }
   }
 
@@ -170,7 +209,8 @@ describe('the mini program (client path: wx.cloud.database()) under the shipped 
       db.collection('users').where({ _openid: other.openid }).count(),
     ]
     const refusals = await Promise.all(foreignReads.map(refused))
-    for (const r of refusals) expect(r).toMatchObject({ errCode: -502003, errMsg: expect.stringMatching(/:fail .*-502003/) })
+    for (const r of refusals)
+      expect(r).toMatchObject({ errCode: -502003, errMsg: expect.stringMatching(/:fail .*-502003/) })
     recordFigures('rules-read-own-only', {
       guarantee: "users rules: a mini program reads its own user record and cannot read or list another's",
       test: 'tests/emulator/database.test.ts',
@@ -184,11 +224,28 @@ describe('the mini program (client path: wx.cloud.database()) under the shipped 
     const db = clientDb(emulator(), me)
     const _ = db.command
     const attempts = [
-      db.collection('users').doc(mine).update({ data: { role: 'admin' } }),
-      db.collection('users').doc(mine).update({ data: { status: 'active', phoneNumber: '13800000000', loginCount: _.inc(100), createdAt: new Date(0) } }),
-      db.collection('users').where({ _openid: me.openid }).update({ data: { role: 'admin' } }),
-      db.collection('users').doc(theirs).update({ data: { nickName: 'pwned' } }),
-      db.collection('users').doc(mine).set({ data: { role: 'admin' } }),
+      db
+        .collection('users')
+        .doc(mine)
+        .update({ data: { role: 'admin' } }),
+      db
+        .collection('users')
+        .doc(mine)
+        .update({
+          data: { status: 'active', phoneNumber: '13800000000', loginCount: _.inc(100), createdAt: new Date(0) },
+        }),
+      db
+        .collection('users')
+        .where({ _openid: me.openid })
+        .update({ data: { role: 'admin' } }),
+      db
+        .collection('users')
+        .doc(theirs)
+        .update({ data: { nickName: 'pwned' } }),
+      db
+        .collection('users')
+        .doc(mine)
+        .set({ data: { role: 'admin' } }),
       db.collection('users').doc(theirs).remove(),
       db.collection('users').where({ _openid: me.openid }).remove(),
       db.collection('users').add({ data: { role: 'admin' } }),
@@ -200,7 +257,8 @@ describe('the mini program (client path: wx.cloud.database()) under the shipped 
     for (const r of records) expect(r).toMatchObject({ role: 'user', loginCount: 1 })
     expect(records.some((r) => 'nickName' in r || 'phoneNumber' in r)).toBe(false)
     recordFigures('rules-no-client-write', {
-      guarantee: 'users rules: the mini program cannot create, update, replace or delete any user record, its own included, so server-only fields (role, status, phone, loginCount, createdAt) never change from the client',
+      guarantee:
+        'users rules: the mini program cannot create, update, replace or delete any user record, its own included, so server-only fields (role, status, phone, loginCount, createdAt) never change from the client',
       test: 'tests/emulator/database.test.ts',
       writesTried: attempts.length,
       writesRefused: results.filter((r) => r.errCode === -502003).length,
@@ -216,15 +274,42 @@ describe('the mini program (client path: wx.cloud.database()) under the shipped 
     expect(added).toEqual({ _id: expect.stringMatching(/^[0-9a-f]{32}$/), errMsg: 'collection.add:ok' })
     const [stored] = await emulator().database.dump('notes')
     expect(stored._openid).toBe(me.openid)
-    expect((await refused(mine.collection('notes').add({ data: { _openid: other.openid, text: 'forged' } }))).errCode).toBe(-502003)
+    expect(
+      (await refused(mine.collection('notes').add({ data: { _openid: other.openid, text: 'forged' } }))).errCode,
+    ).toBe(-502003)
 
     const theirs = clientDb(emulator(), other)
     expect((await refused(theirs.collection('notes').doc(added._id).get())).errCode).toBe(-502003)
-    expect((await refused(theirs.collection('notes').doc(added._id).update({ data: { text: 'x' } }))).errCode).toBe(-502003)
-    expect((await mine.collection('notes').doc(added._id).update({ data: { public: true } })).stats.updated).toBe(1)
+    expect(
+      (
+        await refused(
+          theirs
+            .collection('notes')
+            .doc(added._id)
+            .update({ data: { text: 'x' } }),
+        )
+      ).errCode,
+    ).toBe(-502003)
+    expect(
+      (
+        await mine
+          .collection('notes')
+          .doc(added._id)
+          .update({ data: { public: true } })
+      ).stats.updated,
+    ).toBe(1)
     expect((await theirs.collection('notes').doc(added._id).get()).data.text).toBe('hi')
     expect((await theirs.collection('notes').where({ public: true }).get()).data).toHaveLength(1)
-    expect((await refused(mine.collection('notes').doc(added._id).update({ data: { _openid: other.openid } }))).errCode).toBe(-502003)
+    expect(
+      (
+        await refused(
+          mine
+            .collection('notes')
+            .doc(added._id)
+            .update({ data: { _openid: other.openid } }),
+        )
+      ).errCode,
+    ).toBe(-502003)
     expect((await refused(theirs.collection('notes').doc(added._id).remove())).errCode).toBe(-502003)
     expect((await mine.collection('notes').doc(added._id).remove()).stats.removed).toBe(1)
     expect((await refused(mine.collection('notes').doc(added._id).get())).errMsg).toMatch(/does not exist/)
@@ -243,9 +328,23 @@ describe('the mini program (client path: wx.cloud.database()) under the shipped 
     expect((await db.collection('private').get()).data).toHaveLength(20)
     expect((await db.collection('private').limit(100).get()).data).toHaveLength(20)
     expect((await db.collection('private').count()).total).toBe(25) // only mine: theirs is invisible
-    expect((await db.collection('private').where({ v: 1 }).update({ data: { v: 2 } })).stats.updated).toBe(0)
+    expect(
+      (
+        await db
+          .collection('private')
+          .where({ v: 1 })
+          .update({ data: { v: 2 } })
+      ).stats.updated,
+    ).toBe(0)
     expect((await db.collection('readonly').get()).data).toHaveLength(1)
-    expect((await db.collection('readonly').where({ v: 1 }).update({ data: { v: 2 } })).stats.updated).toBe(0)
+    expect(
+      (
+        await db
+          .collection('readonly')
+          .where({ v: 1 })
+          .update({ data: { v: 2 } })
+      ).stats.updated,
+    ).toBe(0)
     expect((await db.collection('adminwrite').get()).data).toHaveLength(1)
     expect((await refused(db.collection('adminwrite').add({ data: { v: 3 } }))).errCode).toBe(-502003)
     expect((await refused(db.collection('adminonly').get())).errCode).toBe(-502003)
@@ -258,7 +357,10 @@ describe('persistence', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'weauth-db-'))
     try {
       const first = await startEmulator({ dataDir, databaseDir: FIXTURE_DB })
-      await first.actions['database.insertDocument']({ kind: 'admin' }, { collectionName: 'items', data: ['{"kept":true}'] })
+      await first.actions['database.insertDocument'](
+        { kind: 'admin' },
+        { collectionName: 'items', data: ['{"kept":true}'] },
+      )
       await first.actions['database.addCollection']({ kind: 'admin' }, { collectionName: 'later' })
       await first.stop()
 

@@ -3,10 +3,11 @@ import { useEmulator } from '../helpers/emulator'
 
 const emulator = useEmulator({ functionsDir: join(__dirname, '..', 'fixtures', 'cloudfunctions') })
 
-const call = async (token: string, name: string, data: Record<string, unknown> = {}) => emulator().client('functions.callFunction', token, { name, data })
+const call = async (token: string, name: string, data: Record<string, unknown> = {}) =>
+  emulator().client('functions.callFunction', token, { name, data })
 
 describe('function runner', () => {
-  test('the caller\'s identity reaches getWXContext(), and each concurrent invocation sees its own', async () => {
+  test("the caller's identity reaches getWXContext(), and each concurrent invocation sees its own", async () => {
     const accounts = await Promise.all(Array.from({ length: 6 }, () => emulator().accounts.create()))
     const replies = await Promise.all(accounts.map((a, i) => call(a.token, 'echo', { i })))
     replies.forEach((reply, i) => {
@@ -15,7 +16,13 @@ describe('function runner', () => {
         result: {
           event: { i },
           functionName: 'echo',
-          wxContext: { OPENID: accounts[i].openid, APPID: emulator().ctx.appid, UNIONID: accounts[i].unionid, ENV: emulator().ctx.envId, SOURCE: 'wx_client' },
+          wxContext: {
+            OPENID: accounts[i].openid,
+            APPID: emulator().ctx.appid,
+            UNIONID: accounts[i].unionid,
+            ENV: emulator().ctx.envId,
+            SOURCE: 'wx_client',
+          },
         },
       })
     })
@@ -32,7 +39,11 @@ describe('function runner', () => {
 
   test('a thrown error is an execution failure (-504002) carrying the message', async () => {
     const account = await emulator().accounts.create()
-    expect(await call(account.token, 'throws')).toMatchObject({ ok: false, errCode: -504002, errMsg: expect.stringContaining('boom') })
+    expect(await call(account.token, 'throws')).toMatchObject({
+      ok: false,
+      errCode: -504002,
+      errMsg: expect.stringContaining('boom'),
+    })
   })
 
   test('undefined comes back as null', async () => {
@@ -42,15 +53,24 @@ describe('function runner', () => {
 
   test('a missing function is -501000 ResourceNotFound; a malformed name is a parameter error', async () => {
     const account = await emulator().accounts.create()
-    expect(await call(account.token, 'nope')).toMatchObject({ ok: false, errCode: -501000, errMsg: expect.stringContaining('FunctionName parameter could not be found') })
+    expect(await call(account.token, 'nope')).toMatchObject({
+      ok: false,
+      errCode: -501000,
+      errMsg: expect.stringContaining('FunctionName parameter could not be found'),
+    })
     expect(await call(account.token, '../echo')).toMatchObject({ ok: false, errCode: -501007 })
   })
 
   test('a function called by another function sees no user identity (SOURCE wx_function)', async () => {
     const account = await emulator().accounts.create()
     const reply = await call(account.token, 'caller', { n: 7 })
-    expect(reply).toMatchObject({ ok: true, result: { event: { from: 'caller', n: 7 }, wxContext: { SOURCE: 'wx_function' } } })
-    expect((reply as unknown as { result: { wxContext: Record<string, unknown> } }).result.wxContext.OPENID).toBeUndefined()
+    expect(reply).toMatchObject({
+      ok: true,
+      result: { event: { from: 'caller', n: 7 }, wxContext: { SOURCE: 'wx_function' } },
+    })
+    expect(
+      (reply as unknown as { result: { wxContext: Record<string, unknown> } }).result.wxContext.OPENID,
+    ).toBeUndefined()
   })
 
   test('an open API missing from config.json permissions.openapi is refused', async () => {
@@ -65,11 +85,18 @@ describe('function runner', () => {
     const started = Date.now()
     expect(await call(account.token, 'echo')).toMatchObject({ ok: true })
     expect(Date.now() - started).toBeGreaterThanOrEqual(110)
-    emulator().faults.add({ service: 'functions', action: 'echo', error: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'injected' }, times: 1 })
+    emulator().faults.add({
+      service: 'functions',
+      action: 'echo',
+      error: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'injected' },
+      times: 1,
+    })
     expect(await call(account.token, 'echo')).toMatchObject({ ok: false, errCode: -504002, errMsg: 'injected' })
   })
 
   test('requests without a known device token are refused', async () => {
-    expect(await emulator().client('functions.callFunction', 'forged-token', { name: 'echo', data: {} })).toMatchObject({ ok: false, errCode: -501008 })
+    expect(await emulator().client('functions.callFunction', 'forged-token', { name: 'echo', data: {} })).toMatchObject(
+      { ok: false, errCode: -501008 },
+    )
   })
 })

@@ -42,7 +42,12 @@ describe('phonenumber.getPhoneNumber through the real wx-server-sdk', () => {
     const code = emulator().openapi.fixtures.issuePhoneCode('oUser0000001', PHONE)
     const res = await cloud.openapi.phonenumber.getPhoneNumber({ code })
     expect(res).toEqual({
-      phoneInfo: { phoneNumber: '13812345678', purePhoneNumber: '13812345678', countryCode: '86', watermark: { timestamp: expect.any(Number), appid: emulator().ctx.appid } },
+      phoneInfo: {
+        phoneNumber: '13812345678',
+        purePhoneNumber: '13812345678',
+        countryCode: '86',
+        watermark: { timestamp: expect.any(Number), appid: emulator().ctx.appid },
+      },
       errCode: 0,
       errMsg: 'openapi.phonenumber.getPhoneNumber:ok',
     })
@@ -57,7 +62,9 @@ describe('phonenumber.getPhoneNumber through the real wx-server-sdk', () => {
 
   test('unknown and expired (5 minutes) codes are 40029 invalid code', async () => {
     const cloud = sdkAs(emulator(), 'bindPhone')
-    await expect(cloud.openapi.phonenumber.getPhoneNumber({ code: 'f'.repeat(64) })).rejects.toMatchObject({ errCode: 40029 })
+    await expect(cloud.openapi.phonenumber.getPhoneNumber({ code: 'f'.repeat(64) })).rejects.toMatchObject({
+      errCode: 40029,
+    })
     const code = emulator().openapi.fixtures.issuePhoneCode('oUser0000001', PHONE)
     const realNow = emulator().ctx.now
     try {
@@ -70,8 +77,13 @@ describe('phonenumber.getPhoneNumber through the real wx-server-sdk', () => {
 
   test('a code is bound to the user it was issued to when the caller passes openid', async () => {
     const cloud = sdkAs(emulator(), 'bindPhone')
-    const code = emulator().openapi.fixtures.issuePhoneCode('oAlice000001', { phoneNumber: '2025550123', countryCode: '1' })
-    await expect(cloud.openapi.phonenumber.getPhoneNumber({ code, openid: 'oMallory0001' })).rejects.toMatchObject({ errCode: 40029 })
+    const code = emulator().openapi.fixtures.issuePhoneCode('oAlice000001', {
+      phoneNumber: '2025550123',
+      countryCode: '1',
+    })
+    await expect(cloud.openapi.phonenumber.getPhoneNumber({ code, openid: 'oMallory0001' })).rejects.toMatchObject({
+      errCode: 40029,
+    })
     const { phoneInfo } = await cloud.openapi.phonenumber.getPhoneNumber({ code, openid: 'oAlice000001' })
     expect(phoneInfo).toMatchObject({ phoneNumber: '+12025550123', purePhoneNumber: '2025550123', countryCode: '1' })
   })
@@ -83,14 +95,27 @@ describe('phonenumber.getPhoneNumber through the real wx-server-sdk', () => {
   ])('an injected errcode %d reaches the caller as err.errCode, and the code stays usable', async (errcode, errmsg) => {
     const cloud = sdkAs(emulator(), 'bindPhone')
     const code = emulator().openapi.fixtures.issuePhoneCode('oUser0000001', PHONE)
-    emulator().faults.add({ service: 'openapi', action: 'phonenumber.getPhoneNumber', wxErrcode: { errcode, errmsg }, times: 1 })
-    await expect(cloud.openapi.phonenumber.getPhoneNumber({ code })).rejects.toMatchObject({ errCode: errcode, errMsg: expect.stringContaining(errmsg) })
+    emulator().faults.add({
+      service: 'openapi',
+      action: 'phonenumber.getPhoneNumber',
+      wxErrcode: { errcode, errmsg },
+      times: 1,
+    })
+    await expect(cloud.openapi.phonenumber.getPhoneNumber({ code })).rejects.toMatchObject({
+      errCode: errcode,
+      errMsg: expect.stringContaining(errmsg),
+    })
     await expect(cloud.openapi.phonenumber.getPhoneNumber({ code })).resolves.toMatchObject({ errCode: 0 })
   })
 
   test('an injected TCB error is reported with its TCB errCode', async () => {
     const cloud = sdkAs(emulator(), 'bindPhone')
-    emulator().faults.add({ service: 'openapi', action: 'phonenumber.getPhoneNumber', error: { code: 'SYS_ERR', message: 'injected' }, times: 1 })
+    emulator().faults.add({
+      service: 'openapi',
+      action: 'phonenumber.getPhoneNumber',
+      error: { code: 'SYS_ERR', message: 'injected' },
+      times: 1,
+    })
     await expect(cloud.openapi.phonenumber.getPhoneNumber({ code: 'x' })).rejects.toMatchObject({ errCode: -501001 })
   })
 })
@@ -100,7 +125,8 @@ describe('security.msgSecCheck through the real wx-server-sdk', () => {
 
   test('version 2: pass, or risky for a registered word in content, title or nickname', async () => {
     const cloud = sdkAs(emulator(), 'updateProfile')
-    const check = (extra: Record<string, unknown>) => cloud.openapi.security.msgSecCheck({ content: '你好', version: 2, scene: 1, openid: 'oUser0000001', ...extra })
+    const check = (extra: Record<string, unknown>) =>
+      cloud.openapi.security.msgSecCheck({ content: '你好', version: 2, scene: 1, openid: 'oUser0000001', ...extra })
     expect(await check({})).toMatchObject({
       errCode: 0,
       errMsg: 'openapi.security.msgSecCheck:ok',
@@ -108,7 +134,10 @@ describe('security.msgSecCheck through the real wx-server-sdk', () => {
       detail: expect.arrayContaining([expect.objectContaining({ strategy: 'keyword', suggest: 'pass' })]),
       traceId: expect.any(String),
     })
-    expect(await check({ content: '这是违禁词' })).toMatchObject({ result: { suggest: 'risky', label: 21000 }, detail: expect.arrayContaining([expect.objectContaining({ keyword: '违禁词' })]) })
+    expect(await check({ content: '这是违禁词' })).toMatchObject({
+      result: { suggest: 'risky', label: 21000 },
+      detail: expect.arrayContaining([expect.objectContaining({ keyword: '违禁词' })]),
+    })
     expect(await check({ nickname: '违禁词' })).toMatchObject({ result: { suggest: 'risky' } })
     // a signature counts only in the profile scene
     expect(await check({ scene: 2, signature: '违禁词' })).toMatchObject({ result: { suggest: 'pass' } })
@@ -116,45 +145,72 @@ describe('security.msgSecCheck through the real wx-server-sdk', () => {
 
   test('version 1 answers 87014 for risky content', async () => {
     const cloud = sdkAs(emulator(), 'updateProfile')
-    await expect(cloud.openapi.security.msgSecCheck({ content: '违禁词' })).rejects.toMatchObject({ errCode: 87014, errMsg: expect.stringContaining('risky content') })
+    await expect(cloud.openapi.security.msgSecCheck({ content: '违禁词' })).rejects.toMatchObject({
+      errCode: 87014,
+      errMsg: expect.stringContaining('risky content'),
+    })
     await expect(cloud.openapi.security.msgSecCheck({ content: '你好' })).resolves.toMatchObject({ errCode: 0 })
   })
 
-  test('a bad scene or openid is refused with WeChat\'s errcode', async () => {
+  test("a bad scene or openid is refused with WeChat's errcode", async () => {
     const cloud = sdkAs(emulator(), 'updateProfile')
-    await expect(cloud.openapi.security.msgSecCheck({ content: '你好', version: 2, scene: 9, openid: 'oUser0000001' })).rejects.toMatchObject({ errCode: 40129 })
-    await expect(cloud.openapi.security.msgSecCheck({ content: '你好', version: 2, scene: 1 })).rejects.toMatchObject({ errCode: 40003 })
+    await expect(
+      cloud.openapi.security.msgSecCheck({ content: '你好', version: 2, scene: 9, openid: 'oUser0000001' }),
+    ).rejects.toMatchObject({ errCode: 40129 })
+    await expect(cloud.openapi.security.msgSecCheck({ content: '你好', version: 2, scene: 1 })).rejects.toMatchObject({
+      errCode: 40003,
+    })
   })
 
   test('an injected system error (-1) reaches the caller', async () => {
     const cloud = sdkAs(emulator(), 'updateProfile')
-    emulator().faults.add({ service: 'openapi', action: 'security.msgSecCheck', wxErrcode: { errcode: -1, errmsg: 'system error' }, times: 1 })
-    await expect(cloud.openapi.security.msgSecCheck({ content: '你好', version: 2, scene: 1, openid: 'oUser0000001' })).rejects.toMatchObject({ errCode: -1 })
+    emulator().faults.add({
+      service: 'openapi',
+      action: 'security.msgSecCheck',
+      wxErrcode: { errcode: -1, errmsg: 'system error' },
+      times: 1,
+    })
+    await expect(
+      cloud.openapi.security.msgSecCheck({ content: '你好', version: 2, scene: 1, openid: 'oUser0000001' }),
+    ).rejects.toMatchObject({ errCode: -1 })
   })
 })
 
 describe('云调用 permissions', () => {
-  test('an API missing from the function\'s config.json is refused with -604101, as WeChat reports it', async () => {
+  test("an API missing from the function's config.json is refused with -604101, as WeChat reports it", async () => {
     const cloud = sdkAs(emulator(), 'bindPhone')
-    const refused = cloud.openapi.security.msgSecCheck({ content: '你好', version: 2, scene: 1, openid: 'oUser0000001' })
+    const refused = cloud.openapi.security.msgSecCheck({
+      content: '你好',
+      version: 2,
+      scene: 1,
+      openid: 'oUser0000001',
+    })
     await expect(refused).rejects.toMatchObject({ errCode: -604101, errMsg: 'system error: error code: -604101' })
-    await expect(refused).rejects.toMatchObject({ message: 'errCode: -604101 function has no permission to call this API | errMsg: system error: error code: -604101' })
+    await expect(refused).rejects.toMatchObject({
+      message:
+        'errCode: -604101 function has no permission to call this API | errMsg: system error: error code: -604101',
+    })
   })
 
   describe('a fixture function calling an API it did not declare', () => {
     const fixtures = useEmulator({ functionsDir: join(__dirname, '..', 'fixtures', 'cloudfunctions') })
     test('gets -604101', async () => {
       const account = await fixtures().accounts.create()
-      expect(await fixtures().client('functions.callFunction', account.token, { name: 'noperm', data: {} })).toMatchObject({ ok: true, result: { errCode: -604101 } })
+      expect(
+        await fixtures().client('functions.callFunction', account.token, { name: 'noperm', data: {} }),
+      ).toMatchObject({ ok: true, result: { errCode: -604101 } })
     })
   })
 })
 
-describe('the wx.openApi action in WeChat\'s protobuf format (checked with wx-server-sdk\'s own protobuf classes)', () => {
+describe("the wx.openApi action in WeChat's protobuf format (checked with wx-server-sdk's own protobuf classes)", () => {
   const pb = sdkProtobuf()
   const call = async (commApiData: Record<string, unknown>, apiName: string) => {
     const requestData = Buffer.from(pb.CommApiData.encode(commApiData).finish())
-    const reply = await emulator().actions['wx.openApi']({ kind: 'admin', functionName: 'test' }, { action: 'wx.openApi', apiName, requestData })
+    const reply = await emulator().actions['wx.openApi'](
+      { kind: 'admin', functionName: 'test' },
+      { action: 'wx.openApi', apiName, requestData },
+    )
     const raw = rawBodyOf(reply)
     if (!raw) throw new Error('wx.openApi answered without a protobuf body')
     return pb.CommOpenApiResp.decode(raw.body)
@@ -163,21 +219,38 @@ describe('the wx.openApi action in WeChat\'s protobuf format (checked with wx-se
     call(
       {
         apiType: pb.CommApiData.ApiType.SVRKIT_API,
-        svrkitData: { apiName: 'ApiGetOpenDataByCloudId', reqData: pb.ApiGetOpenDataByCloudIdReq.encode({ cloudidList: list }).finish() },
+        svrkitData: {
+          apiName: 'ApiGetOpenDataByCloudId',
+          reqData: pb.ApiGetOpenDataByCloudIdReq.encode({ cloudidList: list }).finish(),
+        },
       },
       'ApiGetOpenDataByCloudId',
     )
 
   test('CloudIDs resolve to { cloudID, data } with a watermark, for 5 minutes (cloud.getOpenData)', async () => {
-    const cloudID = emulator().openapi.fixtures.issueCloudId('oUser0000001', { phoneNumber: '13812345678', purePhoneNumber: '13812345678', countryCode: '86' })
+    const cloudID = emulator().openapi.fixtures.issueCloudId('oUser0000001', {
+      phoneNumber: '13812345678',
+      purePhoneNumber: '13812345678',
+      countryCode: '86',
+    })
     const resp = await getOpenData([cloudID])
     expect(resp.errorCode).toBe(0)
     expect(resp.svrkitErrorCode).toBe(0)
     const { dataList } = pb.ApiGetOpenDataByCloudIdResp.decode(resp.respData)
-    expect(dataList.map((d: { cloudId: string; json: string }) => ({ cloudId: d.cloudId, json: JSON.parse(d.json) }))).toEqual([
+    expect(
+      dataList.map((d: { cloudId: string; json: string }) => ({ cloudId: d.cloudId, json: JSON.parse(d.json) })),
+    ).toEqual([
       {
         cloudId: cloudID,
-        json: { cloudID, data: { phoneNumber: '13812345678', purePhoneNumber: '13812345678', countryCode: '86', watermark: { timestamp: expect.any(Number), appid: emulator().ctx.appid } } },
+        json: {
+          cloudID,
+          data: {
+            phoneNumber: '13812345678',
+            purePhoneNumber: '13812345678',
+            countryCode: '86',
+            watermark: { timestamp: expect.any(Number), appid: emulator().ctx.appid },
+          },
+        },
       },
     ])
 
@@ -192,14 +265,23 @@ describe('the wx.openApi action in WeChat\'s protobuf format (checked with wx-se
   })
 
   test('an API the emulator does not know is -604100 API not found', async () => {
-    const resp = await call({ apiType: pb.CommApiData.ApiType.OPEN_API, openapiData: { pairs: [] } }, 'wxacode.getUnlimited')
+    const resp = await call(
+      { apiType: pb.CommApiData.ApiType.OPEN_API, openapiData: { pairs: [] } },
+      'wxacode.getUnlimited',
+    )
     expect(resp.errorCode).toBe(-604100)
   })
 
   test('a request that is not CommApiData is a parameter error', async () => {
     const action = emulator().actions['wx.openApi']
-    await expect(action({ kind: 'admin' }, { apiName: 'security.msgSecCheck', requestData: Buffer.from([0xff, 0xff, 0xff]) })).rejects.toMatchObject({ code: 'INVALID_PARAM' })
-    await expect(action({ kind: 'admin' }, { apiName: 'security.msgSecCheck', requestData: 'not bytes' })).rejects.toMatchObject({ code: 'INVALID_PARAM' })
-    await expect(action({ kind: 'admin' }, { requestData: Buffer.alloc(0) })).rejects.toMatchObject({ code: 'INVALID_PARAM' })
+    await expect(
+      action({ kind: 'admin' }, { apiName: 'security.msgSecCheck', requestData: Buffer.from([0xff, 0xff, 0xff]) }),
+    ).rejects.toMatchObject({ code: 'INVALID_PARAM' })
+    await expect(
+      action({ kind: 'admin' }, { apiName: 'security.msgSecCheck', requestData: 'not bytes' }),
+    ).rejects.toMatchObject({ code: 'INVALID_PARAM' })
+    await expect(action({ kind: 'admin' }, { requestData: Buffer.alloc(0) })).rejects.toMatchObject({
+      code: 'INVALID_PARAM',
+    })
   })
 })

@@ -18,17 +18,28 @@ describe('simulated wx location APIs', () => {
     rt.state.choices.scopes['scope.userLocation'] = 'allow'
     await expect(rt.wx.getLocation({})).rejects.toMatchObject({ errMsg: 'getLocation:fail auth deny' })
     await rt.wx.openSetting({})
-    await expect(rt.wx.getLocation({ type: 'gcj02' })).resolves.toMatchObject({ latitude: 23.099994, longitude: 113.32452, type: 'gcj02', errMsg: 'getLocation:ok' })
+    await expect(rt.wx.getLocation({ type: 'gcj02' })).resolves.toMatchObject({
+      latitude: 23.099994,
+      longitude: 113.32452,
+      type: 'gcj02',
+      errMsg: 'getLocation:ok',
+    })
   })
 
   test('APIs missing from requiredPrivateInfos, requiredBackgroundModes or the permission desc fail like WeChat', async () => {
     const undeclared = runtime({ ...DECLARED, requiredPrivateInfos: [] })
-    await expect(undeclared.wx.getLocation({})).rejects.toMatchObject({ errMsg: expect.stringContaining('requiredPrivateInfos') })
+    await expect(undeclared.wx.getLocation({})).rejects.toMatchObject({
+      errMsg: expect.stringContaining('requiredPrivateInfos'),
+    })
     const noBackgroundMode = runtime({ ...DECLARED, requiredBackgroundModes: [] })
     noBackgroundMode.state.settings.set('scope.userLocationBackground', true)
-    await expect(noBackgroundMode.wx.startLocationUpdateBackground({})).rejects.toMatchObject({ errMsg: expect.stringContaining('requiredBackgroundModes') })
+    await expect(noBackgroundMode.wx.startLocationUpdateBackground({})).rejects.toMatchObject({
+      errMsg: expect.stringContaining('requiredBackgroundModes'),
+    })
     const noDesc = runtime({ ...DECLARED, permission: {} })
-    await expect(noDesc.wx.getLocation({})).rejects.toMatchObject({ errMsg: 'getLocation:fail require permission desc' })
+    await expect(noDesc.wx.getLocation({})).rejects.toMatchObject({
+      errMsg: 'getLocation:fail require permission desc',
+    })
   })
 
   test('the compiled app.json declares what the scope center uses', () => {
@@ -38,7 +49,9 @@ describe('simulated wx location APIs', () => {
     if (!existsSync(appJson)) throw new Error('dist/app.json is missing: build the weapp first (npm test does)')
     const app = JSON.parse(readFileSync(appJson, 'utf8'))
     expect(app.requiredBackgroundModes).toContain('location')
-    expect(app.requiredPrivateInfos).toEqual(expect.arrayContaining(['getLocation', 'onLocationChange', 'startLocationUpdateBackground']))
+    expect(app.requiredPrivateInfos).toEqual(
+      expect.arrayContaining(['getLocation', 'onLocationChange', 'startLocationUpdateBackground']),
+    )
     expect(app.permission['scope.userLocation'].desc.length).toBeGreaterThan(0)
     expect(app.permission['scope.userLocation'].desc.length).toBeLessThanOrEqual(30)
     expect(app.pages).toContain('pages/scopes/index')
@@ -57,7 +70,10 @@ describe('simulated wx location APIs', () => {
     expect(rt.location.move({ latitude: 5, longitude: 6 })).toBe(true)
     await rt.wx.stopLocationUpdate({})
     expect(rt.location.move({ latitude: 7, longitude: 8 })).toBe(false)
-    expect(seen).toEqual([expect.objectContaining({ latitude: 1, longitude: 2 }), expect.objectContaining({ latitude: 5, longitude: 6 })])
+    expect(seen).toEqual([
+      expect.objectContaining({ latitude: 1, longitude: 2 }),
+      expect.objectContaining({ latitude: 5, longitude: 6 }),
+    ])
   })
 
   test('revoking scope.userLocation while updating stops them and reports onLocationChangeError', async () => {
@@ -69,7 +85,10 @@ describe('simulated wx location APIs', () => {
     rt.location.revoke('scope.userLocation')
     expect(rt.location.status().mode).toBe('off')
     expect(errors).toEqual([{ errCode: 2, errMsg: 'onLocationChange:fail auth deny' }])
-    expect(Object.fromEntries(rt.state.settings)).toMatchObject({ 'scope.userLocation': false, 'scope.userLocationBackground': false })
+    expect(Object.fromEntries(rt.state.settings)).toMatchObject({
+      'scope.userLocation': false,
+      'scope.userLocationBackground': false,
+    })
   })
 })
 
@@ -81,17 +100,28 @@ describe('simulated wx.request', () => {
       request: async (req) => {
         seen.push(req)
         if (req.url.includes('down')) throw new Error('net::ERR_CONNECTION_RESET')
-        return { statusCode: req.url.includes('missing') ? 404 : 200, header: { 'content-type': 'application/json' }, body: req.url.includes('text') ? 'plain' : '{"ok":true}' }
+        return {
+          statusCode: req.url.includes('missing') ? 404 : 200,
+          header: { 'content-type': 'application/json' },
+          body: req.url.includes('text') ? 'plain' : '{"ok":true}',
+        }
       },
     })
-    const call = (o: Record<string, unknown>) => new Promise((resolve, reject) => rt.wx.request({ ...o, success: resolve, fail: reject }))
-    await expect(call({ url: 'https://api.example.com/a', method: 'POST', data: { x: 1 } })).resolves.toMatchObject({ statusCode: 200, data: { ok: true }, errMsg: 'request:ok' })
+    const call = (o: Record<string, unknown>) =>
+      new Promise((resolve, reject) => rt.wx.request({ ...o, success: resolve, fail: reject }))
+    await expect(call({ url: 'https://api.example.com/a', method: 'POST', data: { x: 1 } })).resolves.toMatchObject({
+      statusCode: 200,
+      data: { ok: true },
+      errMsg: 'request:ok',
+    })
     expect(seen[0]).toMatchObject({ method: 'POST', body: '{"x":1}', header: { 'content-type': 'application/json' } })
     await expect(call({ url: 'https://api.example.com/missing' })).resolves.toMatchObject({ statusCode: 404 })
     await expect(call({ url: 'https://api.example.com/text' })).resolves.toMatchObject({ data: 'plain' })
     await call({ url: 'https://api.example.com/q', data: { a: 'b c' } })
     expect(seen[3]).toMatchObject({ url: 'https://api.example.com/q?a=b%20c', body: undefined })
-    await expect(call({ url: 'https://down.example.com/' })).rejects.toMatchObject({ errMsg: 'request:fail net::ERR_CONNECTION_RESET' })
+    await expect(call({ url: 'https://down.example.com/' })).rejects.toMatchObject({
+      errMsg: 'request:fail net::ERR_CONNECTION_RESET',
+    })
     await expect(call({ url: 'ftp://x' })).rejects.toMatchObject({ errMsg: expect.stringContaining('invalid url') })
   })
 })

@@ -16,7 +16,12 @@ export function useEmulator(options: EmulatorOptions = {}): () => Emulator {
 }
 
 /** Calls a cloud function as the mini program of this account would (wx.cloud.callFunction). */
-export async function callFunction(emulator: Emulator, account: WeChatAccount, name: string, data: Record<string, unknown> = {}) {
+export async function callFunction(
+  emulator: Emulator,
+  account: WeChatAccount,
+  name: string,
+  data: Record<string, unknown> = {},
+) {
   const reply = await emulator.client('functions.callFunction', account.token, { name, data })
   if (!reply.ok) throw Object.assign(new Error(reply.errMsg), reply)
   return reply.result as Record<string, any>

@@ -25,7 +25,9 @@ export function useAuthServer(emulator: () => Emulator): AuthServerHandle {
   let server: StartedServer | undefined
   beforeAll(async () => {
     if (!existsSync(join(HTTP_WEAPP_DIST, 'app.js'))) {
-      throw new Error(`${HTTP_WEAPP_DIST} is missing: run \`npm test\` (or the http build step of scripts/test.mjs) first`)
+      throw new Error(
+        `${HTTP_WEAPP_DIST} is missing: run \`npm test\` (or the http build step of scripts/test.mjs) first`,
+      )
     }
     const appid = emulator().ctx.appid
     server = await startAuthServer({
@@ -49,7 +51,8 @@ export function useAuthServer(emulator: () => Emulator): AuthServerHandle {
     },
     request: ({ url, method, header, body, timeoutMs }) => {
       const target = new URL(url)
-      if (target.origin !== AUTH_SERVER_ORIGIN) return Promise.reject(new Error(`getaddrinfo ENOTFOUND ${target.hostname}`))
+      if (target.origin !== AUTH_SERVER_ORIGIN)
+        return Promise.reject(new Error(`getaddrinfo ENOTFOUND ${target.hostname}`))
       if (handle.offline) return Promise.reject(new Error('net::ERR_CONNECTION_RESET'))
       const local = new URL(`${target.pathname}${target.search}`, handle.server().url)
       return new Promise((resolve, reject) => {
@@ -58,7 +61,8 @@ export function useAuthServer(emulator: () => Emulator): AuthServerHandle {
           res.on('data', (c: Buffer) => chunks.push(c))
           res.on('end', () => {
             const headers: Record<string, string> = {}
-            for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v
+            for (const [k, v] of Object.entries(res.headers))
+              if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v
             resolve({ statusCode: res.statusCode ?? 0, header: headers, body: Buffer.concat(chunks).toString('utf8') })
           })
         })

@@ -11,10 +11,22 @@ export interface HttpReply {
 /** One HTTP request with node:http (works under both Jest environments, unlike the global fetch). */
 export function http(
   url: string,
-  options: { method?: string; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string>; token?: string } = {},
+  options: {
+    method?: string
+    body?: unknown
+    rawBody?: string | Buffer
+    headers?: Record<string, string>
+    token?: string
+  } = {},
 ): Promise<HttpReply> {
   const payload =
-    typeof options.rawBody === 'string' ? Buffer.from(options.rawBody) : options.rawBody !== undefined ? options.rawBody : options.body !== undefined ? Buffer.from(JSON.stringify(options.body)) : undefined
+    typeof options.rawBody === 'string'
+      ? Buffer.from(options.rawBody)
+      : options.rawBody !== undefined
+        ? options.rawBody
+        : options.body !== undefined
+          ? Buffer.from(JSON.stringify(options.body))
+          : undefined
   const headers: Record<string, string> = {
     ...(payload && options.rawBody === undefined ? { 'content-type': 'application/json' } : {}),
     ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),

@@ -9,7 +9,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createWxRuntime, inProcessTransport, type HttpExchanger, type UserChoices, type WxRuntime } from '../../emulator/src/simulated-wx'
+import {
+  createWxRuntime,
+  inProcessTransport,
+  type HttpExchanger,
+  type UserChoices,
+  type WxRuntime,
+} from '../../emulator/src/simulated-wx'
 import type { Emulator, WeChatAccount } from '../../emulator/src'
 
 export const DIST = join(__dirname, '..', '..', 'dist')
@@ -86,7 +92,8 @@ export async function launch(options: LaunchOptions): Promise<MiniProgram> {
     const methods: Record<string, unknown> = {}
     const fields: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(config)) (typeof value === 'function' ? methods : fields)[key] = value
-    const call = (self: unknown, name: string, ...args: unknown[]) => (methods[name] as ((...a: unknown[]) => void) | undefined)?.apply(self, args)
+    const call = (self: unknown, name: string, ...args: unknown[]) =>
+      (methods[name] as ((...a: unknown[]) => void) | undefined)?.apply(self, args)
     ;(g.Component as (c: unknown) => void)({
       ...fields,
       methods,
@@ -130,7 +137,10 @@ export async function launch(options: LaunchOptions): Promise<MiniProgram> {
       loading = { route, query }
       let id = pageIds.get(route)
       if (!id) {
-        id = simulate.load(join(dist, route), { rootPath: dist, usingComponents: compId ? { comp: compId } : {} }) as string
+        id = simulate.load(join(dist, route), {
+          rootPath: dist,
+          usingComponents: compId ? { comp: compId } : {},
+        }) as string
         pageIds.set(route, id)
       }
       const root = simulate.render(id) as SimulateComponent
@@ -158,7 +168,8 @@ function pageHandle(root: SimulateComponent): PageHandle {
     for (;;) {
       const el = findIn(root, id)
       if (el) return el
-      if (Date.now() > until) throw new Error(`#${id} did not render within ${timeoutMs} ms; page text: ${root.dom.textContent}`)
+      if (Date.now() > until)
+        throw new Error(`#${id} did not render within ${timeoutMs} ms; page text: ${root.dom.textContent}`)
       await new Promise((r) => setTimeout(r, 10))
     }
   }

@@ -4,7 +4,10 @@ import { callFunction, documents } from './emulator'
 export const CONSENT = { consentVersion: '2026-11' }
 
 /** A simulated WeChat user who has logged in (and, unless told otherwise, accepted the privacy policy). */
-export async function loggedInUser(emulator: Emulator, { consent = true, ...account }: { consent?: boolean; phoneNumber?: string; nickName?: string } = {}) {
+export async function loggedInUser(
+  emulator: Emulator,
+  { consent = true, ...account }: { consent?: boolean; phoneNumber?: string; nickName?: string } = {},
+) {
   const wechat: WeChatAccount = await emulator.accounts.create(account)
   const login = await callFunction(emulator, wechat, 'login', consent ? CONSENT : {})
   if (!login.ok) throw new Error(`login failed: ${JSON.stringify(login)}`)
@@ -18,8 +21,16 @@ export async function userRecord(emulator: Emulator, openid: string) {
 }
 
 /** Uploads bytes as the mini program of this account would (wx.cloud.uploadFile). */
-export async function uploadAs(emulator: Emulator, account: WeChatAccount, cloudPath: string, bytes = Buffer.from('avatar-bytes')) {
-  const reply = await emulator.client('storage.clientUpload', account.token, { cloudPath, fileContent: bytes.toString('base64') })
+export async function uploadAs(
+  emulator: Emulator,
+  account: WeChatAccount,
+  cloudPath: string,
+  bytes = Buffer.from('avatar-bytes'),
+) {
+  const reply = await emulator.client('storage.clientUpload', account.token, {
+    cloudPath,
+    fileContent: bytes.toString('base64'),
+  })
   if (!reply.ok) throw new Error(`upload failed: ${reply.errMsg}`)
   return reply.fileID as string
 }

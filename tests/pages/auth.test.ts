@@ -46,7 +46,12 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
 
   test('one transient cloud failure is retried with backoff, unseen by the user: one record, two calls', async () => {
     const account = await emulator().accounts.create()
-    emulator().faults.add({ service: 'functions', action: 'login', error: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'injected' }, times: 1 })
+    emulator().faults.add({
+      service: 'functions',
+      action: 'login',
+      error: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'injected' },
+      times: 1,
+    })
     const mp = await launch({ emulator: emulator(), account })
     const page = await mp.open('pages/auth/index')
     await consentAndAuthorize(page)
@@ -59,7 +64,12 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
   test('a cloud function that keeps failing shows a clear, retryable error after the retries, and a later tap succeeds', async () => {
     const account = await emulator().accounts.create()
     // the first tap makes 3 attempts (2 retries); all fail
-    emulator().faults.add({ service: 'functions', action: 'login', error: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'injected' }, times: 3 })
+    emulator().faults.add({
+      service: 'functions',
+      action: 'login',
+      error: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'injected' },
+      times: 3,
+    })
     const mp = await launch({ emulator: emulator(), account })
     const page = await mp.open('pages/auth/index')
     await consentAndAuthorize(page)
@@ -75,7 +85,12 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
 
   test('a cloud function timeout (3 s limit) ends in the retryable error, not an endless spinner', async () => {
     const account = await emulator().accounts.create()
-    emulator().faults.add({ service: 'functions', action: 'login', error: { code: 'FUNCTIONS_TIME_LIMIT_EXCEEDED', message: 'Invoking task timed out after 3 seconds' }, times: 3 })
+    emulator().faults.add({
+      service: 'functions',
+      action: 'login',
+      error: { code: 'FUNCTIONS_TIME_LIMIT_EXCEEDED', message: 'Invoking task timed out after 3 seconds' },
+      times: 3,
+    })
     const mp = await launch({ emulator: emulator(), account })
     const page = await mp.open('pages/auth/index')
     await consentAndAuthorize(page)
@@ -133,7 +148,11 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
     // it was called synchronously inside the tap: before the login round trip started
     expect(old.runtime.state.calls.indexOf('getUserProfile')).toBeLessThan(old.runtime.state.calls.indexOf('login'))
 
-    const current = await launch({ emulator: emulator(), account: await emulator().accounts.create(), baseLibrary: '3.7.0' })
+    const current = await launch({
+      emulator: emulator(),
+      account: await emulator().accounts.create(),
+      baseLibrary: '3.7.0',
+    })
     const page = await current.open('pages/auth/index')
     await consentAndAuthorize(page)
     await page.find('auth-success')

@@ -28,8 +28,15 @@ const providers: Array<[string, Provider]> = [
     {
       launchWith: () => ({}),
       backendCalls: (calls) => calls.filter((c) => c.startsWith('cloud.callFunction')),
-      records: async (openid) => (await documents(emulator(), 'users')).filter((u) => u._openid === openid) as Array<{ loginCount: number }>,
-      failNextLogin: (times = 3) => emulator().faults.add({ service: 'functions', action: 'login', error: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'injected' }, times }),
+      records: async (openid) =>
+        (await documents(emulator(), 'users')).filter((u) => u._openid === openid) as Array<{ loginCount: number }>,
+      failNextLogin: (times = 3) =>
+        emulator().faults.add({
+          service: 'functions',
+          action: 'login',
+          error: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'injected' },
+          times,
+        }),
     },
   ],
   [
@@ -42,7 +49,13 @@ const providers: Array<[string, Provider]> = [
         return user ? [user] : []
       },
       // WeChat's side fails: jscode2session answers -1, the server answers 502 UPSTREAM
-      failNextLogin: (times = 3) => emulator().faults.add({ service: 'auth', action: 'jscode2session', wxErrcode: { errcode: -1, errmsg: 'system error' }, times }),
+      failNextLogin: (times = 3) =>
+        emulator().faults.add({
+          service: 'auth',
+          action: 'jscode2session',
+          wxErrcode: { errcode: -1, errmsg: 'system error' },
+          times,
+        }),
     },
   ],
 ]
@@ -77,7 +90,9 @@ describe.each(providers)('login journey with the %s auth provider', (_name, prov
     })
     expect(records[0].loginCount).toBe(1)
     expect(provider.backendCalls(mp.runtime.state.calls)).toHaveLength(1)
-    expect(mp.runtime.wx.getStorageSync('weauth:session')).toMatchObject({ user: { loginCount: 1, privacyConsented: true } })
+    expect(mp.runtime.wx.getStorageSync('weauth:session')).toMatchObject({
+      user: { loginCount: 1, privacyConsented: true },
+    })
   })
 
   test('one transient backend failure is retried with backoff, unseen by the user', async () => {
@@ -130,7 +145,11 @@ describe.each(providers)('login journey with the %s auth provider', (_name, prov
     const mp = await start(account, { device: first.runtime.device })
     const center = await mp.open('pages/user/index')
     await center.tap('user-logout')
-    expect(mp.runtime.state.navigations).toContainEqual({ kind: 'reLaunch', url: '/pages/index/index', delta: undefined })
+    expect(mp.runtime.state.navigations).toContainEqual({
+      kind: 'reLaunch',
+      url: '/pages/index/index',
+      delta: undefined,
+    })
     expect(mp.runtime.wx.getStorageSync('weauth:session')).toBe('')
     const home = await mp.open('pages/index/index')
     await home.find('home-login')
@@ -165,7 +184,12 @@ describe('the http provider specifically', () => {
 
   test('a refused login code (already used) is retried once with a fresh wx.login, unseen by the user', async () => {
     const account = await emulator().accounts.create()
-    emulator().faults.add({ service: 'auth', action: 'jscode2session', wxErrcode: { errcode: 40163, errmsg: 'code been used' }, times: 1 })
+    emulator().faults.add({
+      service: 'auth',
+      action: 'jscode2session',
+      wxErrcode: { errcode: 40163, errmsg: 'code been used' },
+      times: 1,
+    })
     const mp = await signIn(account)
     expect(mp.runtime.state.calls.filter((c) => c === 'login')).toHaveLength(2)
     expect(loginRequests(mp.runtime.state.calls)).toHaveLength(2)
@@ -173,7 +197,12 @@ describe('the http provider specifically', () => {
 
   test("WeChat's rate limit (45011) reaches the user as a clear, retryable message", async () => {
     const account = await emulator().accounts.create()
-    emulator().faults.add({ service: 'auth', action: 'jscode2session', wxErrcode: { errcode: 45011, errmsg: 'api minute-quota reach limit' }, times: 1 })
+    emulator().faults.add({
+      service: 'auth',
+      action: 'jscode2session',
+      wxErrcode: { errcode: 45011, errmsg: 'api minute-quota reach limit' },
+      times: 1,
+    })
     const mp = await start(account)
     const page = await mp.open('pages/auth/index')
     await consentAndAuthorize(page)
@@ -211,7 +240,13 @@ describe('the http provider specifically', () => {
     const account = await emulator().accounts.create()
     const first = await signIn(account)
     const { token } = first.runtime.wx.getStorageSync('weauth:token') as { token: string }
-    const me = () => authServer.request({ url: 'https://weauth-server.test/auth/me', method: 'GET', header: { authorization: `Bearer ${token}` }, timeoutMs: 5000 })
+    const me = () =>
+      authServer.request({
+        url: 'https://weauth-server.test/auth/me',
+        method: 'GET',
+        header: { authorization: `Bearer ${token}` },
+        timeoutMs: 5000,
+      })
     expect((await me()).statusCode).toBe(200)
 
     const mp = await start(account, { device: first.runtime.device })

@@ -6,7 +6,9 @@ import { consentAndAuthorize, eventually, launch, type MiniProgram, type PageHan
 const emulator = useEmulator()
 const authServer = useAuthServer(emulator)
 
-async function openScopes(choices: Record<string, 'allow' | 'deny'> = {}): Promise<{ mp: MiniProgram; page: PageHandle }> {
+async function openScopes(
+  choices: Record<string, 'allow' | 'deny'> = {},
+): Promise<{ mp: MiniProgram; page: PageHandle }> {
   const account = await emulator().accounts.create()
   const mp = await launch({ emulator: emulator(), account, choices: { scopes: choices } })
   const page = await mp.open('pages/scopes/index')
@@ -49,7 +51,9 @@ describe('scope center: grant, deny, settings', () => {
     expect(page.has('scope-camera-request')).toBe(false)
     await page.find('scope-camera-settings')
     // WeChat never asks again once denied: authorize fails at once
-    await expect(mp.runtime.wx.authorize({ scope: 'scope.camera' })).rejects.toMatchObject({ errMsg: 'authorize:fail auth deny' })
+    await expect(mp.runtime.wx.authorize({ scope: 'scope.camera' })).rejects.toMatchObject({
+      errMsg: 'authorize:fail auth deny',
+    })
   })
 
   test('re-open settings after a deny: the user switches it on in openSetting and the row follows', async () => {
@@ -81,10 +85,20 @@ describe('scope center: grant, deny, settings', () => {
     const auth = await first.open('pages/auth/index')
     await consentAndAuthorize(auth)
     await auth.find('auth-success')
-    const mp = await launch({ emulator: emulator(), account, dist: HTTP_WEAPP_DIST, request: authServer.request, device: first.runtime.device })
+    const mp = await launch({
+      emulator: emulator(),
+      account,
+      dist: HTTP_WEAPP_DIST,
+      request: authServer.request,
+      device: first.runtime.device,
+    })
     const center = await mp.open('pages/user/index')
     await center.tap('user-scopes')
-    expect(mp.runtime.state.navigations).toContainEqual({ kind: 'navigateTo', url: '/pages/scopes/index', delta: undefined })
+    expect(mp.runtime.state.navigations).toContainEqual({
+      kind: 'navigateTo',
+      url: '/pages/scopes/index',
+      delta: undefined,
+    })
   })
 })
 
@@ -102,14 +116,16 @@ describe('scope center: background location demo', () => {
     mp.runtime.state.choices.scopes['scope.userLocationBackground'] = 'allow'
     await page.tap('bg-settings')
     await eventually(async () => expect(await page.text('bg-status')).toContain('后台定位中'))
-    expect(mp.runtime.state.calls).toEqual(expect.arrayContaining(['openSetting', 'startLocationUpdateBackground', 'onLocationChange']))
+    expect(mp.runtime.state.calls).toEqual(
+      expect.arrayContaining(['openSetting', 'startLocationUpdateBackground', 'onLocationChange']),
+    )
     expect(mp.runtime.location.status()).toMatchObject({ mode: 'background', listeners: 1 })
     await eventually(async () => expect(await stateText(page, 'userLocationBackground')).toContain('已允许'))
 
     // the user leaves the mini program and walks: updates keep coming
     mp.runtime.location.enterBackground()
     expect(mp.runtime.location.move({ latitude: 31.2304, longitude: 121.4737 })).toBe(true)
-    expect(mp.runtime.location.move({ latitude: 31.2310, longitude: 121.4740 })).toBe(true)
+    expect(mp.runtime.location.move({ latitude: 31.231, longitude: 121.474 })).toBe(true)
     mp.runtime.location.enterForeground()
     await eventually(async () => expect(await page.text('bg-position')).toContain('31.231000, 121.474000'))
     expect(await page.text('bg-status')).toContain('已收到 2 次位置更新')

@@ -57,7 +57,7 @@ describe('profile fill-in behind the privacy guide', () => {
     await eventually(() => expect(mp.runtime.state.navigations.map((n) => n.kind)).toContain('reLaunch'))
   })
 
-  test('a risky nickname is refused on the page with WeChat\'s verdict, and nothing is kept', async () => {
+  test("a risky nickname is refused on the page with WeChat's verdict, and nothing is kept", async () => {
     emulator().openapi.fixtures.addRiskyWords(['坏词'])
     const { mp, auth, record } = await signIn()
     await chooseAvatar(mp, auth, 'agree')

@@ -37,7 +37,8 @@ const OFFICIAL = {
     city: 'Guangzhou',
     province: 'Guangdong',
     country: 'CN',
-    avatarUrl: 'http://wx.qlogo.cn/mmopen/vi_32/aSKcBBPpibyKNicHNTMM0qJVh8Kjgiak2AHWr8MHM4WgMEm7GFhsf8OYrySdbvAMvTsw3mo8ibKicsnfN5pRjl1p8HQ/0',
+    avatarUrl:
+      'http://wx.qlogo.cn/mmopen/vi_32/aSKcBBPpibyKNicHNTMM0qJVh8Kjgiak2AHWr8MHM4WgMEm7GFhsf8OYrySdbvAMvTsw3mo8ibKicsnfN5pRjl1p8HQ/0',
     unionId: 'ocMvos6NjeKLIBqg5Mr9QjxrP1FA',
     watermark: { timestamp: 1477314187, appid: 'wx4f4bc4dec97d474b' },
   },
@@ -57,7 +58,14 @@ const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 const VECTOR_NOW = (OFFICIAL.decrypted.watermark.timestamp + 60) * 1000
 
 const official = (overrides: Partial<Parameters<typeof decryptData>[0]> = {}) =>
-  decryptData({ encryptedData: OFFICIAL.encryptedData, iv: OFFICIAL.iv, sessionKey: OFFICIAL.sessionKey, appid: OFFICIAL.appId, now: VECTOR_NOW, ...overrides })
+  decryptData({
+    encryptedData: OFFICIAL.encryptedData,
+    iv: OFFICIAL.iv,
+    sessionKey: OFFICIAL.sessionKey,
+    appid: OFFICIAL.appId,
+    now: VECTOR_NOW,
+    ...overrides,
+  })
 
 /** Runs `fn` and returns the thrown error (fails the test when nothing is thrown). */
 function thrown(fn: () => unknown): unknown {
@@ -73,7 +81,10 @@ function thrown(fn: () => unknown): unknown {
 function encryptRaw(plain: Buffer, key: string, iv: Buffer) {
   const cipher = createCipheriv('aes-128-cbc', Buffer.from(key, 'base64'), iv)
   cipher.setAutoPadding(false)
-  return { encryptedData: Buffer.concat([cipher.update(plain), cipher.final()]).toString('base64'), iv: iv.toString('base64') }
+  return {
+    encryptedData: Buffer.concat([cipher.update(plain), cipher.final()]).toString('base64'),
+    iv: iv.toString('base64'),
+  }
 }
 
 describe('decryptData: WeChat open data (AES-128-CBC, PKCS#7, watermark)', () => {
@@ -83,15 +94,24 @@ describe('decryptData: WeChat open data (AES-128-CBC, PKCS#7, watermark)', () =>
 
   test("verifies WeChat's official signature example and rejects a tampered one", () => {
     expect(signRawData(OFFICIAL_SIGNATURE.rawData, OFFICIAL_SIGNATURE.sessionKey)).toBe(OFFICIAL_SIGNATURE.signature)
-    expect(verifyRawData(OFFICIAL_SIGNATURE.rawData, OFFICIAL_SIGNATURE.signature, OFFICIAL_SIGNATURE.sessionKey)).toMatchObject({ nickName: 'Band' })
+    expect(
+      verifyRawData(OFFICIAL_SIGNATURE.rawData, OFFICIAL_SIGNATURE.signature, OFFICIAL_SIGNATURE.sessionKey),
+    ).toMatchObject({ nickName: 'Band' })
     const tamperedData = OFFICIAL_SIGNATURE.rawData.replace('"Band"', '"Bond"')
-    expect(() => verifyRawData(tamperedData, OFFICIAL_SIGNATURE.signature, OFFICIAL_SIGNATURE.sessionKey)).toThrow(OpenDataError)
+    expect(() => verifyRawData(tamperedData, OFFICIAL_SIGNATURE.signature, OFFICIAL_SIGNATURE.sessionKey)).toThrow(
+      OpenDataError,
+    )
   })
 
   test('what the emulator encrypts with a session_key decrypts the same way (round trip)', () => {
     const sessionKey = randomBytes(16).toString('base64')
     const now = Date.now()
-    const payload = { phoneNumber: '13800000000', purePhoneNumber: '13800000000', countryCode: '86', watermark: { appid: 'wx0123456789abcdef', timestamp: Math.floor(now / 1000) } }
+    const payload = {
+      phoneNumber: '13800000000',
+      purePhoneNumber: '13800000000',
+      countryCode: '86',
+      watermark: { appid: 'wx0123456789abcdef', timestamp: Math.floor(now / 1000) },
+    }
     const sealed = encryptOpenData(payload, sessionKey)
     expect(decryptData({ ...sealed, sessionKey, appid: 'wx0123456789abcdef', now })).toEqual(payload)
   })
@@ -103,40 +123,91 @@ describe('decryptData: WeChat open data (AES-128-CBC, PKCS#7, watermark)', () =>
     const fresh = Math.floor(now / 1000)
     const sealedWith = (payload: unknown) => encryptOpenData(payload, key)
     const good = sealedWith({ purePhoneNumber: '13800000000', watermark: { appid, timestamp: fresh } })
-    const attempt = (o: { encryptedData?: unknown; iv?: unknown; sessionKey?: string; appid?: string; now?: number }) => () =>
-      decryptData({ encryptedData: good.encryptedData, iv: good.iv, sessionKey: key, appid, now, ...o })
+    const attempt =
+      (o: { encryptedData?: unknown; iv?: unknown; sessionKey?: string; appid?: string; now?: number }) => () =>
+        decryptData({ encryptedData: good.encryptedData, iv: good.iv, sessionKey: key, appid, now, ...o })
 
     const wrongKey = randomBytes(16).toString('base64')
     const cases: Array<[string, () => unknown]> = [
       ['not base64 at all', attempt({ encryptedData: '!!!not base64!!!' })],
       ['base64 with a length that is not a multiple of 4', attempt({ encryptedData: good.encryptedData.slice(0, -1) })],
       ['base64url characters', attempt({ encryptedData: `ab-_${good.encryptedData.slice(4)}` })],
-      ['whitespace inside the base64', attempt({ encryptedData: `${good.encryptedData.slice(0, 8)}    ${good.encryptedData.slice(12)}` })],
+      [
+        'whitespace inside the base64',
+        attempt({ encryptedData: `${good.encryptedData.slice(0, 8)}    ${good.encryptedData.slice(12)}` }),
+      ],
       // same bytes as the real iv once decoded, but with the unused low bits of the last character set
       ['non-canonical base64 (unused bits set)', attempt({ iv: nonCanonical(good.iv) })],
-      ['ciphertext not a whole number of blocks', attempt({ encryptedData: Buffer.from(Buffer.from(good.encryptedData, 'base64').subarray(0, 20)).toString('base64') })],
+      [
+        'ciphertext not a whole number of blocks',
+        attempt({
+          encryptedData: Buffer.from(Buffer.from(good.encryptedData, 'base64').subarray(0, 20)).toString('base64'),
+        }),
+      ],
       ['empty ciphertext', attempt({ encryptedData: '' })],
       ['non-string ciphertext', attempt({ encryptedData: 42 })],
       ['iv of the wrong length', attempt({ iv: randomBytes(8).toString('base64') })],
       ['missing iv', attempt({ iv: undefined })],
       ['session_key of the wrong length', attempt({ sessionKey: randomBytes(24).toString('base64') })],
       ['the wrong session_key', attempt({ sessionKey: wrongKey })],
-      ['bad PKCS#7 padding (last byte 0)', attempt(encryptRaw(Buffer.concat([Buffer.from('{"watermark":{}}'), Buffer.alloc(16, 0)]), key, randomBytes(16)))],
-      ['bad PKCS#7 padding (inconsistent bytes)', attempt(encryptRaw(Buffer.concat([Buffer.from('{"a":1,"b":2}'), Buffer.from([1, 2, 3])]), key, randomBytes(16)))],
-      ['bad PKCS#7 padding (larger than a block)', attempt(encryptRaw(Buffer.concat([Buffer.from('0123456789abcdef'), Buffer.alloc(16, 17)]), key, randomBytes(16)))],
+      [
+        'bad PKCS#7 padding (last byte 0)',
+        attempt(
+          encryptRaw(Buffer.concat([Buffer.from('{"watermark":{}}'), Buffer.alloc(16, 0)]), key, randomBytes(16)),
+        ),
+      ],
+      [
+        'bad PKCS#7 padding (inconsistent bytes)',
+        attempt(
+          encryptRaw(Buffer.concat([Buffer.from('{"a":1,"b":2}'), Buffer.from([1, 2, 3])]), key, randomBytes(16)),
+        ),
+      ],
+      [
+        'bad PKCS#7 padding (larger than a block)',
+        attempt(
+          encryptRaw(Buffer.concat([Buffer.from('0123456789abcdef'), Buffer.alloc(16, 17)]), key, randomBytes(16)),
+        ),
+      ],
       ['plaintext that is not JSON', attempt(encryptOpenDataText('phone=13800000000', key))],
-      ['plaintext that is not UTF-8', attempt(encryptRaw(Buffer.concat([Buffer.from([0xff, 0xfe, 0xfd]), Buffer.alloc(13, 13)]), key, randomBytes(16)))],
+      [
+        'plaintext that is not UTF-8',
+        attempt(
+          encryptRaw(Buffer.concat([Buffer.from([0xff, 0xfe, 0xfd]), Buffer.alloc(13, 13)]), key, randomBytes(16)),
+        ),
+      ],
       ['a JSON array', attempt(sealedWith([1, 2, 3]))],
       ['no watermark', attempt(sealedWith({ purePhoneNumber: '13800000000' }))],
-      ['watermark of another appid', attempt(sealedWith({ watermark: { appid: 'wxffffffffffffffff', timestamp: fresh } }))],
+      [
+        'watermark of another appid',
+        attempt(sealedWith({ watermark: { appid: 'wxffffffffffffffff', timestamp: fresh } })),
+      ],
       ['watermark appid of the official vector', () => official({ appid })],
       ['stale watermark (the official vector today)', () => official({ now })],
       ['stale watermark (11 minutes old)', attempt(sealedWith({ watermark: { appid, timestamp: fresh - 11 * 60 } }))],
       ['watermark from the future', attempt(sealedWith({ watermark: { appid, timestamp: fresh + 3600 } }))],
       ['watermark timestamp not a number', attempt(sealedWith({ watermark: { appid, timestamp: String(fresh) } }))],
-      ['bad signature (one digit changed)', () => verifyRawData(OFFICIAL_SIGNATURE.rawData, OFFICIAL_SIGNATURE.signature.replace(/^7/, '8'), OFFICIAL_SIGNATURE.sessionKey)],
-      ['signature of the wrong length', () => verifyRawData(OFFICIAL_SIGNATURE.rawData, OFFICIAL_SIGNATURE.signature.slice(1), OFFICIAL_SIGNATURE.sessionKey)],
-      ['signature with the wrong session_key', () => verifyRawData(OFFICIAL_SIGNATURE.rawData, OFFICIAL_SIGNATURE.signature, wrongKey)],
+      [
+        'bad signature (one digit changed)',
+        () =>
+          verifyRawData(
+            OFFICIAL_SIGNATURE.rawData,
+            OFFICIAL_SIGNATURE.signature.replace(/^7/, '8'),
+            OFFICIAL_SIGNATURE.sessionKey,
+          ),
+      ],
+      [
+        'signature of the wrong length',
+        () =>
+          verifyRawData(
+            OFFICIAL_SIGNATURE.rawData,
+            OFFICIAL_SIGNATURE.signature.slice(1),
+            OFFICIAL_SIGNATURE.sessionKey,
+          ),
+      ],
+      [
+        'signature with the wrong session_key',
+        () => verifyRawData(OFFICIAL_SIGNATURE.rawData, OFFICIAL_SIGNATURE.signature, wrongKey),
+      ],
       ['signed rawData that is not JSON', () => verifyRawData('not json', signRawData('not json', key), key)],
     ]
 
@@ -158,7 +229,10 @@ describe('decryptData: WeChat open data (AES-128-CBC, PKCS#7, watermark)', () =>
 function encryptOpenDataText(text: string, key: string) {
   const iv = randomBytes(16)
   const cipher = createCipheriv('aes-128-cbc', Buffer.from(key, 'base64'), iv)
-  return { encryptedData: Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]).toString('base64'), iv: iv.toString('base64') }
+  return {
+    encryptedData: Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]).toString('base64'),
+    iv: iv.toString('base64'),
+  }
 }
 
 /** A 16-byte value's base64 ends in one character carrying 2 bits + 4 unused ones, then '==': set an unused bit. */

@@ -24,7 +24,12 @@ const exchange = (params: Record<string, string | undefined>) => {
   return http(url.toString())
 }
 const appid = () => emulator().ctx.appid
-const valid = (code: string) => ({ appid: appid(), secret: emulatorAppSecret(appid()), js_code: code, grant_type: 'authorization_code' })
+const valid = (code: string) => ({
+  appid: appid(),
+  secret: emulatorAppSecret(appid()),
+  js_code: code,
+  grant_type: 'authorization_code',
+})
 
 describe('emulator: GET /sns/jscode2session', () => {
   afterEach(() => {
@@ -53,8 +58,14 @@ describe('emulator: GET /sns/jscode2session', () => {
     const account = await emulator().accounts.create()
     const code = await wxLogin(account)
     expect((await exchange(valid(code))).json.openid).toBe(account.openid)
-    expect((await exchange(valid(code))).json).toEqual({ errcode: 40163, errmsg: expect.stringMatching(/^code been used, rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/) })
-    expect((await exchange(valid('0'.repeat(32)))).json).toEqual({ errcode: 40029, errmsg: expect.stringMatching(/^invalid code, rid: /) })
+    expect((await exchange(valid(code))).json).toEqual({
+      errcode: 40163,
+      errmsg: expect.stringMatching(/^code been used, rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/),
+    })
+    expect((await exchange(valid('0'.repeat(32)))).json).toEqual({
+      errcode: 40029,
+      errmsg: expect.stringMatching(/^invalid code, rid: /),
+    })
   })
 
   test('a code older than 5 minutes is invalid (40029)', async () => {
@@ -83,8 +94,18 @@ describe('emulator: GET /sns/jscode2session', () => {
 
   test('injected WeChat errors (fault service auth, action jscode2session)', async () => {
     const account = await emulator().accounts.create()
-    emulator().faults.add({ service: 'auth', action: 'jscode2session', wxErrcode: { errcode: 45011, errmsg: 'api minute-quota reach limit' }, times: 1 })
-    emulator().faults.add({ service: 'auth', action: 'jscode2session', wxErrcode: { errcode: -1, errmsg: 'system error' }, times: 1 })
+    emulator().faults.add({
+      service: 'auth',
+      action: 'jscode2session',
+      wxErrcode: { errcode: 45011, errmsg: 'api minute-quota reach limit' },
+      times: 1,
+    })
+    emulator().faults.add({
+      service: 'auth',
+      action: 'jscode2session',
+      wxErrcode: { errcode: -1, errmsg: 'system error' },
+      times: 1,
+    })
     expect((await exchange(valid(await wxLogin(account)))).json.errcode).toBe(45011)
     expect((await exchange(valid(await wxLogin(account)))).json.errcode).toBe(-1)
     expect((await exchange(valid(await wxLogin(account)))).json.openid).toBe(account.openid)
@@ -119,7 +140,8 @@ describe('the login server against the emulated WeChat', () => {
   })
   afterAll(() => server.close())
 
-  const post = (path: string, body: unknown, token?: string) => http(`${server.url}${path}`, { method: 'POST', body, token })
+  const post = (path: string, body: unknown, token?: string) =>
+    http(`${server.url}${path}`, { method: 'POST', body, token })
 
   test('wx.login -> /auth/login -> jscode2session -> token; the code cannot be replayed', async () => {
     const account = await emulator().accounts.create()
@@ -130,7 +152,9 @@ describe('the login server against the emulated WeChat', () => {
     const fresh = await emulator().accounts.byOpenid(account.openid)
     expect(login.text).not.toContain(fresh!.sessionKey!)
     expect(login.text).not.toContain(account.openid)
-    expect((await http(`${server.url}/auth/me`, { token: login.json.accessToken })).json.user.id).toBe(login.json.user.id)
+    expect((await http(`${server.url}/auth/me`, { token: login.json.accessToken })).json.user.id).toBe(
+      login.json.user.id,
+    )
 
     const replay = await post('/auth/login', { code })
     expect([replay.status, replay.json.code]).toEqual([400, 'WECHAT_CODE_USED'])
@@ -138,10 +162,20 @@ describe('the login server against the emulated WeChat', () => {
 
   test('rate limiting and WeChat outages reach the client as 429 and 502', async () => {
     const account = await emulator().accounts.create()
-    emulator().faults.add({ service: 'auth', action: 'jscode2session', wxErrcode: { errcode: 45011, errmsg: 'api minute-quota reach limit' }, times: 1 })
+    emulator().faults.add({
+      service: 'auth',
+      action: 'jscode2session',
+      wxErrcode: { errcode: 45011, errmsg: 'api minute-quota reach limit' },
+      times: 1,
+    })
     const limited = await post('/auth/login', { code: await wxLogin(account) })
     expect([limited.status, limited.json.code]).toEqual([429, 'RATE_LIMITED'])
-    emulator().faults.add({ service: 'auth', action: 'jscode2session', wxErrcode: { errcode: -1, errmsg: 'system error' }, times: 1 })
+    emulator().faults.add({
+      service: 'auth',
+      action: 'jscode2session',
+      wxErrcode: { errcode: -1, errmsg: 'system error' },
+      times: 1,
+    })
     const outage = await post('/auth/login', { code: await wxLogin(account) })
     expect([outage.status, outage.json.code]).toEqual([502, 'UPSTREAM'])
   })
@@ -170,7 +204,11 @@ describe('the login server against the emulated WeChat', () => {
     expect(profile.json).toMatchObject({ ok: true, user: { nickName: '阿强' } })
 
     // data sealed for another appid is refused
-    const foreign = await post('/auth/phone', await issueOpenData(emulator(), account.openid, 'phone', { appid: 'wxffffffffffffffff' }), token)
+    const foreign = await post(
+      '/auth/phone',
+      await issueOpenData(emulator(), account.openid, 'phone', { appid: 'wxffffffffffffffff' }),
+      token,
+    )
     expect(foreign.json.code).toBe('OPEN_DATA_INVALID')
     // a wx.login the server never heard of rotates the session_key: what WeChat seals next cannot be opened
     // until the client logs in to the server again with that code

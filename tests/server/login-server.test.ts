@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import { AuthStore, createAuthApp, listen, signAccessToken, verifyAccessToken, TokenError, WeChatUnavailable } from '../../server/src'
+import {
+  AuthStore,
+  createAuthApp,
+  listen,
+  signAccessToken,
+  verifyAccessToken,
+  TokenError,
+  WeChatUnavailable,
+} from '../../server/src'
 import type { Code2SessionResult, PhoneResult, RunningAuthServer, WeChatApi } from '../../server/src'
 import { encryptOpenData } from '../../emulator/src/http/wechat-api'
 import { signRawData } from '../../server/src/decrypt'
@@ -16,7 +24,12 @@ const TTL = 7200
 class FakeWeChat implements WeChatApi {
   codes = new Map<string, { openid: string; sessionKey: string; unionid?: string; used: boolean }>()
   next: Array<Code2SessionResult | Error> = []
-  phone: PhoneResult | Error = { ok: true, phoneNumber: '13912345678', purePhoneNumber: '13912345678', countryCode: '86' }
+  phone: PhoneResult | Error = {
+    ok: true,
+    phoneNumber: '13912345678',
+    purePhoneNumber: '13912345678',
+    countryCode: '86',
+  }
   calls = 0
 
   /** what wx.login + WeChat's side would produce for this user */
@@ -68,7 +81,8 @@ beforeEach(() => {
   wechat.next = []
 })
 
-const post = (path: string, body: unknown, token?: string) => http(`${server.url}${path}`, { method: 'POST', body, token })
+const post = (path: string, body: unknown, token?: string) =>
+  http(`${server.url}${path}`, { method: 'POST', body, token })
 const get = (path: string, token?: string) => http(`${server.url}${path}`, { token })
 
 async function signIn(consentVersion: string | null = '2026-11') {
@@ -227,7 +241,11 @@ describe('the access token', () => {
     ]
     for (const attempt of attempts) {
       const res = await get('/auth/me', attempt)
-      expect({ attempt, status: res.status, code: res.json.code }).toEqual({ attempt, status: 401, code: 'NOT_LOGGED_IN' })
+      expect({ attempt, status: res.status, code: res.json.code }).toEqual({
+        attempt,
+        status: 401,
+        code: 'NOT_LOGGED_IN',
+      })
     }
   })
 
@@ -236,8 +254,12 @@ describe('the access token', () => {
     const iat = Math.floor(now / 1000)
     const token = signAccessToken({ sub: 'u', sid: 's', iss: 'weauth', aud: APPID, iat, exp: iat + 10 }, TOKEN_SECRET)
     expect(verifyAccessToken(token, TOKEN_SECRET, { audience: APPID, now }).sub).toBe('u')
-    expect(() => verifyAccessToken(token, TOKEN_SECRET, { audience: APPID, now: now + 11_000 })).toThrow(new TokenError('expired'))
-    expect(() => verifyAccessToken(token, Buffer.from('x'.repeat(32)), { audience: APPID, now })).toThrow(new TokenError('invalid'))
+    expect(() => verifyAccessToken(token, TOKEN_SECRET, { audience: APPID, now: now + 11_000 })).toThrow(
+      new TokenError('expired'),
+    )
+    expect(() => verifyAccessToken(token, Buffer.from('x'.repeat(32)), { audience: APPID, now })).toThrow(
+      new TokenError('invalid'),
+    )
   })
 })
 
@@ -261,16 +283,48 @@ describe('POST /auth/phone', () => {
 
   test('with encryptedData + iv: decrypted with the session_key only the server holds', async () => {
     const { token, sessionKey } = await signIn()
-    const sealed = encryptOpenData({ phoneNumber: '13700001111', purePhoneNumber: '13700001111', countryCode: '86', watermark: { appid: APPID, timestamp: Math.floor(clock / 1000) } }, sessionKey)
+    const sealed = encryptOpenData(
+      {
+        phoneNumber: '13700001111',
+        purePhoneNumber: '13700001111',
+        countryCode: '86',
+        watermark: { appid: APPID, timestamp: Math.floor(clock / 1000) },
+      },
+      sessionKey,
+    )
     const res = await post('/auth/phone', sealed, token)
     expect(res.status).toBe(200)
     expect(res.json.user.phoneMasked).toBe('137****1111')
   })
 
   test.each([
-    ['another app', (key: string) => encryptOpenData({ purePhoneNumber: '13700001111', watermark: { appid: 'wxffffffffffffffff', timestamp: Math.floor(clock / 1000) } }, key)],
-    ['a stale watermark', (key: string) => encryptOpenData({ purePhoneNumber: '13700001111', watermark: { appid: APPID, timestamp: Math.floor(clock / 1000) - 3600 } }, key)],
-    ['another session_key', () => encryptOpenData({ purePhoneNumber: '13700001111', watermark: { appid: APPID, timestamp: Math.floor(clock / 1000) } }, randomBytes(16).toString('base64'))],
+    [
+      'another app',
+      (key: string) =>
+        encryptOpenData(
+          {
+            purePhoneNumber: '13700001111',
+            watermark: { appid: 'wxffffffffffffffff', timestamp: Math.floor(clock / 1000) },
+          },
+          key,
+        ),
+    ],
+    [
+      'a stale watermark',
+      (key: string) =>
+        encryptOpenData(
+          { purePhoneNumber: '13700001111', watermark: { appid: APPID, timestamp: Math.floor(clock / 1000) - 3600 } },
+          key,
+        ),
+    ],
+    [
+      'another session_key',
+      () =>
+        encryptOpenData(
+          { purePhoneNumber: '13700001111', watermark: { appid: APPID, timestamp: Math.floor(clock / 1000) } },
+          randomBytes(16).toString('base64'),
+        ),
+    ],
     ['garbage', () => ({ encryptedData: 'AAAA', iv: 'AAAA' })],
   ])('open data from %s is the one OPEN_DATA_INVALID answer and changes nothing', async (_name, make) => {
     const { token, reply, sessionKey } = await signIn()
@@ -292,8 +346,15 @@ describe('POST /auth/phone', () => {
 describe('POST /auth/profile', () => {
   test('saves nickname and avatar URL; hasProfile follows', async () => {
     const { token } = await signIn()
-    const res = await post('/auth/profile', { nickName: '  小明  ', avatarUrl: 'https://thirdwx.qlogo.cn/a.png' }, token)
-    expect(res.json).toMatchObject({ ok: true, user: { nickName: '小明', avatarFileId: 'https://thirdwx.qlogo.cn/a.png', hasProfile: true } })
+    const res = await post(
+      '/auth/profile',
+      { nickName: '  小明  ', avatarUrl: 'https://thirdwx.qlogo.cn/a.png' },
+      token,
+    )
+    expect(res.json).toMatchObject({
+      ok: true,
+      user: { nickName: '小明', avatarFileId: 'https://thirdwx.qlogo.cn/a.png', hasProfile: true },
+    })
     expect((await get('/auth/me', token)).json.user.nickName).toBe('小明')
   })
 
@@ -339,9 +400,17 @@ describe('DELETE /auth/me and the HTTP surface', () => {
     expect((await get('/auth/login')).status).toBe(405)
     const big = await http(`${server.url}/auth/login`, { method: 'POST', body: { code: 'x'.repeat(20_000) } })
     expect([big.status, big.json?.code]).toEqual([413, 'PAYLOAD_TOO_LARGE'])
-    const notJson = await http(`${server.url}/auth/login`, { method: 'POST', rawBody: '{oops', headers: { 'content-type': 'application/json' } })
+    const notJson = await http(`${server.url}/auth/login`, {
+      method: 'POST',
+      rawBody: '{oops',
+      headers: { 'content-type': 'application/json' },
+    })
     expect([notJson.status, notJson.json.code]).toEqual([400, 'INVALID_INPUT'])
-    const form = await http(`${server.url}/auth/login`, { method: 'POST', rawBody: 'code=abc', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    const form = await http(`${server.url}/auth/login`, {
+      method: 'POST',
+      rawBody: 'code=abc',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
     expect([form.status, form.json.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE'])
     const health = await get('/health')
     expect(health.json).toEqual({ ok: true })

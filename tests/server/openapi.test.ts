@@ -34,20 +34,25 @@ function validate(value: unknown, raw: Schema, at = '$'): string[] {
   if (schema.enum && !schema.enum.includes(value)) problems.push(`${at}: ${JSON.stringify(value)} not in enum`)
   if (schema.type) {
     const types: string[] = Array.isArray(schema.type) ? schema.type : [schema.type]
-    const actual = value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value
+    const actual =
+      value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value
     const ok = types.some((t) => t === actual || (t === 'number' && actual === 'integer'))
     if (!ok) return [`${at}: ${actual} is not ${types.join('|')}`]
   }
   if (typeof value === 'string') {
-    if (schema.pattern && !new RegExp(schema.pattern).test(value)) problems.push(`${at}: does not match ${schema.pattern}`)
-    if (schema.minLength !== undefined && value.length < schema.minLength) problems.push(`${at}: shorter than ${schema.minLength}`)
+    if (schema.pattern && !new RegExp(schema.pattern).test(value))
+      problems.push(`${at}: does not match ${schema.pattern}`)
+    if (schema.minLength !== undefined && value.length < schema.minLength)
+      problems.push(`${at}: shorter than ${schema.minLength}`)
     if (schema.format === 'date-time' && Number.isNaN(Date.parse(value))) problems.push(`${at}: not a date-time`)
   }
-  if (typeof value === 'number' && schema.minimum !== undefined && value < schema.minimum) problems.push(`${at}: below ${schema.minimum}`)
+  if (typeof value === 'number' && schema.minimum !== undefined && value < schema.minimum)
+    problems.push(`${at}: below ${schema.minimum}`)
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     for (const key of schema.required ?? []) if (!(key in (value as object))) problems.push(`${at}.${key}: missing`)
     for (const [key, sub] of Object.entries(schema.properties ?? {})) {
-      if (key in (value as object)) problems.push(...validate((value as Record<string, unknown>)[key], sub as Schema, `${at}.${key}`))
+      if (key in (value as object))
+        problems.push(...validate((value as Record<string, unknown>)[key], sub as Schema, `${at}.${key}`))
     }
   }
   return problems
@@ -63,7 +68,9 @@ function documented(method: string, path: string, status: number): Schema {
 }
 
 const conforms = (method: string, path: string, reply: HttpReply) => {
-  expect({ [`${method} ${path} ${reply.status}`]: validate(reply.json, documented(method, path, reply.status)) }).toEqual({
+  expect({
+    [`${method} ${path} ${reply.status}`]: validate(reply.json, documented(method, path, reply.status)),
+  }).toEqual({
     [`${method} ${path} ${reply.status}`]: [],
   })
 }
@@ -84,7 +91,12 @@ const wechat: WeChatApi = {
 
 beforeAll(async () => {
   const app = createAuthApp({
-    config: { appid: APPID, tokenSecret: Buffer.from('openapi-test-secret-0123456789abcdef'), tokenTtlSeconds: 7200, openDataMaxAgeSeconds: 600 },
+    config: {
+      appid: APPID,
+      tokenSecret: Buffer.from('openapi-test-secret-0123456789abcdef'),
+      tokenTtlSeconds: 7200,
+      openDataMaxAgeSeconds: 600,
+    },
     store: await AuthStore.open(),
     wechat,
   })
@@ -99,14 +111,26 @@ describe('server/openapi.yaml', () => {
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
     )
     expect(documentedOps.sort()).toEqual(
-      ['POST /auth/login', 'POST /auth/phone', 'POST /auth/profile', 'GET /auth/me', 'DELETE /auth/me', 'POST /auth/logout', 'GET /health'].sort(),
+      [
+        'POST /auth/login',
+        'POST /auth/phone',
+        'POST /auth/profile',
+        'GET /auth/me',
+        'DELETE /auth/me',
+        'POST /auth/logout',
+        'GET /health',
+      ].sort(),
     )
     for (const op of documentedOps) {
       const [method, path] = op.split(' ')
       const res = await http(`${server.url}${path}`, { method, ...(method === 'POST' ? { body: {} } : {}) })
       expect({ op, notFound: res.status === 404 || res.status === 405 }).toEqual({ op, notFound: false })
     }
-    for (const [method, path] of [['PUT', '/auth/me'], ['GET', '/auth/logout'], ['POST', '/auth/refresh']]) {
+    for (const [method, path] of [
+      ['PUT', '/auth/me'],
+      ['GET', '/auth/logout'],
+      ['POST', '/auth/refresh'],
+    ]) {
       expect([404, 405]).toContain((await http(`${server.url}${path}`, { method })).status)
     }
   })
@@ -115,7 +139,11 @@ describe('server/openapi.yaml', () => {
     const source = readFileSync(join(SERVER, 'src', 'app.ts'), 'utf8')
     const documented: string[] = resolve({ $ref: '#/components/schemas/ErrorCode' }).enum
     for (const code of documented) expect(Object.keys(ERRORS)).toContain(code)
-    const raised = new Set([...source.matchAll(/HttpError\(\d+, '([A-Z_]+)'/g), ...source.matchAll(/UNAUTHORIZED\('([A-Z_]+)'/g)].map((m) => m[1]))
+    const raised = new Set(
+      [...source.matchAll(/HttpError\(\d+, '([A-Z_]+)'/g), ...source.matchAll(/UNAUTHORIZED\('([A-Z_]+)'/g)].map(
+        (m) => m[1],
+      ),
+    )
     expect(raised.size).toBeGreaterThan(5)
     for (const code of raised) expect(documented).toContain(code)
   })
@@ -133,7 +161,11 @@ describe('server/openapi.yaml', () => {
     conforms('GET', '/auth/me', await call('GET', '/auth/me'))
     conforms('POST', '/auth/phone', await call('POST', '/auth/phone', { code: 'phone' }, token))
     conforms('POST', '/auth/phone', await call('POST', '/auth/phone', { encryptedData: 'AAAA', iv: 'AAAA' }, token))
-    conforms('POST', '/auth/profile', await call('POST', '/auth/profile', { nickName: '小红', avatarUrl: 'https://example.com/a.png' }, token))
+    conforms(
+      'POST',
+      '/auth/profile',
+      await call('POST', '/auth/profile', { nickName: '小红', avatarUrl: 'https://example.com/a.png' }, token),
+    )
     conforms('POST', '/auth/profile', await call('POST', '/auth/profile', { nickName: '' }, token))
     conforms('POST', '/auth/logout', await call('POST', '/auth/logout', {}, token))
     conforms('POST', '/auth/logout', await call('POST', '/auth/logout', {}, token))
@@ -145,6 +177,8 @@ describe('server/openapi.yaml', () => {
   test('the validator itself catches a reply that breaks the contract', () => {
     const schema = documented('POST', '/auth/login', 200)
     expect(validate({ ok: true, user: {}, isNew: true }, schema).length).toBeGreaterThan(0)
-    expect(validate({ ok: false, code: 'SOMETHING_ELSE', message: 'x' }, documented('POST', '/auth/login', 400))).toEqual(['$.code: "SOMETHING_ELSE" not in enum'])
+    expect(
+      validate({ ok: false, code: 'SOMETHING_ELSE', message: 'x' }, documented('POST', '/auth/login', 400)),
+    ).toEqual(['$.code: "SOMETHING_ELSE" not in enum'])
   })
 })

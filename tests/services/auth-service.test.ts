@@ -21,7 +21,8 @@ async function device() {
   mockTaro.wx = runtime.wx
   // a fresh module graph per device: the service is a singleton of the app
   jest.resetModules()
-  const { AuthService } = require('../../src/services/auth/auth-service') as typeof import('../../src/services/auth/auth-service')
+  const { AuthService } =
+    require('../../src/services/auth/auth-service') as typeof import('../../src/services/auth/auth-service')
   return { account, runtime, AuthService }
 }
 
@@ -64,7 +65,12 @@ test('restore(): a cached state with a valid WeChat session costs zero cloud cal
 
 test('a transient failure is retried (2 retries, backoff); a lasting one surfaces once, retryable', async () => {
   const { runtime, AuthService } = await device()
-  emulator().faults.add({ service: 'database', action: 'database.getDocument', error: { code: 'DATABASE_REQUEST_FAILED' }, times: 2 })
+  emulator().faults.add({
+    service: 'database',
+    action: 'database.getDocument',
+    error: { code: 'DATABASE_REQUEST_FAILED' },
+    times: 2,
+  })
   const started = Date.now()
   const user = await new AuthService().login()
   expect(user.loginCount).toBe(1)
@@ -72,7 +78,12 @@ test('a transient failure is retried (2 retries, backoff); a lasting one surface
   expect(Date.now() - started).toBeGreaterThanOrEqual(300 + 900)
 
   runtime.state.calls.length = 0
-  emulator().faults.add({ service: 'database', action: 'database.getDocument', error: { code: 'DATABASE_REQUEST_FAILED' }, times: 3 })
+  emulator().faults.add({
+    service: 'database',
+    action: 'database.getDocument',
+    error: { code: 'DATABASE_REQUEST_FAILED' },
+    times: 3,
+  })
   const service = new AuthService()
   await expect(service.login()).rejects.toMatchObject({ code: 'UPSTREAM', retryable: true })
   expect(cloudCalls(runtime)).toHaveLength(3)
@@ -82,7 +93,14 @@ test('a transient failure is retried (2 retries, backoff); a lasting one surface
 test('a banned account is not retried: one call, a clear message', async () => {
   const { account, runtime, AuthService } = await device()
   await new AuthService().login()
-  await emulator().actions['database.modifyDocument']({ kind: 'admin' }, { collectionName: 'users', query: JSON.stringify({ _openid: account.openid }), data: JSON.stringify({ $set: { status: 'banned' } }) })
+  await emulator().actions['database.modifyDocument'](
+    { kind: 'admin' },
+    {
+      collectionName: 'users',
+      query: JSON.stringify({ _openid: account.openid }),
+      data: JSON.stringify({ $set: { status: 'banned' } }),
+    },
+  )
   runtime.state.calls.length = 0
   await expect(new AuthService().login()).rejects.toMatchObject({ code: 'ACCOUNT_BANNED', retryable: false })
   expect(cloudCalls(runtime)).toHaveLength(1)

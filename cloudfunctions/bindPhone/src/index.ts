@@ -35,7 +35,10 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser }>
     const { user } = found
     const phone = await resolvePhone(parsed.value)
     if ('error' in phone) return phone.error
-    await db.collection(USERS).doc(user._id).update({ data: { phoneNumber: phone.phoneNumber, countryCode: phone.countryCode } })
+    await db
+      .collection(USERS)
+      .doc(user._id)
+      .update({ data: { phoneNumber: phone.phoneNumber, countryCode: phone.countryCode } })
     return ok({ user: publicView({ ...user, phoneNumber: phone.phoneNumber, countryCode: phone.countryCode }) })
   } catch (e) {
     console.error('bindPhone failed', e)
@@ -49,10 +52,15 @@ async function resolvePhone(input: { code: string } | { cloudId: string }): Prom
   if ('cloudId' in input) {
     // old base libraries: the button's CloudID is resolved by WeChat, never decrypted on the client
     // each item is { cloudID, data }: https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/Cloud.getOpenData.html
-    const { list } = (await cloud.getOpenData({ list: [input.cloudId] })) as { list: Array<{ data?: { phoneNumber?: string; purePhoneNumber?: string; countryCode?: string } }> }
+    const { list } = (await cloud.getOpenData({ list: [input.cloudId] })) as {
+      list: Array<{ data?: { phoneNumber?: string; purePhoneNumber?: string; countryCode?: string } }>
+    }
     const data = list?.[0]?.data
     if (!data?.phoneNumber) return { error: fail('PHONE_CODE_INVALID', '手机号授权已失效，请重新授权') }
-    return { phoneNumber: String(data.purePhoneNumber ?? data.phoneNumber), countryCode: String(data.countryCode ?? '86') }
+    return {
+      phoneNumber: String(data.purePhoneNumber ?? data.phoneNumber),
+      countryCode: String(data.countryCode ?? '86'),
+    }
   }
   try {
     const res = (await cloud.openapi.phonenumber.getPhoneNumber({ code: input.code })) as {
@@ -60,7 +68,10 @@ async function resolvePhone(input: { code: string } | { cloudId: string }): Prom
     }
     const info = res.phoneInfo
     if (!info?.purePhoneNumber && !info?.phoneNumber) return { error: fail('UPSTREAM', '未获取到手机号，请重试') }
-    return { phoneNumber: String(info.purePhoneNumber ?? info.phoneNumber), countryCode: String(info.countryCode ?? '86') }
+    return {
+      phoneNumber: String(info.purePhoneNumber ?? info.phoneNumber),
+      countryCode: String(info.countryCode ?? '86'),
+    }
   } catch (e) {
     const known = PHONE_ERRORS[(e as { errCode?: number })?.errCode ?? 0]
     if (known) return { error: fail(known[0], known[1]) }

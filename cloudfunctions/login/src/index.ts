@@ -46,7 +46,13 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser; i
     try {
       const { _id } = (await users.add({ data: record })) as DB.IAddResult
       const created = new Date()
-      const view = { ...record, _id: String(_id), createdAt: created, lastLoginAt: created, privacyConsentAt: consentVersion ? created : null }
+      const view = {
+        ...record,
+        _id: String(_id),
+        createdAt: created,
+        lastLoginAt: created,
+        privacyConsentAt: consentVersion ? created : null,
+      }
       return ok({ user: publicView(view as UserRecord), isNew: true })
     } catch (e) {
       if (!isDuplicateKey(e)) throw e
@@ -68,14 +74,23 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser; i
   async function signIn(user: UserRecord): Promise<Result<{ user: PublicUser; isNew: boolean }>> {
     if (user.status === 'banned') return fail('ACCOUNT_BANNED')
     const _ = db.command
-    const consent = consentVersion && consentVersion !== user.privacyConsentVersion
-      ? { privacyConsentAt: db.serverDate(), privacyConsentVersion: consentVersion }
-      : {}
+    const consent =
+      consentVersion && consentVersion !== user.privacyConsentVersion
+        ? { privacyConsentAt: db.serverDate(), privacyConsentVersion: consentVersion }
+        : {}
     await users.doc(user._id).update({
-      data: { lastLoginAt: db.serverDate(), loginCount: _.inc(1), ...(UNIONID ? { unionid: String(UNIONID) } : {}), ...consent },
+      data: {
+        lastLoginAt: db.serverDate(),
+        loginCount: _.inc(1),
+        ...(UNIONID ? { unionid: String(UNIONID) } : {}),
+        ...consent,
+      },
     })
     const now = new Date()
     const privacyConsentAt = 'privacyConsentAt' in consent ? now : user.privacyConsentAt
-    return ok({ user: publicView({ ...user, lastLoginAt: now, loginCount: user.loginCount + 1, privacyConsentAt }), isNew: false })
+    return ok({
+      user: publicView({ ...user, lastLoginAt: now, loginCount: user.loginCount + 1, privacyConsentAt }),
+      isNew: false,
+    })
   }
 }

@@ -50,6 +50,8 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser }>
 
 /** security.msgSecCheck v2: 'pass', 'review' or 'risky'; anything but 'pass' is refused. */
 async function checkText(content: string, openid: string): Promise<string> {
-  const res = (await cloud.openapi.security.msgSecCheck({ content, version: 2, scene: 1, openid })) as { result?: { suggest?: string } }
+  const res = (await cloud.openapi.security.msgSecCheck({ content, version: 2, scene: 1, openid })) as {
+    result?: { suggest?: string }
+  }
   return res.result?.suggest ?? 'risky'
 }

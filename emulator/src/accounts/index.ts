@@ -46,7 +46,10 @@ export const SESSION_TTL_MS = 3 * 24 * 60 * 60 * 1000
 export class WeChatAccounts {
   private codes = new Map<string, LoginCode>()
 
-  private constructor(private readonly ctx: ServiceContext, private readonly store: Datastore<WeChatAccount>) {}
+  private constructor(
+    private readonly ctx: ServiceContext,
+    private readonly store: Datastore<WeChatAccount>,
+  ) {}
 
   static async open(ctx: ServiceContext): Promise<WeChatAccounts> {
     const store = new Datastore<WeChatAccount>(
@@ -64,15 +67,19 @@ export class WeChatAccounts {
     }
     for (const key of ['nickName', 'avatarUrl', 'phoneNumber', 'countryCode'] as const) {
       const v = input[key]
-      if (v !== undefined && v !== null && (typeof v !== 'string' || v.length > 256)) throw invalidParam(`${key} must be a string`)
+      if (v !== undefined && v !== null && (typeof v !== 'string' || v.length > 256))
+        throw invalidParam(`${key} must be a string`)
     }
     const openid = input.openid ?? newOpenid()
     const account: WeChatAccount = {
       openid,
-      unionid: input.unionid === null ? undefined : input.unionid ?? newUnionid(),
+      unionid: input.unionid === null ? undefined : (input.unionid ?? newUnionid()),
       nickName: input.nickName ?? '微信用户',
       avatarUrl: input.avatarUrl ?? '',
-      phoneNumber: input.phoneNumber === null ? undefined : input.phoneNumber ?? `138${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+      phoneNumber:
+        input.phoneNumber === null
+          ? undefined
+          : (input.phoneNumber ?? `138${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`),
       countryCode: input.countryCode ?? '86',
       token: newToken(),
     }
@@ -90,7 +97,8 @@ export class WeChatAccounts {
 
   async byToken(token: unknown): Promise<WeChatAccount> {
     const account = typeof token === 'string' && token ? await this.store.findOneAsync({ token }) : null
-    if (!account) throw new CloudError('INVALID_REQUEST_SOURCE', 'unknown simulated WeChat client: create an account first')
+    if (!account)
+      throw new CloudError('INVALID_REQUEST_SOURCE', 'unknown simulated WeChat client: create an account first')
     return account
   }
 
@@ -124,7 +132,9 @@ export class WeChatAccounts {
    * auth.code2Session, as WeChat answers it: 40029 invalid code, 40163 code been used.
    * Expired codes are reported as invalid (40029), as WeChat does.
    */
-  async code2Session(code: unknown): Promise<
+  async code2Session(
+    code: unknown,
+  ): Promise<
     { ok: true; openid: string; unionid?: string; session_key: string } | { ok: false; errcode: number; errmsg: string }
   > {
     const entry = typeof code === 'string' ? this.codes.get(code) : undefined

@@ -16,12 +16,17 @@ interface Entry {
   issuedAt: number
 }
 
-export type Resolution = { ok: true; items: Array<{ cloudId: string; json: string }> } | { ok: false; errorCode: number; errmsg: string }
+export type Resolution =
+  | { ok: true; items: Array<{ cloudId: string; json: string }> }
+  | { ok: false; errorCode: number; errmsg: string }
 
 export class CloudIds {
   private ids = new Map<string, Entry>()
 
-  constructor(private readonly now: () => number, private readonly appid: string) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly appid: string,
+  ) {}
 
   /** A CloudID in WeChat's shape ("27_Ih-9vxDaOh..."); plain-object data gets the watermark WeChat adds. */
   issue(openid: string, data: unknown): string {
@@ -42,7 +47,8 @@ export class CloudIds {
     for (const cloudID of list) {
       const entry = this.ids.get(cloudID)
       if (!entry) return { ok: false, errorCode: -601005, errmsg: 'invalid cloudID' }
-      if (entry.issuedAt + CLOUD_ID_TTL_MS <= this.now()) return { ok: false, errorCode: -601006, errmsg: 'cloudID expired' }
+      if (entry.issuedAt + CLOUD_ID_TTL_MS <= this.now())
+        return { ok: false, errorCode: -601006, errmsg: 'cloudID expired' }
       items.push({ cloudId: cloudID, json: JSON.stringify({ cloudID, data: entry.data }) })
     }
     return { ok: true, items }

@@ -53,13 +53,16 @@ export function createOpenApi(ctx: ServiceContext): EmulatedOpenApi {
       throw invalidParam(`ApiGetOpenDataByCloudId: reqData is not a valid request (${(e as Error).message})`)
     }
     const resolved = cloudIds.resolve(list)
-    return resolved.ok ? svrkitReply(encodeGetOpenDataResp(resolved.items)) : systemErrorReply(resolved.errorCode, resolved.errmsg)
+    return resolved.ok
+      ? svrkitReply(encodeGetOpenDataResp(resolved.items))
+      : systemErrorReply(resolved.errorCode, resolved.errmsg)
   }
 
   const wxOpenApi = async (_caller: unknown, params: ActionParams): Promise<Record<string, unknown>> => {
     const { apiName, requestData } = params
     if (typeof apiName !== 'string' || !apiName) throw invalidParam('wx.openApi: apiName must be a non-empty string')
-    if (!Buffer.isBuffer(requestData)) throw invalidParam('wx.openApi: requestData must be a binary (protobuf CommApiData) part')
+    if (!Buffer.isBuffer(requestData))
+      throw invalidParam('wx.openApi: requestData must be a binary (protobuf CommApiData) part')
     let request: OpenApiRequest
     try {
       request = decodeRequest(requestData)
@@ -67,7 +70,8 @@ export function createOpenApi(ctx: ServiceContext): EmulatedOpenApi {
       throw invalidParam(`wx.openApi: requestData is not a valid CommApiData (${(e as Error).message})`)
     }
     const fault = await ctx.faults.apply('openapi', apiName)
-    if (fault?.wxErrcode) return jsonReply({ errcode: fault.wxErrcode.errcode, errmsg: wxErrmsg(fault.wxErrcode.errmsg) })
+    if (fault?.wxErrcode)
+      return jsonReply({ errcode: fault.wxErrcode.errcode, errmsg: wxErrmsg(fault.wxErrcode.errmsg) })
     if (request.apiType === API_TYPE.SVRKIT_API) return svrkit(request)
     const api = request.apiType === API_TYPE.OPEN_API ? openApis[apiName] : undefined
     return api ? jsonReply(api(request.data)) : systemErrorReply(API_NOT_FOUND, 'API not found')
@@ -78,7 +82,8 @@ export function createOpenApi(ctx: ServiceContext): EmulatedOpenApi {
     fixtures: {
       issuePhoneCode: (openid, phone) => phoneCodes.issue(openid, phone),
       addRiskyWords: (words) => {
-        if (!Array.isArray(words) || words.some((w) => typeof w !== 'string' || !w)) throw invalidParam('addRiskyWords: words must be non-empty strings')
+        if (!Array.isArray(words) || words.some((w) => typeof w !== 'string' || !w))
+          throw invalidParam('addRiskyWords: words must be non-empty strings')
         words.forEach((w) => riskyWords.add(w))
       },
       issueCloudId: (openid, data) => cloudIds.issue(openid, data),

@@ -23,16 +23,27 @@ interface PhoneCode {
 export class PhoneCodes {
   private codes = new Map<string, PhoneCode>()
 
-  constructor(private readonly now: () => number, private readonly appid: string) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly appid: string,
+  ) {}
 
   /** What the button yields once the user agrees: 64 hex characters, like WeChat's. */
   issue(openid: string, phone: { phoneNumber: string; countryCode: string }): string {
     if (typeof openid !== 'string' || !openid) throw invalidParam('issuePhoneCode: openid must be a non-empty string')
-    if (typeof phone?.phoneNumber !== 'string' || !/^\d{4,20}$/.test(phone.phoneNumber)) throw invalidParam('issuePhoneCode: phoneNumber must be 4-20 digits, without country code')
-    if (typeof phone.countryCode !== 'string' || !/^\d{1,4}$/.test(phone.countryCode)) throw invalidParam('issuePhoneCode: countryCode must be 1-4 digits')
+    if (typeof phone?.phoneNumber !== 'string' || !/^\d{4,20}$/.test(phone.phoneNumber))
+      throw invalidParam('issuePhoneCode: phoneNumber must be 4-20 digits, without country code')
+    if (typeof phone.countryCode !== 'string' || !/^\d{1,4}$/.test(phone.countryCode))
+      throw invalidParam('issuePhoneCode: countryCode must be 1-4 digits')
     this.sweep()
     const code = randomBytes(32).toString('hex')
-    this.codes.set(code, { openid, phoneNumber: phone.phoneNumber, countryCode: phone.countryCode, issuedAt: this.now(), used: false })
+    this.codes.set(code, {
+      openid,
+      phoneNumber: phone.phoneNumber,
+      countryCode: phone.countryCode,
+      issuedAt: this.now(),
+      used: false,
+    })
     return code
   }
 
@@ -50,7 +61,10 @@ export class PhoneCodes {
     return {
       errcode: 0,
       errmsg: 'ok',
-      phone_info: phoneInfo(entry.phoneNumber, entry.countryCode, { timestamp: Math.floor(entry.issuedAt / 1000), appid: this.appid }),
+      phone_info: phoneInfo(entry.phoneNumber, entry.countryCode, {
+        timestamp: Math.floor(entry.issuedAt / 1000),
+        appid: this.appid,
+      }),
     }
   }
 
@@ -61,6 +75,7 @@ export class PhoneCodes {
   // used and expired codes answer 40029 just like unknown ones, so they need not be kept
   private sweep(): void {
     const now = this.now()
-    for (const [code, entry] of this.codes) if (entry.used || entry.issuedAt + PHONE_CODE_TTL_MS <= now) this.codes.delete(code)
+    for (const [code, entry] of this.codes)
+      if (entry.used || entry.issuedAt + PHONE_CODE_TTL_MS <= now) this.codes.delete(code)
   }
 }

@@ -19,18 +19,23 @@ const LABEL_OTHER = 21000
 export function msgSecCheck(data: Record<string, unknown>, riskyWords: ReadonlySet<string>): Record<string, unknown> {
   const hit = (text: unknown) => (typeof text === 'string' ? [...riskyWords].find((w) => text.includes(w)) : undefined)
   const { content, version, scene, openid, title, nickname, signature } = data
-  if (typeof content !== 'string') return { errcode: 47001, errmsg: wxErrmsg('data format error: content must be a string') }
+  if (typeof content !== 'string')
+    return { errcode: 47001, errmsg: wxErrmsg('data format error: content must be a string') }
 
   if (version === undefined || version === 1) {
     return hit(content) ? { errcode: 87014, errmsg: wxErrmsg('risky content') } : { errcode: 0, errmsg: 'ok' }
   }
   if (version !== 2) return { errcode: 47001, errmsg: wxErrmsg('data format error: version must be 2') }
-  if (typeof openid !== 'string' || !OPENID_PATTERN.test(openid)) return { errcode: 40003, errmsg: wxErrmsg('invalid openid') }
-  if (scene !== 1 && scene !== 2 && scene !== 3 && scene !== 4) return { errcode: 40129, errmsg: wxErrmsg('invalid scene') }
+  if (typeof openid !== 'string' || !OPENID_PATTERN.test(openid))
+    return { errcode: 40003, errmsg: wxErrmsg('invalid openid') }
+  if (scene !== 1 && scene !== 2 && scene !== 3 && scene !== 4)
+    return { errcode: 40129, errmsg: wxErrmsg('invalid scene') }
   // WeChat documents the 2500-character limit but not its errcode; the emulator refuses longer text as a format error
-  if ([...content].length > MAX_CONTENT_CHARS) return { errcode: 47001, errmsg: wxErrmsg(`data format error: content is over ${MAX_CONTENT_CHARS} characters`) }
+  if ([...content].length > MAX_CONTENT_CHARS)
+    return { errcode: 47001, errmsg: wxErrmsg(`data format error: content is over ${MAX_CONTENT_CHARS} characters`) }
   for (const [key, value] of Object.entries({ title, nickname, signature })) {
-    if (value !== undefined && typeof value !== 'string') return { errcode: 47001, errmsg: wxErrmsg(`data format error: ${key} must be a string`) }
+    if (value !== undefined && typeof value !== 'string')
+      return { errcode: 47001, errmsg: wxErrmsg(`data format error: ${key} must be a string`) }
   }
 
   // signature counts only in the profile scene (scene 1)
@@ -43,7 +48,9 @@ export function msgSecCheck(data: Record<string, unknown>, riskyWords: ReadonlyS
     result: { suggest, label },
     detail: [
       { strategy: 'content_model', errcode: 0, suggest, label, prob: keyword ? 90 : 0 },
-      keyword ? { strategy: 'keyword', errcode: 0, suggest, label, level: 90, keyword } : { strategy: 'keyword', errcode: 0, suggest, label },
+      keyword
+        ? { strategy: 'keyword', errcode: 0, suggest, label, level: 90, keyword }
+        : { strategy: 'keyword', errcode: 0, suggest, label },
     ],
     trace_id: [0, 0, 0].map(() => randomBytes(4).toString('hex')).join('-'),
   }

@@ -9,7 +9,12 @@ import protobuf from 'protobufjs'
 const root = protobuf.Root.fromJSON({
   nested: {
     KeyValuePair: {
-      fields: { key: { type: 'string', id: 1 }, value: { type: 'bytes', id: 2 }, contenttype: { type: 'string', id: 3 }, filename: { type: 'string', id: 4 } },
+      fields: {
+        key: { type: 'string', id: 1 },
+        value: { type: 'bytes', id: 2 },
+        contenttype: { type: 'string', id: 3 },
+        filename: { type: 'string', id: 4 },
+      },
     },
     OpenApiData: { fields: { pairs: { rule: 'repeated', type: 'KeyValuePair', id: 1 } } },
     SvrkitApiData: { fields: { apiName: { type: 'string', id: 1 }, reqData: { type: 'bytes', id: 2 } } },
@@ -33,7 +38,9 @@ const root = protobuf.Root.fromJSON({
         svrkitErrorCode: { type: 'int32', id: 6 },
       },
     },
-    ApiGetOpenDataByCloudIdReq: { fields: { cloudidList: { rule: 'repeated', type: 'string', id: 2 }, appid: { type: 'string', id: 3 } } },
+    ApiGetOpenDataByCloudIdReq: {
+      fields: { cloudidList: { rule: 'repeated', type: 'string', id: 2 }, appid: { type: 'string', id: 3 } },
+    },
     ApiGetOpenDataByCloudIdResp: {
       fields: { dataList: { rule: 'repeated', type: 'OpDataItem', id: 1 } },
       nested: { OpDataItem: { fields: { cloudId: { type: 'string', id: 1 }, json: { type: 'string', id: 2 } } } },
@@ -74,12 +81,20 @@ export function decodeRequest(bytes: Buffer): OpenApiRequest {
   return {
     apiType: msg.apiType,
     data,
-    svrkit: msg.svrkitData ? { apiName: msg.svrkitData.apiName, reqData: Buffer.from(msg.svrkitData.reqData) } : undefined,
+    svrkit: msg.svrkitData
+      ? { apiName: msg.svrkitData.apiName, reqData: Buffer.from(msg.svrkitData.reqData) }
+      : undefined,
     appid: msg.appid || undefined,
   }
 }
 
-export function encodeResponse(fields: { respData?: Buffer; contentType?: string; errorCode?: number; httpCode?: number; svrkitErrorCode?: number }): Buffer {
+export function encodeResponse(fields: {
+  respData?: Buffer
+  contentType?: string
+  errorCode?: number
+  httpCode?: number
+  svrkitErrorCode?: number
+}): Buffer {
   return Buffer.from(CommOpenApiResp.encode(CommOpenApiResp.create(fields)).finish())
 }
 

@@ -29,7 +29,8 @@ const DEFAULT_MAX_AGE_S = 86400
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 
 export function storageActions(ctx: ServiceContext, bucket: Bucket, tickets: UploadTickets): ActionTable {
-  const mayWrite = (caller: Caller) => (file: StoredFile) => caller.kind === 'admin' || file.uploadedBy === caller.openid
+  const mayWrite = (caller: Caller) => (file: StoredFile) =>
+    caller.kind === 'admin' || file.uploadedBy === caller.openid
   // a fileID of another environment can never name a file here
   const ownPath = (fileID: string) => {
     const parsed = parseFileId(fileID)!
@@ -40,7 +41,8 @@ export function storageActions(ctx: ServiceContext, bucket: Bucket, tickets: Upl
     'storage.getUploadMetadata': async (_caller, params) => {
       await ctx.faults.apply('storage', 'storage.getUploadMetadata')
       const path = checkCloudPath(params.path, 'path')
-      if (params.method !== undefined && params.method !== 'put') throw invalidParam("method: the emulator supports only 'put' uploads")
+      if (params.method !== undefined && params.method !== 'put')
+        throw invalidParam("method: the emulator supports only 'put' uploads")
       const ticket = tickets.issue(path)
       return {
         data: {
@@ -66,7 +68,13 @@ export function storageActions(ctx: ServiceContext, bucket: Bucket, tickets: Upl
         }),
       )
       if (caller.kind === 'admin') return { data: { download_list: items } }
-      return { fileList: items.map(({ code, ...item }) => ({ ...item, status: TCB_ERR_CODE[code], errMsg: FILE_ERR_MSG[code] })) }
+      return {
+        fileList: items.map(({ code, ...item }) => ({
+          ...item,
+          status: TCB_ERR_CODE[code],
+          errMsg: FILE_ERR_MSG[code],
+        })),
+      }
     },
 
     'storage.batchDeleteFile': async (caller, params) => {
@@ -76,10 +84,20 @@ export function storageActions(ctx: ServiceContext, bucket: Bucket, tickets: Upl
       for (const fileID of ids) {
         const path = ownPath(fileID)
         const outcome = path === undefined ? 'missing' : await bucket.delete(path, mayWrite(caller))
-        items.push({ fileID, code: outcome === 'deleted' ? 'SUCCESS' : outcome === 'missing' ? 'STORAGE_FILE_NONEXIST' : 'STORAGE_EXCEED_AUTHORITY' })
+        items.push({
+          fileID,
+          code:
+            outcome === 'deleted'
+              ? 'SUCCESS'
+              : outcome === 'missing'
+                ? 'STORAGE_FILE_NONEXIST'
+                : 'STORAGE_EXCEED_AUTHORITY',
+        })
       }
       if (caller.kind === 'admin') return { data: { delete_list: items } }
-      return { fileList: items.map(({ fileID, code }) => ({ fileID, status: TCB_ERR_CODE[code], errMsg: FILE_ERR_MSG[code] })) }
+      return {
+        fileList: items.map(({ fileID, code }) => ({ fileID, status: TCB_ERR_CODE[code], errMsg: FILE_ERR_MSG[code] })),
+      }
     },
 
     'storage.clientUpload': async (caller, params) => {
@@ -100,13 +118,15 @@ function fileListOf(params: ActionParams): Array<{ fileID: string; maxAge: numbe
   const list = params.file_list
   checkCount(list, 'file_list')
   return (list as unknown[]).map((item, i) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw invalidParam(`file_list[${i}] must be an object with fileid`)
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      throw invalidParam(`file_list[${i}] must be an object with fileid`)
     const { fileid, max_age, url_type } = item as Record<string, unknown>
     checkFileId(fileid, `file_list[${i}].fileid`)
     if (max_age !== undefined && max_age !== null && (!Number.isInteger(max_age) || (max_age as number) < 1)) {
       throw invalidParam(`file_list[${i}].max_age must be a positive whole number of seconds`)
     }
-    if (url_type !== undefined && url_type !== null && typeof url_type !== 'string') throw invalidParam(`file_list[${i}].url_type must be a string`)
+    if (url_type !== undefined && url_type !== null && typeof url_type !== 'string')
+      throw invalidParam(`file_list[${i}].url_type must be a string`)
     return { fileID: fileid as string, maxAge: (max_age as number | undefined | null) ?? DEFAULT_MAX_AGE_S }
   })
 }
@@ -120,17 +140,20 @@ function fileIdListOf(params: ActionParams): string[] {
 
 function checkCount(list: unknown, field: string): void {
   if (!Array.isArray(list) || list.length === 0) throw invalidParam(`${field} must be a non-empty array`)
-  if (list.length > MAX_FILES_PER_CALL) throw invalidParam(`${field} has ${list.length} entries; at most ${MAX_FILES_PER_CALL} per call`)
+  if (list.length > MAX_FILES_PER_CALL)
+    throw invalidParam(`${field} has ${list.length} entries; at most ${MAX_FILES_PER_CALL} per call`)
 }
 
 function checkFileId(id: unknown, field: string): void {
-  if (typeof id !== 'string' || !parseFileId(id)) throw invalidParam(`${field} must be a fileID (cloud://<env>.<bucket>/<path>)`)
+  if (typeof id !== 'string' || !parseFileId(id))
+    throw invalidParam(`${field} must be a fileID (cloud://<env>.<bucket>/<path>)`)
 }
 
 function decodeContent(content: unknown): Buffer {
   if (typeof content !== 'string') throw invalidParam('fileContent must be a base64 string')
   if (content.length % 4 !== 0 || !BASE64.test(content)) throw invalidParam('fileContent is not valid base64')
   // the decoded size, known before decoding, so an oversized upload costs no memory
-  if (Buffer.byteLength(content, 'base64') > MAX_CLIENT_UPLOAD_BYTES) throw invalidParam(`file is larger than ${MAX_CLIENT_UPLOAD_BYTES} bytes`)
+  if (Buffer.byteLength(content, 'base64') > MAX_CLIENT_UPLOAD_BYTES)
+    throw invalidParam(`file is larger than ${MAX_CLIENT_UPLOAD_BYTES} bytes`)
   return Buffer.from(content, 'base64')
 }

@@ -30,12 +30,23 @@ export class Bucket {
    * Stores bytes at cloudPath (replacing any file there). `mayReplace` decides, inside the queue, whether an
    * existing file may be overwritten; when it refuses nothing is written.
    */
-  write(cloudPath: string, bytes: Buffer, uploadedBy: string | undefined, mayReplace: (existing: StoredFile) => boolean = () => true) {
+  write(
+    cloudPath: string,
+    bytes: Buffer,
+    uploadedBy: string | undefined,
+    mayReplace: (existing: StoredFile) => boolean = () => true,
+  ) {
     return this.serial(async (): Promise<StoredFile | 'refused'> => {
       const existing = await this.catalog.get(cloudPath)
       if (existing && !mayReplace(existing)) return 'refused'
       const blob = await this.blobs.put(bytes)
-      const file: StoredFile = { cloudPath, fileID: fileIdOf(this.envId, cloudPath), size: bytes.length, blob, createdAt: this.now() }
+      const file: StoredFile = {
+        cloudPath,
+        fileID: fileIdOf(this.envId, cloudPath),
+        size: bytes.length,
+        blob,
+        createdAt: this.now(),
+      }
       if (uploadedBy) file.uploadedBy = uploadedBy
       try {
         await this.catalog.put(file)

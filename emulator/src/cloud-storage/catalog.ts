@@ -17,7 +17,9 @@ export class Catalog {
   private constructor(private readonly store: Datastore<StoredFile>) {}
 
   static async open(dir: string | undefined): Promise<Catalog> {
-    const store = new Datastore<StoredFile>(dir ? { filename: join(dir, 'files.db'), autoload: false } : { inMemoryOnly: true })
+    const store = new Datastore<StoredFile>(
+      dir ? { filename: join(dir, 'files.db'), autoload: false } : { inMemoryOnly: true },
+    )
     await store.loadDatabaseAsync()
     await store.ensureIndexAsync({ fieldName: 'cloudPath', unique: true })
     return new Catalog(store)

@@ -40,11 +40,13 @@ export function storageHttp(ctx: ServiceContext, bucket: Bucket, tickets: Upload
     }
     try {
       if (pathname.startsWith(UPLOAD)) {
-        if (req.method !== 'PUT') return cosError(res, 405, 'MethodNotAllowed', 'The specified method is not allowed.', cloudPath)
+        if (req.method !== 'PUT')
+          return cosError(res, 405, 'MethodNotAllowed', 'The specified method is not allowed.', cloudPath)
         return await putObject(ctx, bucket, tickets, cloudPath, req, res)
       }
       if (pathname.startsWith(DOWNLOAD)) {
-        if (req.method !== 'GET' && req.method !== 'HEAD') return cosError(res, 405, 'MethodNotAllowed', 'The specified method is not allowed.', cloudPath)
+        if (req.method !== 'GET' && req.method !== 'HEAD')
+          return cosError(res, 405, 'MethodNotAllowed', 'The specified method is not allowed.', cloudPath)
         return await getObject(ctx, bucket, cloudPath, req, res)
       }
       return cosError(res, 404, 'NoSuchKey', 'The specified key does not exist.', pathname)
@@ -58,16 +60,35 @@ export function storageHttp(ctx: ServiceContext, bucket: Bucket, tickets: Upload
   }
 }
 
-async function putObject(ctx: ServiceContext, bucket: Bucket, tickets: UploadTickets, cloudPath: string, req: IncomingMessage, res: ServerResponse) {
+async function putObject(
+  ctx: ServiceContext,
+  bucket: Bucket,
+  tickets: UploadTickets,
+  cloudPath: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
   await ctx.faults.apply('storage', 'cos.putObject')
   const header = req.headers.authorization
   if (!tickets.check(typeof header === 'string' ? header : undefined, cloudPath)) {
     req.resume()
-    return cosError(res, 403, 'AccessDenied', 'Request has expired or its signature does not match this key.', cloudPath)
+    return cosError(
+      res,
+      403,
+      'AccessDenied',
+      'Request has expired or its signature does not match this key.',
+      cloudPath,
+    )
   }
   if (Number(req.headers['content-length']) > MAX_PUT_BYTES) {
     req.resume()
-    return cosError(res, 400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed object size (${MAX_PUT_BYTES} bytes in the emulator).`, cloudPath)
+    return cosError(
+      res,
+      400,
+      'EntityTooLarge',
+      `Your proposed upload exceeds the maximum allowed object size (${MAX_PUT_BYTES} bytes in the emulator).`,
+      cloudPath,
+    )
   }
   const bytes = await readRaw(req, MAX_PUT_BYTES)
   await bucket.write(cloudPath, bytes, undefined)
@@ -76,7 +97,13 @@ async function putObject(ctx: ServiceContext, bucket: Bucket, tickets: UploadTic
   return true
 }
 
-async function getObject(ctx: ServiceContext, bucket: Bucket, cloudPath: string, req: IncomingMessage, res: ServerResponse) {
+async function getObject(
+  ctx: ServiceContext,
+  bucket: Bucket,
+  cloudPath: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
   await ctx.faults.apply('storage', 'cos.getObject')
   const found = await bucket.read(cloudPath)
   if (!found) return cosError(res, 404, 'NoSuchKey', 'The specified key does not exist.', cloudPath)
@@ -99,7 +126,8 @@ const TYPES: Record<string, string> = {
   '.mp4': 'video/mp4',
 }
 
-const contentTypeOf = (cloudPath: string): string => TYPES[extname(cloudPath).toLowerCase()] ?? 'application/octet-stream'
+const contentTypeOf = (cloudPath: string): string =>
+  TYPES[extname(cloudPath).toLowerCase()] ?? 'application/octet-stream'
 
 const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`)
 

@@ -17,7 +17,9 @@ export interface EmulatedStorage {
   actions: ActionTable
   /** serves /storage/upload/* and /storage/download/*; false for every other path */
   handleHttp(req: IncomingMessage, res: ServerResponse): Promise<boolean>
-  list(prefix?: string): Promise<Array<{ cloudPath: string; fileID: string; size: number; uploadedBy?: string; createdAt: number }>>
+  list(
+    prefix?: string,
+  ): Promise<Array<{ cloudPath: string; fileID: string; size: number; uploadedBy?: string; createdAt: number }>>
   reset(): Promise<void>
 }
 
@@ -30,7 +32,13 @@ export async function openStorage(ctx: ServiceContext): Promise<EmulatedStorage>
     actions: storageActions(ctx, bucket, tickets),
     handleHttp: storageHttp(ctx, bucket, tickets),
     list: async (prefix) =>
-      (await bucket.list(prefix)).map(({ cloudPath, fileID, size, uploadedBy, createdAt }) => ({ cloudPath, fileID, size, createdAt, ...(uploadedBy ? { uploadedBy } : {}) })),
+      (await bucket.list(prefix)).map(({ cloudPath, fileID, size, uploadedBy, createdAt }) => ({
+        cloudPath,
+        fileID,
+        size,
+        createdAt,
+        ...(uploadedBy ? { uploadedBy } : {}),
+      })),
     reset: async () => {
       tickets.clear()
       await bucket.reset()

@@ -16,12 +16,15 @@ export function checkCloudPath(value: unknown, field = 'cloudPath'): string {
   if (value.startsWith('/')) throw invalidParam(`${field} must not start with '/'`)
   if (value.endsWith('/')) throw invalidParam(`${field} must name a file, not a folder (trailing '/')`)
   if (value.includes('//')) throw invalidParam(`${field} must not contain '//'`)
-  if (Buffer.byteLength(value, 'utf8') > MAX_CLOUD_PATH_BYTES) throw invalidParam(`${field} is longer than ${MAX_CLOUD_PATH_BYTES} bytes`)
+  if (Buffer.byteLength(value, 'utf8') > MAX_CLOUD_PATH_BYTES)
+    throw invalidParam(`${field} is longer than ${MAX_CLOUD_PATH_BYTES} bytes`)
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) throw invalidParam(`${field} must not contain control characters`)
-  if (value.split('/').some((s) => s === '.' || s === '..')) throw invalidParam(`${field} must not contain '.' or '..' segments`)
+  if (value.split('/').some((s) => s === '.' || s === '..'))
+    throw invalidParam(`${field} must not contain '.' or '..' segments`)
   // a lone surrogate cannot be stored as UTF-8, so the key would silently change
-  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value)) throw invalidParam(`${field} is not valid Unicode text`)
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value))
+    throw invalidParam(`${field} is not valid Unicode text`)
   return value
 }
 

@@ -28,18 +28,31 @@ export class FaultInjector {
   add(rule: FaultRule): void {
     // rules also arrive as JSON (POST /control/faults.add): check every field, so a typo fails loudly
     if (typeof rule !== 'object' || rule === null) throw new RangeError('a fault rule must be an object')
-    if (!SERVICES.has(rule.service)) throw new RangeError(`fault rule service must be one of ${[...SERVICES].join(', ')}`)
-    if (rule.action !== undefined && (typeof rule.action !== 'string' || !rule.action)) throw new RangeError('fault rule action must be a non-empty string')
-    if (rule.error !== undefined && !(typeof rule.error === 'object' && rule.error !== null && rule.error.code in TCB_ERR_CODE)) {
-      throw new RangeError('fault rule error.code must be a TCB code such as DATABASE_REQUEST_FAILED (emulator/src/errors.ts)')
+    if (!SERVICES.has(rule.service))
+      throw new RangeError(`fault rule service must be one of ${[...SERVICES].join(', ')}`)
+    if (rule.action !== undefined && (typeof rule.action !== 'string' || !rule.action))
+      throw new RangeError('fault rule action must be a non-empty string')
+    if (
+      rule.error !== undefined &&
+      !(typeof rule.error === 'object' && rule.error !== null && rule.error.code in TCB_ERR_CODE)
+    ) {
+      throw new RangeError(
+        'fault rule error.code must be a TCB code such as DATABASE_REQUEST_FAILED (emulator/src/errors.ts)',
+      )
     }
-    if (rule.wxErrcode !== undefined && !(Number.isInteger(rule.wxErrcode?.errcode) && typeof rule.wxErrcode?.errmsg === 'string')) {
+    if (
+      rule.wxErrcode !== undefined &&
+      !(Number.isInteger(rule.wxErrcode?.errcode) && typeof rule.wxErrcode?.errmsg === 'string')
+    ) {
       throw new RangeError('fault rule wxErrcode must be { errcode: integer, errmsg: string }')
     }
     if (rule.times !== undefined && (!Number.isInteger(rule.times) || rule.times < 1)) {
       throw new RangeError('fault rule times must be a positive integer')
     }
-    if (rule.latencyMs !== undefined && !(typeof rule.latencyMs === 'number' && rule.latencyMs >= 0 && rule.latencyMs <= 600_000)) {
+    if (
+      rule.latencyMs !== undefined &&
+      !(typeof rule.latencyMs === 'number' && rule.latencyMs >= 0 && rule.latencyMs <= 600_000)
+    ) {
       throw new RangeError('fault rule latencyMs must be a number of milliseconds, 0 to 600000')
     }
     this.rules.push({ ...rule })

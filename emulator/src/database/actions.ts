@@ -32,10 +32,14 @@ export function databaseActions(ctx: ServiceContext, collections: Collections): 
     'database.insertDocument': async (caller, p) => {
       await fault('database.insertDocument')
       const { config, store } = collections.get(p.collectionName)
-      if (!Array.isArray(p.data) || p.data.length === 0) throw invalidParam('data must be a non-empty array of documents')
+      if (!Array.isArray(p.data) || p.data.length === 0)
+        throw invalidParam('data must be a non-empty array of documents')
       if (p.data.length > LIMITS.insertBatch) throw invalidParam(`at most ${LIMITS.insertBatch} documents per insert`)
-      const docs = p.data.map((raw, i) => newDocument(resolveServerDates(parseEjsonObject(raw, `data[${i}]`), ctx.now()), caller))
-      for (const doc of docs) if (!allowsDocument(config, caller, 'create', doc)) throw denied('the create rule refuses this document')
+      const docs = p.data.map((raw, i) =>
+        newDocument(resolveServerDates(parseEjsonObject(raw, `data[${i}]`), ctx.now()), caller),
+      )
+      for (const doc of docs)
+        if (!allowsDocument(config, caller, 'create', doc)) throw denied('the create rule refuses this document')
       await store.exclusive(() => store.insert(docs))
       return { data: { insertedIds: docs.map((d) => d._id) } }
     },
@@ -76,14 +80,18 @@ export function databaseActions(ctx: ServiceContext, collections: Collections): 
       const upsert = p.upsert === true
       const multi = p.multi !== false && !request.single
       const expr = merge ? parseUpdate(data, caller) : undefined
-      if (!merge && Object.keys(data).some((k) => k.startsWith('$'))) throw invalidParam('set() takes a document, not update operators')
+      if (!merge && Object.keys(data).some((k) => k.startsWith('$')))
+        throw invalidParam('set() takes a document, not update operators')
       const access = authorize(config, caller, 'update', request.filter, request.single)
 
       return store.exclusive(async () => {
         const targets = await select(store, effective(request.filter, access), multi ? {} : { limit: 1 })
         checkEach(targets, access, (d) => allowsDocument(config, caller, 'update', d))
         if (!targets.length && upsert) {
-          const id = typeof request.filter._id === 'string' || typeof request.filter._id === 'number' ? request.filter._id : undefined
+          const id =
+            typeof request.filter._id === 'string' || typeof request.filter._id === 'number'
+              ? request.filter._id
+              : undefined
           const base = newDocument(id === undefined ? {} : { _id: id }, caller)
           const doc = expr ? applyUpdate(base, expr) : replacement(base, data, caller)
           if (!allowsDocument(config, caller, 'create', doc)) throw denied('the create rule refuses this document')
@@ -126,10 +134,12 @@ export function databaseActions(ctx: ServiceContext, collections: Collections): 
 function readRequest(p: ActionParams, ctx: ServiceContext): { filter: Filter; single: boolean } {
   const queryType = p.queryType ?? 'WHERE'
   if (queryType !== 'WHERE' && queryType !== 'DOC') throw invalidParam('queryType must be WHERE or DOC')
-  const filter = p.query === undefined || p.query === '' ? {} : resolveServerDates(parseEjsonObject(p.query, 'query'), ctx.now())
+  const filter =
+    p.query === undefined || p.query === '' ? {} : resolveServerDates(parseEjsonObject(p.query, 'query'), ctx.now())
   if (queryType === 'DOC') {
     const id = filter._id
-    if ((typeof id !== 'string' || !id) && typeof id !== 'number') throw invalidParam('a doc() request needs a string or number _id')
+    if ((typeof id !== 'string' || !id) && typeof id !== 'number')
+      throw invalidParam('a doc() request needs a string or number _id')
   }
   return { filter, single: queryType === 'DOC' }
 }
@@ -139,12 +149,14 @@ function effective(filter: Filter, access: Access): Filter {
 }
 
 function checkEach(docs: Doc[], access: Access, allowed: (doc: Doc) => boolean): void {
-  if (access.kind === 'perDocument' && !docs.every(allowed)) throw denied("the document does not satisfy the collection's rule")
+  if (access.kind === 'perDocument' && !docs.every(allowed))
+    throw denied("the document does not satisfy the collection's rule")
 }
 
 function optionalCount(value: unknown, name: string, min: number): number | undefined {
   if (value === undefined || value === null) return undefined
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) throw invalidParam(`${name} must be an integer >= ${min}`)
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
+    throw invalidParam(`${name} must be an integer >= ${min}`)
   return value
 }
 
@@ -154,7 +166,7 @@ function optionalCount(value: unknown, name: string, min: number): number | unde
  */
 function newDocument(doc: Record<string, unknown>, caller: Caller): Doc {
   const id = doc._id
-  if (id !== undefined && ((typeof id !== 'string' || !id || id.length > 128) && typeof id !== 'number')) {
+  if (id !== undefined && (typeof id !== 'string' || !id || id.length > 128) && typeof id !== 'number') {
     throw invalidParam('_id must be a non-empty string (at most 128 characters) or a number')
   }
   if (caller.kind === 'client' && '_openid' in doc) throw denied('_openid is set by WeChat, not by the mini program')

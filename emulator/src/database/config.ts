@@ -30,7 +30,8 @@ export const COLLECTION_NAME = /^[A-Za-z_][\w-]{0,31}$/
 
 /** A collection name from a request, checked: INVALID_PARAM otherwise. */
 export function collectionName(value: unknown): string {
-  if (typeof value !== 'string' || !COLLECTION_NAME.test(value)) throw invalidParam('collectionName must be 1-32 letters, digits, _ or -')
+  if (typeof value !== 'string' || !COLLECTION_NAME.test(value))
+    throw invalidParam('collectionName must be 1-32 letters, digits, _ or -')
   return value
 }
 
@@ -38,7 +39,8 @@ export function loadDatabaseConfig(dir: string): DatabaseConfig {
   const file = join(dir, 'collections.json')
   if (!existsSync(file)) return {}
   const raw = readJson(file)
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${file}: must be an object of collections`)
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new Error(`${file}: must be an object of collections`)
   const config: DatabaseConfig = {}
   for (const [name, entry] of Object.entries(raw)) {
     if (name.startsWith('$')) continue
@@ -46,8 +48,10 @@ export function loadDatabaseConfig(dir: string): DatabaseConfig {
     if (!COLLECTION_NAME.test(name)) throw new Error(`${where}: invalid collection name`)
     if (typeof entry !== 'object' || entry === null) throw new Error(`${where}: must be an object`)
     const { permission = 'PRIVATE', rules, indexes = [] } = entry as Record<string, unknown>
-    if (!MODES.has(permission as PermissionMode)) throw new Error(`${where}: permission must be one of ${[...MODES].join(', ')}`)
-    if ((permission === 'CUSTOM') !== (typeof rules === 'string')) throw new Error(`${where}: "rules" (a file) goes with permission CUSTOM, and only with it`)
+    if (!MODES.has(permission as PermissionMode))
+      throw new Error(`${where}: permission must be one of ${[...MODES].join(', ')}`)
+    if ((permission === 'CUSTOM') !== (typeof rules === 'string'))
+      throw new Error(`${where}: "rules" (a file) goes with permission CUSTOM, and only with it`)
     config[name] = {
       permission: permission as PermissionMode,
       rules: typeof rules === 'string' ? parseRules(readJson(join(dir, rules)), join(dir, rules)) : undefined,

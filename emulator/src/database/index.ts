@@ -29,11 +29,15 @@ const CREATED_AT_RUNTIME: CollectionConfig = { permission: 'PRIVATE', indexes: [
 export class Collections {
   private open = new Map<string, { config: CollectionConfig; store: StoredCollection }>()
 
-  constructor(private readonly dir: string | undefined, private readonly config: DatabaseConfig) {}
+  constructor(
+    private readonly dir: string | undefined,
+    private readonly config: DatabaseConfig,
+  ) {}
 
   async load(): Promise<void> {
     ensureDir(this.dir)
-    for (const name of new Set([...Object.keys(this.config), ...storedCollectionNames(this.dir)])) await this.create(name)
+    for (const name of new Set([...Object.keys(this.config), ...storedCollectionNames(this.dir)]))
+      await this.create(name)
   }
 
   /** The collection, or WeChat's -502005 when it does not exist. */

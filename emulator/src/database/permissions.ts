@@ -33,7 +33,13 @@ const CLIENT_CAN: Record<string, { read: 'all' | 'own' | 'none'; write: 'own' | 
 }
 
 /** Access for reading, updating or deleting what `filter` selects; throws -502003 when refused. */
-export function authorize(config: CollectionConfig, caller: Caller, op: Exclude<Operation, 'create'>, filter: Filter, singleDocument: boolean): Access {
+export function authorize(
+  config: CollectionConfig,
+  caller: Caller,
+  op: Exclude<Operation, 'create'>,
+  filter: Filter,
+  singleDocument: boolean,
+): Access {
   if (caller.kind === 'admin') return { kind: 'all' }
   if (config.permission !== 'CUSTOM') {
     const can = CLIENT_CAN[config.permission][op === 'read' ? 'read' : 'write']
@@ -42,7 +48,10 @@ export function authorize(config: CollectionConfig, caller: Caller, op: Exclude<
     throw denied(`the mini program may not ${op} this collection (${config.permission})`)
   }
   const pinned = pinnedFields(filter)
-  const verdict = evaluate(config.rules![op], env(caller, (path) => (pinned.has(path) ? pinned.get(path) : UNKNOWN)))
+  const verdict = evaluate(
+    config.rules![op],
+    env(caller, (path) => (pinned.has(path) ? pinned.get(path) : UNKNOWN)),
+  )
   if (verdict === true) return { kind: 'all' }
   if (verdict === UNKNOWN && singleDocument) return { kind: 'perDocument' }
   throw denied(`the query must satisfy the collection's ${op} rule`)
@@ -56,7 +65,12 @@ export function allowsDocument(config: CollectionConfig, caller: Caller, op: Ope
     const can = CLIENT_CAN[config.permission][op === 'read' ? 'read' : 'write']
     return can === 'all' || (can === 'own' && doc._openid === caller.openid)
   }
-  return evaluate(config.rules![op], env(caller, (path) => valueAt(doc, path))) === true
+  return (
+    evaluate(
+      config.rules![op],
+      env(caller, (path) => valueAt(doc, path)),
+    ) === true
+  )
 }
 
 function env(caller: Extract<Caller, { kind: 'client' }>, doc: RuleEnv['doc']): RuleEnv {

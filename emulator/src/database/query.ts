@@ -83,7 +83,8 @@ export function parseOrder(value: unknown): Record<string, 1 | -1> | undefined {
   if (value === undefined) return undefined
   // the SDK sends an object; some versions send [{ field, direction }]
   let entries: Array<[string, unknown]>
-  if (Array.isArray(value)) entries = value.map((o) => [String((o as { field?: unknown })?.field), (o as { direction?: unknown })?.direction])
+  if (Array.isArray(value))
+    entries = value.map((o) => [String((o as { field?: unknown })?.field), (o as { direction?: unknown })?.direction])
   else if (isPlainObject(value)) entries = Object.entries(value)
   else throw invalidParam('order must be an object of field: 1 | -1')
   const order: Record<string, 1 | -1> = {}

@@ -18,14 +18,17 @@ const KEYS = new Set(['read', 'write', 'create', 'update', 'delete'])
 const COMPARISONS = new Set(['==', '!=', '===', '!==', '<', '<=', '>', '>='])
 
 export function parseRules(raw: unknown, where: string): SecurityRules {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${where}: security rules must be a JSON object`)
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new Error(`${where}: security rules must be a JSON object`)
   const entries = raw as Record<string, unknown>
-  for (const key of Object.keys(entries)) if (!KEYS.has(key)) throw new Error(`${where}: unknown rule "${key}" (read, write, create, update, delete)`)
+  for (const key of Object.keys(entries))
+    if (!KEYS.has(key)) throw new Error(`${where}: unknown rule "${key}" (read, write, create, update, delete)`)
   const rule = (key: string): Rule => {
     const value = entries[key]
     if (value === undefined) return false // WeChat: an operation without a rule is refused
     if (typeof value === 'boolean') return value
-    if (typeof value !== 'string') throw new Error(`${where}: rule "${key}" must be true, false or an expression string`)
+    if (typeof value !== 'string')
+      throw new Error(`${where}: rule "${key}" must be true, false or an expression string`)
     let ast: jsep.Expression
     try {
       ast = jsep(value)
@@ -46,7 +49,8 @@ function check(node: jsep.Expression, where: string): void {
     case 'Literal':
       return
     case 'Identifier':
-      if (!['auth', 'doc', 'now'].includes(node.name as string)) throw new Error(`${where}: unknown name ${node.name} (auth, doc, now)`)
+      if (!['auth', 'doc', 'now'].includes(node.name as string))
+        throw new Error(`${where}: unknown name ${node.name} (auth, doc, now)`)
       return
     case 'MemberExpression':
       if (node.computed) throw new Error(`${where}: use a.b, not a[b]`)

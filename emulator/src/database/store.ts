@@ -14,12 +14,17 @@ export type Doc = Record<string, unknown> & { _id: string | number }
 export class StoredCollection {
   private queue: Promise<unknown> = Promise.resolve()
 
-  private constructor(readonly name: string, private readonly store: Datastore<Doc>, private readonly indexes: IndexSpec[]) {}
+  private constructor(
+    readonly name: string,
+    private readonly store: Datastore<Doc>,
+    private readonly indexes: IndexSpec[],
+  ) {}
 
   static async open(name: string, dir: string | undefined, indexes: IndexSpec[]): Promise<StoredCollection> {
     const store = new Datastore<Doc>(dir ? { filename: join(dir, `${name}.db`) } : { inMemoryOnly: true })
     await store.loadDatabaseAsync()
-    for (const index of indexes) await store.ensureIndexAsync({ fieldName: index.keys[0], unique: index.unique, sparse: false })
+    for (const index of indexes)
+      await store.ensureIndexAsync({ fieldName: index.keys[0], unique: index.unique, sparse: false })
     return new StoredCollection(name, store, indexes)
   }
 

@@ -10,7 +10,20 @@ import { cloneValue, isPlainObject } from './wire'
  * shift/unshift→$pop/$push, pull, pullAll, addToSet), applied with mingo's MongoDB-compatible updater.
  * Source: https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/database/Command.html
  */
-const OPERATORS = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$push', '$pop', '$pull', '$pullAll', '$addToSet'])
+const OPERATORS = new Set([
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$rename',
+  '$push',
+  '$pop',
+  '$pull',
+  '$pullAll',
+  '$addToSet',
+])
 
 export type UpdateExpression = Record<string, Record<string, unknown>>
 
@@ -50,7 +63,11 @@ export function applyUpdate(doc: Doc, expr: UpdateExpression): Doc {
 /** `set()`: the new content replaces the document's (its _id stays; on the client, its _openid too). */
 export function replacement(doc: Doc, data: Record<string, unknown>, caller: Caller): Doc {
   for (const key of Object.keys(data)) checkWritablePath(key, caller)
-  return { ...data, _id: doc._id, ...(caller.kind === 'client' && doc._openid !== undefined ? { _openid: doc._openid } : {}) }
+  return {
+    ...data,
+    _id: doc._id,
+    ...(caller.kind === 'client' && doc._openid !== undefined ? { _openid: doc._openid } : {}),
+  }
 }
 
 function checkWritablePath(path: string, caller: Caller): void {

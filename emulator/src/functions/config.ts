@@ -42,7 +42,11 @@ export function readFunctionConfig(functionDir: string): FunctionConfig {
     config.openapi = openapi
   }
   if (envVariables !== undefined) {
-    if (typeof envVariables !== 'object' || envVariables === null || Object.values(envVariables).some((v) => typeof v !== 'string')) {
+    if (
+      typeof envVariables !== 'object' ||
+      envVariables === null ||
+      Object.values(envVariables).some((v) => typeof v !== 'string')
+    ) {
       throw new Error(`${file}: envVariables must map names to strings`)
     }
     config.envVariables = envVariables as Record<string, string>

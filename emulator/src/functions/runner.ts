@@ -58,7 +58,10 @@ export class FunctionRunner {
   private pools = new Map<string, Pool>()
   private readonly maxInstances: number
 
-  constructor(private readonly ctx: ServiceContext, private readonly options: RunnerOptions) {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly options: RunnerOptions,
+  ) {
     this.maxInstances = options.maxInstances ?? 8
   }
 
@@ -97,7 +100,10 @@ export class FunctionRunner {
     const dir = join(this.options.functionsDir, name)
     if (!existsSync(join(dir, 'index.js'))) {
       // WeChat: errCode -501000 [ResourceNotFound.Function] FunctionName parameter could not be found
-      throw new CloudError('FUNCTIONS_NOT_FOUND', `[ResourceNotFound.Function] FunctionName parameter could not be found. (${name})`)
+      throw new CloudError(
+        'FUNCTIONS_NOT_FOUND',
+        `[ResourceNotFound.Function] FunctionName parameter could not be found. (${name})`,
+      )
     }
     pool = { name, dir, config: readFunctionConfig(dir), instances: [], waiting: [] }
     this.pools.set(name, pool)
@@ -153,7 +159,8 @@ export class FunctionRunner {
     const ready = new Promise<number>((resolveReady, rejectReady) => {
       const onMessage = (msg: WorkerReply) => {
         if (msg.kind === 'ready') resolveReady(msg.coldStartMs)
-        else if (msg.kind === 'load-error') rejectReady(new CloudError('FUNCTIONS_EXECUTE_FAIL', `function ${pool.name} failed to load: ${msg.message}`))
+        else if (msg.kind === 'load-error')
+          rejectReady(new CloudError('FUNCTIONS_EXECUTE_FAIL', `function ${pool.name} failed to load: ${msg.message}`))
         else return
         worker.off('message', onMessage)
       }
@@ -192,7 +199,10 @@ export class FunctionRunner {
         // SCF kills the instance on timeout; the next call cold-starts a new one
         this.discard(pool, instance.worker)
         rejectRun(
-          new CloudError('FUNCTIONS_TIME_LIMIT_EXCEEDED', `Invoking task timed out after ${timeLimitMs / 1000} seconds`),
+          new CloudError(
+            'FUNCTIONS_TIME_LIMIT_EXCEEDED',
+            `Invoking task timed out after ${timeLimitMs / 1000} seconds`,
+          ),
         )
       }, timeLimitMs)
       const onMessage = (msg: WorkerReply) => {

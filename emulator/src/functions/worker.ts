@@ -31,7 +31,8 @@ try {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const mod = require(entry)
   handler = mod.main
-  if (typeof handler !== 'function') throw new Error(`${functionName}: index.js must export an async function main(event, context)`)
+  if (typeof handler !== 'function')
+    throw new Error(`${functionName}: index.js must export an async function main(event, context)`)
   port.postMessage({ kind: 'ready', coldStartMs: performance.now() - started } satisfies WorkerReply)
 } catch (e) {
   port.postMessage({ kind: 'load-error', message: (e as Error).stack ?? String(e) } satisfies WorkerReply)
@@ -48,14 +49,22 @@ port.on('message', async (msg: InvokeMessage) => {
     memory_limit_in_mb: 256,
     namespace: process.env.SCF_NAMESPACE,
     function_version: '$LATEST',
-    environ: Object.entries(msg.invocationEnv).map(([k, v]) => `${k}=${v}`).join(';'),
+    environ: Object.entries(msg.invocationEnv)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(';'),
   }
   const t0 = performance.now()
   try {
     const value = await handler(msg.event, context)
     // WeChat JSON-serialises the return value; undefined comes back as null
     const json = JSON.stringify(value === undefined ? null : value)
-    port.postMessage({ kind: 'result', id: msg.id, ok: true, json, durationMs: performance.now() - t0 } satisfies WorkerReply)
+    port.postMessage({
+      kind: 'result',
+      id: msg.id,
+      ok: true,
+      json,
+      durationMs: performance.now() - t0,
+    } satisfies WorkerReply)
   } catch (e) {
     const err = e as Error
     port.postMessage({

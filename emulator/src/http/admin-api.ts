@@ -55,6 +55,7 @@ export async function handleAdmin(
 function callingFunction(services: Services, authorization: string | undefined): string {
   const secretId = /Credential=([^/]+)\//.exec(authorization ?? '')?.[1]
   const name = secretId ? services.functionNameForSecretId(secretId) : undefined
-  if (!name) throw new CloudError('INVALID_REQUEST_SOURCE', 'request is not signed with a credential issued to a cloud function')
+  if (!name)
+    throw new CloudError('INVALID_REQUEST_SOURCE', 'request is not signed with a credential issued to a cloud function')
   return name
 }

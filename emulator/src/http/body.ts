@@ -17,7 +17,8 @@ export async function readBody(req: IncomingMessage): Promise<Record<string, unk
   } catch {
     throw invalidParam('request body is not valid JSON')
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidParam('request body must be a JSON object')
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw invalidParam('request body must be a JSON object')
   return parsed as Record<string, unknown>
 }
 

@@ -39,7 +39,12 @@ export async function handleClient(
       return callFunction(services, account, params, clientIp)
     case 'wechat.getPhoneNumberCode':
       // what the open-type="getPhoneNumber" button yields once the user agrees
-      return { code: services.openapi.fixtures.issuePhoneCode(account.openid, { phoneNumber: boundPhoneNumber(account), countryCode: account.countryCode }) }
+      return {
+        code: services.openapi.fixtures.issuePhoneCode(account.openid, {
+          phoneNumber: boundPhoneNumber(account),
+          countryCode: account.countryCode,
+        }),
+      }
     case 'wechat.getPhoneNumberCloudId': {
       // the same button on base libraries before 2.21.2: open data as a CloudID, for cloud.getOpenData
       const watermark = { appid: services.ctx.appid, timestamp: Math.floor(services.ctx.now() / 1000) }
@@ -48,10 +53,23 @@ export async function handleClient(
     }
     case 'wechat.userInfo':
       // the real profile, as getUserProfile returned it before base library 2.27.1
-      return { userInfo: { nickName: account.nickName, avatarUrl: account.avatarUrl, gender: 0, country: '', province: '', city: '', language: 'zh_CN' } }
+      return {
+        userInfo: {
+          nickName: account.nickName,
+          avatarUrl: account.avatarUrl,
+          gender: 0,
+          country: '',
+          province: '',
+          city: '',
+          language: 'zh_CN',
+        },
+      }
     default:
       if (!CLIENT_ACTIONS.has(action)) throw invalidParam(`unsupported client action ${action}`)
-      return services.actions[action]({ kind: 'client', openid: account.openid, appid: services.ctx.appid, unionid: account.unionid }, params)
+      return services.actions[action](
+        { kind: 'client', openid: account.openid, appid: services.ctx.appid, unionid: account.unionid },
+        params,
+      )
   }
 }
 

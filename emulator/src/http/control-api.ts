@@ -6,7 +6,11 @@ import type { Services } from '../core/services'
  * The emulator's own control panel (`POST /control/<op>`), for the playground, benchmarks and tests in
  * another process: simulated WeChat accounts, fault injection, counters, data reset. Not part of WeChat.
  */
-export async function handleControl(services: Services, op: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function handleControl(
+  services: Services,
+  op: string,
+  params: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   switch (op) {
     case 'accounts.create':
       return { account: await services.accounts.create(params) }

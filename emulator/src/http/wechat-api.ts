@@ -104,9 +104,14 @@ export async function jscode2session(services: Services, query: URLSearchParams)
   const now = services.ctx.now()
   const window = state.windows.get(result.openid)
   if (!window || now - window.start >= 60_000) state.windows.set(result.openid, { start: now, count: 1 })
-  else if (++window.count > state.perMinute) return wxError(45011, 'api minute-quota reach limit  mustslower  retry next minute')
+  else if (++window.count > state.perMinute)
+    return wxError(45011, 'api minute-quota reach limit  mustslower  retry next minute')
 
-  return { session_key: result.session_key, openid: result.openid, ...(result.unionid ? { unionid: result.unionid } : {}) }
+  return {
+    session_key: result.session_key,
+    openid: result.openid,
+    ...(result.unionid ? { unionid: result.unionid } : {}),
+  }
 }
 
 // ---- open data: what WeChat hands the page, encrypted with the user's session_key ----------------------
@@ -120,7 +125,11 @@ export interface OpenDataPackage {
 }
 
 /** AES-128-CBC, PKCS#7, key = base64-decoded session_key: WeChat's open-data encryption. */
-export function encryptOpenData(payload: unknown, sessionKey: string, iv: Buffer = randomBytes(16)): { encryptedData: string; iv: string } {
+export function encryptOpenData(
+  payload: unknown,
+  sessionKey: string,
+  iv: Buffer = randomBytes(16),
+): { encryptedData: string; iv: string } {
   const cipher = createCipheriv('aes-128-cbc', Buffer.from(sessionKey, 'base64'), iv)
   const encrypted = Buffer.concat([cipher.update(JSON.stringify(payload), 'utf8'), cipher.final()])
   return { encryptedData: encrypted.toString('base64'), iv: iv.toString('base64') }
@@ -139,17 +148,42 @@ export interface OpenDataOptions {
  * Encrypted with the session_key of the account's latest wx.login, which is what jscode2session gave the
  * backend, so a backend can decrypt it exactly as it would WeChat's.
  */
-export async function issueOpenData(services: Services, openid: string, kind: 'phone' | 'userInfo', options: OpenDataOptions = {}): Promise<OpenDataPackage> {
+export async function issueOpenData(
+  services: Services,
+  openid: string,
+  kind: 'phone' | 'userInfo',
+  options: OpenDataOptions = {},
+): Promise<OpenDataPackage> {
   const account = await services.accounts.byOpenid(openid)
   if (!account) throw new CloudError('INVALID_PARAM', `no simulated WeChat account ${openid}`)
-  if (!account.sessionKey) throw new CloudError('INVALID_PARAM', 'the account has no WeChat session: call wx.login first')
-  const watermark = { timestamp: options.timestamp ?? Math.floor(services.ctx.now() / 1000), appid: options.appid ?? services.ctx.appid }
-  if (kind === 'phone') {
-    return encryptOpenData(phoneInfo(boundPhoneNumber(account), account.countryCode || '86', watermark), account.sessionKey)
+  if (!account.sessionKey)
+    throw new CloudError('INVALID_PARAM', 'the account has no WeChat session: call wx.login first')
+  const watermark = {
+    timestamp: options.timestamp ?? Math.floor(services.ctx.now() / 1000),
+    appid: options.appid ?? services.ctx.appid,
   }
-  const profile = { nickName: account.nickName, gender: 0, language: 'zh_CN', city: '', province: '', country: '', avatarUrl: account.avatarUrl }
+  if (kind === 'phone') {
+    return encryptOpenData(
+      phoneInfo(boundPhoneNumber(account), account.countryCode || '86', watermark),
+      account.sessionKey,
+    )
+  }
+  const profile = {
+    nickName: account.nickName,
+    gender: 0,
+    language: 'zh_CN',
+    city: '',
+    province: '',
+    country: '',
+    avatarUrl: account.avatarUrl,
+  }
   const rawData = JSON.stringify(profile)
-  const signature = createHash('sha1').update(rawData + account.sessionKey, 'utf8').digest('hex')
-  const sealed = encryptOpenData({ openId: account.openid, ...profile, ...(account.unionid ? { unionId: account.unionid } : {}), watermark }, account.sessionKey)
+  const signature = createHash('sha1')
+    .update(rawData + account.sessionKey, 'utf8')
+    .digest('hex')
+  const sealed = encryptOpenData(
+    { openId: account.openid, ...profile, ...(account.unionid ? { unionId: account.unionid } : {}), watermark },
+    account.sessionKey,
+  )
   return { ...sealed, rawData, signature }
 }

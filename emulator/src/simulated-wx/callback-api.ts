@@ -10,10 +10,16 @@ export interface WxCallbacks {
 }
 
 export class WxFail {
-  constructor(readonly reason: string, readonly extra: Record<string, unknown> = {}) {}
+  constructor(
+    readonly reason: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {}
 }
 
-export function callbackApi<O extends WxCallbacks>(name: string, run: (options: O) => Promise<Record<string, unknown>>) {
+export function callbackApi<O extends WxCallbacks>(
+  name: string,
+  run: (options: O) => Promise<Record<string, unknown>>,
+) {
   return (options: O = {} as O): Promise<any> | undefined => {
     const promise = run(options).then(
       (res) => ({ ...res, errMsg: `${name}:ok` }),

@@ -40,11 +40,11 @@ export default function AuthPage() {
 
   if (status === 'logged-in' && user) {
     return (
-      <View className='card' id='auth-success'>
-        <Text className='title'>登录成功</Text>
-        <Text className='muted'>完善头像和昵称，让朋友更容易认出你</Text>
+      <View className="card" id="auth-success">
+        <Text className="title">登录成功</Text>
+        <Text className="muted">完善头像和昵称，让朋友更容易认出你</Text>
         <ProfileForm initial={prefill} onDone={() => returnToCaller(params.redirect)} />
-        <Text className='link auth__skip' id='profile-skip' onClick={() => returnToCaller(params.redirect)}>
+        <Text className="link auth__skip" id="profile-skip" onClick={() => returnToCaller(params.redirect)}>
           暂不完善
         </Text>
         <PrivacySheet />
@@ -54,17 +54,23 @@ export default function AuthPage() {
 
   const busy = status === 'logging-in' || status === 'restoring'
   return (
-    <View className='card'>
-      <Text className='title'>授权登录</Text>
-      <Text className='muted'>
+    <View className="card">
+      <Text className="title">授权登录</Text>
+      <Text className="muted">
         我们使用你的微信身份为你创建账号，以便保存你的资料和设置。登录后你可以选择是否填写头像、昵称和手机号。
       </Text>
       <ConsentCheckbox checked={agreed} onChange={setAgreed} />
-      <Button className='primary-button' id='authorize-button' disabled={!agreed || busy} loading={busy} onClick={onAuthorize}>
+      <Button
+        className="primary-button"
+        id="authorize-button"
+        disabled={!agreed || busy}
+        loading={busy}
+        onClick={onAuthorize}
+      >
         {status === 'error' ? '重试' : '微信授权登录'}
       </Button>
       {status === 'error' && error ? (
-        <Text className='error' id='auth-error'>
+        <Text className="error" id="auth-error">
           {error}
         </Text>
       ) : null}

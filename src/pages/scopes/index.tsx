@@ -16,7 +16,13 @@ interface ScopeInfo {
 
 const SCOPES: ScopeInfo[] = [
   { scope: 'scope.userLocation', key: 'userLocation', name: '位置信息', purpose: '查看附近门店、记录运动轨迹' },
-  { scope: 'scope.userLocationBackground', key: 'userLocationBackground', name: '后台定位', purpose: '离开小程序后继续记录轨迹', settingsOnly: true },
+  {
+    scope: 'scope.userLocationBackground',
+    key: 'userLocationBackground',
+    name: '后台定位',
+    purpose: '离开小程序后继续记录轨迹',
+    settingsOnly: true,
+  },
   { scope: 'scope.writePhotosAlbum', key: 'writePhotosAlbum', name: '保存到相册', purpose: '保存海报和二维码' },
   { scope: 'scope.camera', key: 'camera', name: '摄像头', purpose: '扫码和拍摄头像' },
   { scope: 'scope.record', key: 'record', name: '麦克风', purpose: '发送语音留言' },
@@ -45,7 +51,11 @@ export default function ScopeCenter() {
   const [setting, setSetting] = useState<AuthSetting>({})
   const [message, setMessage] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
-  const [background, setBackground] = useState<{ status: BackgroundStatus; updates: number; position: string }>({ status: 'off', updates: 0, position: '' })
+  const [background, setBackground] = useState<{ status: BackgroundStatus; updates: number; position: string }>({
+    status: 'off',
+    updates: 0,
+    position: '',
+  })
   const listener = useRef<((res: { latitude: number; longitude: number }) => void) | null>(null)
 
   const refresh = useCallback(async () => {
@@ -99,11 +109,16 @@ export default function ScopeCenter() {
     setMessage(null)
     try {
       // the foreground scope first: it has a popup, and the settings page then lists 位置信息
-      if (setting['scope.userLocation'] === undefined) await Taro.authorize({ scope: 'scope.userLocation' }).catch(() => undefined)
+      if (setting['scope.userLocation'] === undefined)
+        await Taro.authorize({ scope: 'scope.userLocation' }).catch(() => undefined)
       await startBackgroundUpdates()
       if (!listener.current) {
         listener.current = (res) => {
-          setBackground((b) => ({ ...b, updates: b.updates + 1, position: `${res.latitude.toFixed(6)}, ${res.longitude.toFixed(6)}` }))
+          setBackground((b) => ({
+            ...b,
+            updates: b.updates + 1,
+            position: `${res.latitude.toFixed(6)}, ${res.longitude.toFixed(6)}`,
+          }))
         }
         Taro.onLocationChange(listener.current)
       }
@@ -126,26 +141,38 @@ export default function ScopeCenter() {
   })
 
   return (
-    <View className='card' id='scopes'>
-      <Text className='title'>授权管理</Text>
-      <Text className='muted'>这里列出本小程序会用到的权限。你可以随时开启或关闭，关闭后相关功能将不可用。</Text>
+    <View className="card" id="scopes">
+      <Text className="title">授权管理</Text>
+      <Text className="muted">这里列出本小程序会用到的权限。你可以随时开启或关闭，关闭后相关功能将不可用。</Text>
       {SCOPES.map((info) => {
         const state = stateOf(setting, info.scope)
         return (
-          <View className='scopes__row' key={info.key} id={`scope-${info.key}`}>
-            <View className='scopes__info'>
-              <Text className='scopes__name'>{info.name}</Text>
+          <View className="scopes__row" key={info.key} id={`scope-${info.key}`}>
+            <View className="scopes__info">
+              <Text className="scopes__name">{info.name}</Text>
               <Text className={`scopes__state scopes__state--${state}`} id={`scope-${info.key}-state`}>
                 {STATE_TEXT[state]} · {info.purpose}
               </Text>
             </View>
             {state === 'unknown' && !info.settingsOnly ? (
-              <Button className='scopes__action' size='mini' id={`scope-${info.key}-request`} disabled={busy} onClick={() => request(info)}>
+              <Button
+                className="scopes__action"
+                size="mini"
+                id={`scope-${info.key}-request`}
+                disabled={busy}
+                onClick={() => request(info)}
+              >
                 授权
               </Button>
             ) : null}
             {state === 'denied' || (state === 'unknown' && info.settingsOnly) ? (
-              <Button className='scopes__action' size='mini' id={`scope-${info.key}-settings`} disabled={busy} onClick={() => void openSettings()}>
+              <Button
+                className="scopes__action"
+                size="mini"
+                id={`scope-${info.key}-settings`}
+                disabled={busy}
+                onClick={() => void openSettings()}
+              >
                 去设置
               </Button>
             ) : null}
@@ -153,13 +180,13 @@ export default function ScopeCenter() {
         )
       })}
       {message ? (
-        <Text className='scopes__message' id='scopes-message'>
+        <Text className="scopes__message" id="scopes-message">
           {message}
         </Text>
       ) : null}
 
-      <Text className='scopes__section'>后台定位演示</Text>
-      <Text className='muted' id='bg-status'>
+      <Text className="scopes__section">后台定位演示</Text>
+      <Text className="muted" id="bg-status">
         {background.status === 'running'
           ? `后台定位中 · 已收到 ${background.updates} 次位置更新`
           : background.status === 'denied'
@@ -169,23 +196,23 @@ export default function ScopeCenter() {
               : '未开启'}
       </Text>
       {background.position ? (
-        <Text className='muted' id='bg-position'>
+        <Text className="muted" id="bg-position">
           {background.position}
         </Text>
       ) : null}
       {background.status === 'denied' ? (
         <View>
-          <Text className='scopes__message' id='bg-guide'>
+          <Text className="scopes__message" id="bg-guide">
             请在设置页将“位置信息”设为“使用小程序期间和离开小程序后”
           </Text>
-          <Button id='bg-settings' disabled={busy} onClick={() => void enableInSettings()}>
+          <Button id="bg-settings" disabled={busy} onClick={() => void enableInSettings()}>
             去设置
           </Button>
         </View>
       ) : null}
       {background.status === 'running' ? (
         <Button
-          id='bg-stop'
+          id="bg-stop"
           onClick={() => {
             stopBackground()
             setBackground((b) => ({ ...b, status: 'off' }))
@@ -194,7 +221,7 @@ export default function ScopeCenter() {
           停止后台定位
         </Button>
       ) : (
-        <Button className='primary-button' id='bg-start' disabled={busy} onClick={() => void startBackground()}>
+        <Button className="primary-button" id="bg-start" disabled={busy} onClick={() => void startBackground()}>
           开启后台定位
         </Button>
       )}

@@ -19,9 +19,13 @@ export default function UserCenter() {
 
   if (!user || status !== 'logged-in') {
     return (
-      <View className='card'>
-        <Text className='title'>我的</Text>
-        <Button className='primary-button' id='user-login' onClick={() => Taro.navigateTo({ url: '/pages/auth/index?redirect=/pages/user/index' })}>
+      <View className="card">
+        <Text className="title">我的</Text>
+        <Button
+          className="primary-button"
+          id="user-login"
+          onClick={() => Taro.navigateTo({ url: '/pages/auth/index?redirect=/pages/user/index' })}
+        >
           去登录
         </Button>
       </View>
@@ -67,14 +71,18 @@ export default function UserCenter() {
   }
 
   return (
-    <View className='card' id='user-center'>
-      <View className='user__header'>
-        {user.avatarFileId ? <Image className='user__avatar' id='user-avatar' src={user.avatarFileId} mode='aspectFill' /> : <View className='user__avatar' />}
+    <View className="card" id="user-center">
+      <View className="user__header">
+        {user.avatarFileId ? (
+          <Image className="user__avatar" id="user-avatar" src={user.avatarFileId} mode="aspectFill" />
+        ) : (
+          <View className="user__avatar" />
+        )}
         <View>
-          <Text className='title' id='user-nickname'>
+          <Text className="title" id="user-nickname">
             {user.nickName || '未设置昵称'}
           </Text>
-          <Text className='muted' id='user-phone'>
+          <Text className="muted" id="user-phone">
             {user.phoneMasked ?? '未绑定手机号'}
           </Text>
         </View>
@@ -82,25 +90,30 @@ export default function UserCenter() {
       {editing ? (
         <ProfileForm initial={null} onDone={() => setEditing(false)} />
       ) : (
-        <Button id='user-edit' onClick={() => setEditing(true)}>
+        <Button id="user-edit" onClick={() => setEditing(true)}>
           编辑资料
         </Button>
       )}
-      <Button id='user-bind-phone' openType='getPhoneNumber' disabled={busy} onGetPhoneNumber={(e) => onPhone(e.detail)}>
+      <Button
+        id="user-bind-phone"
+        openType="getPhoneNumber"
+        disabled={busy}
+        onGetPhoneNumber={(e) => onPhone(e.detail)}
+      >
         {user.phoneMasked ? '更换手机号' : '绑定手机号'}
       </Button>
       {message ? (
-        <Text className='user__message' id='user-message'>
+        <Text className="user__message" id="user-message">
           {message}
         </Text>
       ) : null}
-      <Button id='user-scopes' onClick={() => Taro.navigateTo({ url: '/pages/scopes/index' })}>
+      <Button id="user-scopes" onClick={() => Taro.navigateTo({ url: '/pages/scopes/index' })}>
         授权管理
       </Button>
-      <Button id='user-logout' onClick={logout}>
+      <Button id="user-logout" onClick={logout}>
         退出登录
       </Button>
-      <Button className='user__danger' id='user-delete' disabled={busy} onClick={remove}>
+      <Button className="user__danger" id="user-delete" disabled={busy} onClick={remove}>
         注销账号
       </Button>
       <PrivacySheet />

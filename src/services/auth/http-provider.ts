@@ -27,7 +27,8 @@ interface LoginReply {
 /** a login code WeChat refused (expired, or spent by an earlier attempt): one more wx.login fixes it */
 const STALE_CODE = new Set(['WECHAT_CODE_INVALID', 'WECHAT_CODE_USED'])
 
-export const isAuthServerFailure = (e: unknown, ...codes: string[]) => e instanceof WeAuthError && codes.includes(e.code)
+export const isAuthServerFailure = (e: unknown, ...codes: string[]) =>
+  e instanceof WeAuthError && codes.includes(e.code)
 
 function toError(status: number, reply: Reply | null): WeAuthError {
   if (!reply || reply.ok) return new WeAuthError('UPSTREAM')
@@ -61,7 +62,6 @@ export async function requestAuthServer<T extends object>(
   throw toError(res.statusCode, reply)
 }
 
-
 async function loginOnce(): Promise<User> {
   let code: string
   try {
@@ -69,7 +69,10 @@ async function loginOnce(): Promise<User> {
   } catch {
     throw new WeAuthError('NETWORK')
   }
-  const reply = await requestAuthServer<LoginReply>('POST', '/auth/login', { code, consentVersion: PRIVACY_POLICY_VERSION })
+  const reply = await requestAuthServer<LoginReply>('POST', '/auth/login', {
+    code,
+    consentVersion: PRIVACY_POLICY_VERSION,
+  })
   const expiresAt = Date.parse(reply.expiresAt)
   if (!reply.user || typeof reply.accessToken !== 'string' || !Number.isFinite(expiresAt)) {
     throw new WeAuthError('UPSTREAM')

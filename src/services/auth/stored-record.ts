@@ -5,7 +5,11 @@ import Taro from '@tarojs/taro'
  * record that is corrupt, foreign or of another version is removed and reads as null too, so the next step
  * is a clean fresh login. Bump the version when the record's shape changes.
  */
-export function storedRecord<T extends { v: number }>(key: string, version: number, isValid: (record: Partial<T>) => boolean) {
+export function storedRecord<T extends { v: number }>(
+  key: string,
+  version: number,
+  isValid: (record: Partial<T>) => boolean,
+) {
   const clear = (): void => {
     try {
       Taro.removeStorageSync(key)

@@ -22,7 +22,9 @@ function baseLibraryVersion(): string {
 
 /** Whether getUserProfile can still give real data here. */
 export function legacyProfileAvailable(version = baseLibraryVersion()): boolean {
-  return atLeast(version, BASE_LIBRARY.GET_USER_PROFILE_SINCE) && !atLeast(version, BASE_LIBRARY.ANONYMOUS_PROFILE_SINCE)
+  return (
+    atLeast(version, BASE_LIBRARY.GET_USER_PROFILE_SINCE) && !atLeast(version, BASE_LIBRARY.ANONYMOUS_PROFILE_SINCE)
+  )
 }
 
 /**
@@ -32,7 +34,10 @@ export function legacyProfileAvailable(version = baseLibraryVersion()): boolean 
 export function requestLegacyProfile(): Promise<LegacyProfile | null> {
   if (!legacyProfileAvailable()) return Promise.resolve(null)
   return Taro.getUserProfile({ desc: '用于完善会员资料' }).then(
-    ({ userInfo }) => (userInfo.nickName && userInfo.nickName !== '微信用户' ? { nickName: userInfo.nickName, avatarUrl: userInfo.avatarUrl } : null),
+    ({ userInfo }) =>
+      userInfo.nickName && userInfo.nickName !== '微信用户'
+        ? { nickName: userInfo.nickName, avatarUrl: userInfo.avatarUrl }
+        : null,
     () => null,
   )
 }

@@ -2,8 +2,16 @@ import { callbackApi, WxFail } from '../callback-api'
 import type { ClientState } from '../state'
 import { atLeast, BASE_LIBRARY } from '../../../../packages/contract/base-library'
 
-const ANONYMOUS = { nickName: '微信用户', avatarUrl: 'https://thirdwx.qlogo.cn/mmopen/vi_32/POgEwh4mIHO4nibH0KlMECNjjGxQUq24ZEaGT4poC6icRiccVGKSyXwibcPq4BWmiaIGuG1icwxaQX6grC9VemZoJ8rg/132', gender: 0, country: '', province: '', city: '', language: '' }
-
+const ANONYMOUS = {
+  nickName: '微信用户',
+  avatarUrl:
+    'https://thirdwx.qlogo.cn/mmopen/vi_32/POgEwh4mIHO4nibH0KlMECNjjGxQUq24ZEaGT4poC6icRiccVGKSyXwibcPq4BWmiaIGuG1icwxaQX6grC9VemZoJ8rg/132',
+  gender: 0,
+  country: '',
+  province: '',
+  city: '',
+  language: '',
+}
 
 export function authApis(state: ClientState) {
   const call = async (action: string, params: Record<string, unknown> = {}) => {
@@ -23,7 +31,8 @@ export function authApis(state: ClientState) {
       if (!atLeast(state.baseLibrary, BASE_LIBRARY.GET_USER_PROFILE_SINCE)) throw new WxFail('not supported')
       if (!o.desc) throw new WxFail('parameter error: desc is required')
       if (state.choices.getUserProfile === 'deny') throw new WxFail('auth deny')
-      if (atLeast(state.baseLibrary, BASE_LIBRARY.ANONYMOUS_PROFILE_SINCE)) return { userInfo: ANONYMOUS, rawData: JSON.stringify(ANONYMOUS) }
+      if (atLeast(state.baseLibrary, BASE_LIBRARY.ANONYMOUS_PROFILE_SINCE))
+        return { userInfo: ANONYMOUS, rawData: JSON.stringify(ANONYMOUS) }
       const { userInfo } = await call('wechat.userInfo')
       return { userInfo, rawData: JSON.stringify(userInfo) }
     }),

@@ -24,10 +24,17 @@ class DeviceRequest {
 // one request class for every device: each Db carries its own transport in its config
 ;(Db as unknown as { reqClass: unknown }).reqClass = DeviceRequest
 
-async function settle<T extends Raw>(api: string, pending: Promise<Raw>, shape: (raw: Raw) => T): Promise<T & { errMsg: string }> {
+async function settle<T extends Raw>(
+  api: string,
+  pending: Promise<Raw>,
+  shape: (raw: Raw) => T,
+): Promise<T & { errMsg: string }> {
   const raw = await pending
   if (raw && typeof raw.code === 'string') {
-    throw { errCode: raw.errCode ?? -1, errMsg: `${api}:fail ${raw.errCode ?? ''} ${raw.message ?? raw.code}`.replace(/\s+/g, ' ') }
+    throw {
+      errCode: raw.errCode ?? -1,
+      errMsg: `${api}:fail ${raw.errCode ?? ''} ${raw.message ?? raw.code}`.replace(/\s+/g, ' '),
+    }
   }
   return { ...shape(raw), errMsg: `${api}:ok` }
 }
@@ -73,7 +80,10 @@ class ClientCollection extends ClientQuery {
 }
 
 class ClientDocument {
-  constructor(private readonly raw: Raw, private readonly id: string | number) {}
+  constructor(
+    private readonly raw: Raw,
+    private readonly id: string | number,
+  ) {}
   field(projection: object) {
     return new ClientDocument(this.raw.field(projection), this.id)
   }

@@ -12,7 +12,7 @@ export function cloudApis(state: ClientState) {
   let initialized = false
   const requireInit = () => {
     // WeChat: calling cloud APIs before wx.cloud.init() fails
-    if (!initialized) throw new WxFail('Cloud API isn\'t enabled, please call wx.cloud.init first', { errCode: -1 })
+    if (!initialized) throw new WxFail("Cloud API isn't enabled, please call wx.cloud.init first", { errCode: -1 })
   }
   const call = async (action: string, params: Record<string, unknown>) => {
     const reply = await state.transport(action, params)
@@ -53,7 +53,11 @@ export function cloudApis(state: ClientState) {
     }),
     getTempFileURL: callbackApi('cloud.getTempFileURL', async (o: { fileList?: unknown[] }) => {
       requireInit()
-      const list = (o.fileList ?? []).map((f) => (typeof f === 'string' ? { fileid: f } : { fileid: (f as { fileID?: string }).fileID, max_age: (f as { maxAge?: number }).maxAge }))
+      const list = (o.fileList ?? []).map((f) =>
+        typeof f === 'string'
+          ? { fileid: f }
+          : { fileid: (f as { fileID?: string }).fileID, max_age: (f as { maxAge?: number }).maxAge },
+      )
       const reply = await call('storage.batchGetDownloadUrl', { file_list: list })
       return { fileList: reply.fileList ?? reply.data }
     }),

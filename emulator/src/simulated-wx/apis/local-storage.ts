@@ -11,7 +11,8 @@ export function storageApis(state: ClientState) {
     if (typeof key !== 'string' || !key) throw new WxFail('parameter error: key should be a non-empty string')
     const text = JSON.stringify(data === undefined ? null : data)
     if (text.length > MAX_ITEM_BYTES) throw new WxFail('data exceeds 1MB limit')
-    if (totalBytes() - (state.storage.get(key)?.length ?? 0) + text.length > MAX_TOTAL_BYTES) throw new WxFail('exceed storage max size 10MB')
+    if (totalBytes() - (state.storage.get(key)?.length ?? 0) + text.length > MAX_TOTAL_BYTES)
+      throw new WxFail('exceed storage max size 10MB')
     state.storage.set(key, text)
   }
   // a missing key reads as '' like WeChat's getStorageSync
@@ -30,13 +31,20 @@ export function storageApis(state: ClientState) {
     getStorageSync: get,
     removeStorageSync: (key: string) => void state.storage.delete(key),
     clearStorageSync: () => state.storage.clear(),
-    getStorageInfoSync: () => ({ keys: [...state.storage.keys()], currentSize: Math.ceil(totalBytes() / 1024), limitSize: MAX_TOTAL_BYTES / 1024 }),
+    getStorageInfoSync: () => ({
+      keys: [...state.storage.keys()],
+      currentSize: Math.ceil(totalBytes() / 1024),
+      limitSize: MAX_TOTAL_BYTES / 1024,
+    }),
     setStorage: callbackApi('setStorage', async (o: { key?: string; data?: unknown }) => (set(o.key, o.data), {})),
     getStorage: callbackApi('getStorage', async (o: { key?: string }) => {
       if (!state.storage.has(String(o.key))) throw new WxFail('data not found')
       return { data: get(String(o.key)) }
     }),
-    removeStorage: callbackApi('removeStorage', async (o: { key?: string }) => (state.storage.delete(String(o.key)), {})),
+    removeStorage: callbackApi(
+      'removeStorage',
+      async (o: { key?: string }) => (state.storage.delete(String(o.key)), {}),
+    ),
     clearStorage: callbackApi('clearStorage', async () => (state.storage.clear(), {})),
   }
 }

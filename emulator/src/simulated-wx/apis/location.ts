@@ -55,7 +55,14 @@ export function locationApis(state: ClientState, appConfig?: LocationAppConfig) 
     state.settings.set(LOCATION, granted)
     if (!granted) throw new WxFail('auth deny')
   }
-  const reading = () => ({ ...position, speed: 0, accuracy: 65, altitude: 0, verticalAccuracy: 65, horizontalAccuracy: 65 })
+  const reading = () => ({
+    ...position,
+    speed: 0,
+    accuracy: 65,
+    altitude: 0,
+    verticalAccuracy: 65,
+    horizontalAccuracy: 65,
+  })
 
   const apis = {
     getLocation: callbackApi('getLocation', async (o: { type?: string }) => {
@@ -127,10 +134,13 @@ export function locationApis(state: ClientState, appConfig?: LocationAppConfig) 
     revoke(scope: string): void {
       state.settings.set(scope, false)
       if (scope === LOCATION) state.settings.set(BACKGROUND, false)
-      const stillAllowed = mode === 'background' ? state.settings.get(BACKGROUND) === true : state.settings.get(LOCATION) === true
+      const stillAllowed =
+        mode === 'background' ? state.settings.get(BACKGROUND) === true : state.settings.get(LOCATION) === true
       if (mode !== 'off' && !stillAllowed) {
         mode = mode === 'background' && state.settings.get(LOCATION) === true ? 'foreground' : 'off'
-        if (mode === 'off') for (const listener of [...errorListeners]) listener({ errCode: 2, errMsg: 'onLocationChange:fail auth deny' })
+        if (mode === 'off')
+          for (const listener of [...errorListeners])
+            listener({ errCode: 2, errMsg: 'onLocationChange:fail auth deny' })
       }
     },
     status() {

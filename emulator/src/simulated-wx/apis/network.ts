@@ -51,7 +51,10 @@ const METHODS = new Set(['OPTIONS', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRA
 
 function encodeQuery(data: Record<string, unknown>): string {
   return Object.entries(data)
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : String(v))}`)
+    .map(
+      ([k, v]) =>
+        `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : String(v))}`,
+    )
     .join('&')
 }
 
@@ -83,17 +86,20 @@ export function networkApis(state: ClientState, exchange: HttpExchanger) {
         if (typeof options.url !== 'string' || !/^https?:\/\//.test(options.url)) {
           return finish(false, { errMsg: `request:fail invalid url "${options.url}"`, errno: 600009 })
         }
-        if (!METHODS.has(method)) return finish(false, { errMsg: `request:fail parameter error: method ${method} not supported` })
+        if (!METHODS.has(method))
+          return finish(false, { errMsg: `request:fail parameter error: method ${method} not supported` })
         const header: Record<string, string> = {}
         for (const [k, v] of Object.entries(options.header ?? {})) header[k.toLowerCase()] = String(v)
         let url = options.url
         let body: string | undefined
         const data = options.data
         if (method === 'GET' || method === 'HEAD') {
-          if (data && typeof data === 'object') url += (url.includes('?') ? '&' : '?') + encodeQuery(data as Record<string, unknown>)
+          if (data && typeof data === 'object')
+            url += (url.includes('?') ? '&' : '?') + encodeQuery(data as Record<string, unknown>)
         } else if (data !== undefined && data !== null) {
           if (typeof data === 'string') body = data
-          else if (/application\/x-www-form-urlencoded/i.test(header['content-type'] ?? '')) body = encodeQuery(data as Record<string, unknown>)
+          else if (/application\/x-www-form-urlencoded/i.test(header['content-type'] ?? ''))
+            body = encodeQuery(data as Record<string, unknown>)
           else {
             body = JSON.stringify(data)
             header['content-type'] ??= 'application/json'
@@ -109,7 +115,7 @@ export function networkApis(state: ClientState, exchange: HttpExchanger) {
         } catch (e) {
           clearTimeout(timer)
           if (aborted) return
-          const reason = (e as Error)?.message === 'timeout' ? 'timeout' : (e as Error)?.message ?? String(e)
+          const reason = (e as Error)?.message === 'timeout' ? 'timeout' : ((e as Error)?.message ?? String(e))
           return finish(false, { errMsg: `request:fail ${reason}`, errno: reason === 'timeout' ? 5 : 600001 })
         }
         clearTimeout(timer)
@@ -123,7 +129,13 @@ export function networkApis(state: ClientState, exchange: HttpExchanger) {
           }
         }
         state.calls.push(`request:${method} ${new URL(url).pathname}`)
-        finish(true, { data: parsed, statusCode: answer.statusCode, header: answer.header, cookies: [], errMsg: 'request:ok' })
+        finish(true, {
+          data: parsed,
+          statusCode: answer.statusCode,
+          header: answer.header,
+          cookies: [],
+          errMsg: 'request:ok',
+        })
       })()
       return {
         abort() {

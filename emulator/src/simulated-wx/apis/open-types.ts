@@ -15,7 +15,9 @@ export function openTypes(state: ClientState, ensureAgreed: (referrer: string) =
     )
   return {
     /** detail for `bindchooseavatar`, or null when nothing is chosen (WeChat fires no event then) */
-    async chooseAvatar(bytes: Uint8Array = new Uint8Array([0x89, 0x50, 0x4e, 0x47])): Promise<{ avatarUrl: string } | null> {
+    async chooseAvatar(
+      bytes: Uint8Array = new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
+    ): Promise<{ avatarUrl: string } | null> {
       if (!(await agreed('chooseAvatar'))) return null
       if (state.choices.chooseAvatar === 'cancel') return null
       const avatarUrl = `http://tmp/weauth_avatar_${state.tempFiles.size + 1}_${Date.now()}.png`
@@ -27,7 +29,8 @@ export function openTypes(state: ClientState, ensureAgreed: (referrer: string) =
      * cloud.getOpenData in a function) before it
      */
     async getPhoneNumber(): Promise<{ errMsg: string; code?: string; cloudID?: string; errno?: number }> {
-      if (!(await agreed('getPhoneNumber'))) return { errMsg: 'getPhoneNumber:fail privacy permission is not authorized', errno: 104 }
+      if (!(await agreed('getPhoneNumber')))
+        return { errMsg: 'getPhoneNumber:fail privacy permission is not authorized', errno: 104 }
       if (state.choices.phoneNumber === 'deny') return { errMsg: 'getPhoneNumber:fail user deny' }
       if (!atLeast(state.baseLibrary, BASE_LIBRARY.PHONE_CODE_SINCE)) {
         const reply = await state.transport('wechat.getPhoneNumberCloudId', {})

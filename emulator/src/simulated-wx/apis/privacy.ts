@@ -2,7 +2,6 @@ import { callbackApi, WxFail } from '../callback-api'
 import type { ClientState } from '../state'
 import { atLeast, BASE_LIBRARY } from '../../../../packages/contract/base-library'
 
-
 type PrivacyResolve = (arg: { event: 'agree' | 'disagree'; buttonId?: string }) => void
 
 /**
@@ -32,8 +31,14 @@ export function privacyApis(state: ClientState) {
     onNeedPrivacyAuthorization: (fn: typeof listener) => {
       listener = fn
     },
-    requirePrivacyAuthorize: callbackApi('requirePrivacyAuthorize', async () => (await ensureAgreed('requirePrivacyAuthorize'), {})),
-    getPrivacySetting: callbackApi('getPrivacySetting', async () => ({ needAuthorization: !state.privacyAgreed, privacyContractName: '《WeAuth 隐私保护指引》' })),
+    requirePrivacyAuthorize: callbackApi(
+      'requirePrivacyAuthorize',
+      async () => (await ensureAgreed('requirePrivacyAuthorize'), {}),
+    ),
+    getPrivacySetting: callbackApi('getPrivacySetting', async () => ({
+      needAuthorization: !state.privacyAgreed,
+      privacyContractName: '《WeAuth 隐私保护指引》',
+    })),
     openPrivacyContract: callbackApi('openPrivacyContract', async () => ({})),
   }
   // on older base libraries these APIs do not exist (pages check with typeof before using them)
