@@ -1,6 +1,7 @@
-// Writes docs/RELIABILITY.md from the run that just happened: each guarantee, the test that proves it, that
+// Writes the reliability report from the run that just happened: each guarantee, the test that proves it, that
 // test's result in test-output/jest.json and the figures it recorded in test-output/reliability/*.json
-// (tests/helpers/figures.ts). `npm test` runs it after Jest; run it alone with `node scripts/reliability-report.mjs`.
+// (tests/helpers/figures.ts). `npm test` writes it to test-output/RELIABILITY.md (the tree stays as it was);
+// `npm run report:reliability` (`--commit`) refreshes the committed docs/RELIABILITY.md from the last full run.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
@@ -194,8 +195,9 @@ lines.push(
   '- Database rules are the shipped `database/rules/users.json`, evaluated on the client path the mini program uses.',
   '',
 )
-writeFileSync(join(root, 'docs', 'RELIABILITY.md'), lines.join('\n'))
+const target = process.argv.includes('--commit') ? join(root, 'docs', 'RELIABILITY.md') : join(output, 'RELIABILITY.md')
+writeFileSync(target, lines.join('\n'))
 console.log(
-  `reliability report: docs/RELIABILITY.md, ${GUARANTEES.length} guarantees, ${failing} not proven in this run`,
+  `reliability report: ${relative(root, target)}, ${GUARANTEES.length} guarantees, ${failing} not proven in this run`,
 )
 process.exit(failing ? 1 : 0)
