@@ -174,7 +174,7 @@ describe('the http provider specifically', () => {
     const mp = await signIn(account)
     expect(mp.runtime.state.calls).not.toContain('cloud.callFunction:login')
     const token = mp.runtime.wx.getStorageSync('weauth:token') as { token: string; expiresAt: number }
-    expect(token).toMatchObject({ v: 1, token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) })
+    expect(token).toMatchObject({ v: 2, token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) })
     expect(token.expiresAt).toBeGreaterThan(Date.now() + 60 * 60 * 1000)
     const sessionKey = (await emulator().accounts.byOpenid(account.openid))!.sessionKey!
     const everythingStored = JSON.stringify([...mp.runtime.state.storage.values()])

@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro'
 import type { AuthProvider } from './provider'
-import { configuredProvider } from './providers'
+import { configuredBackend } from '../backend'
 import { clearSession, readSession, writeSession } from './session-store'
 import { TRANSIENT_BACKOFF_MS, withRetry, type RetryPolicy } from '../retry'
 import { WeAuthError } from '../../../packages/contract/errors'
@@ -29,8 +29,8 @@ export class AuthService {
   private listeners = new Set<Listener>()
   private inflight: Promise<User> | null = null
 
-  /** signs in with the provider this build chose (cloud or http, see providers.ts) */
-  constructor(private readonly provider: AuthProvider = configuredProvider) {}
+  /** signs in with the backend this build chose (cloud or http, see src/services/backend) */
+  constructor(private readonly provider: AuthProvider = configuredBackend) {}
 
   getState(): AuthState {
     return this.state

@@ -1,0 +1,44 @@
+import type { User } from '../auth/types'
+
+/**
+ * Everything the pages ask of a backend, in one interface: WeChat Cloud functions (cloud-backend.ts) or your
+ * own server speaking server/openapi.yaml (http-backend.ts). The build picks one (TARO_APP_AUTH_PROVIDER,
+ * src/config/auth.ts); pages and services call only this seam, never Taro.cloud or wx.request directly.
+ * Every method resolves with the contract's public user view or rejects with a WeAuthError.
+ */
+export interface Backend {
+  readonly name: 'cloud' | 'http'
+  /** wx.login and the backend round trip; resolves with the user view or rejects with a WeAuthError */
+  signIn(): Promise<User>
+  /**
+   * Whether this device still holds what the backend needs besides a valid WeChat session: the cloud needs
+   * nothing (WeChat attaches the identity), the http backend a usable access or refresh token.
+   */
+  hasCredential(): boolean
+  /** ends the backend session (best effort, never throws) and forgets local credentials */
+  signOut(): void
+  /** saves nickname and/or a newly chosen avatar (a temp path from open-type="chooseAvatar") */
+  saveProfile(user: User, changes: ProfileChanges): Promise<User>
+  /** binds the phone number behind a getPhoneNumber button tap; the number is exchanged server-side */
+  bindPhone(proof: PhoneProof): Promise<User>
+  /** deletes the account and everything stored for it on the backend */
+  deleteAccount(): Promise<DeletedAccount>
+  // Later actions (consent by version, withdrawal, phone login, ...) are added here with both implementations.
+}
+
+export interface ProfileChanges {
+  nickName?: string
+  /** a temp file path the backend uploads (cloud storage, or the server's avatar store) */
+  avatarTempPath?: string
+}
+
+/**
+ * What the getPhoneNumber button gave: the dynamic code (base library 2.21.2+) or, before that, a CloudID
+ * (resolved by cloud functions) and encryptedData + iv (decrypted by your own server with the session_key).
+ */
+export type PhoneProof = { code: string } | { cloudId?: string; encryptedData?: string; iv?: string }
+
+export interface DeletedAccount {
+  users: number
+  files: string[]
+}

@@ -1,0 +1,60 @@
+import Taro from '@tarojs/taro'
+import { WeAuthError } from '../../../packages/contract/errors'
+import type { User } from '../auth/types'
+import { loginWithCloud } from '../auth/cloud-provider'
+import { callCloud } from '../cloud-call'
+import type { Backend, DeletedAccount } from './backend'
+
+const extensionOf = (path: string) => (/\.(png|jpe?g|webp|gif)$/i.exec(path)?.[1] ?? 'png').toLowerCase()
+
+/**
+ * WeChat Cloud: the identity rides on every call (cloud.getWXContext() in the functions), so there is no
+ * credential to keep or revoke on the device.
+ */
+export const cloudBackend: Backend = {
+  name: 'cloud',
+  signIn: loginWithCloud,
+  hasCredential: () => true,
+  signOut: () => undefined,
+
+  /**
+   * Uploads a new avatar into the user's own storage folder and saves the profile through updateProfile.
+   * If saving fails after the upload, the uploaded file is deleted again so no orphan stays behind.
+   */
+  async saveProfile(user, changes) {
+    const data: Record<string, string> = {}
+    if (changes.nickName !== undefined) data.nickName = changes.nickName
+    let uploaded: string | undefined
+    if (changes.avatarTempPath) {
+      try {
+        const res = await Taro.cloud.uploadFile({
+          cloudPath: `users/${user.id}/avatar-${Date.now()}.${extensionOf(changes.avatarTempPath)}`,
+          filePath: changes.avatarTempPath,
+        })
+        uploaded = res.fileID
+      } catch {
+        throw new WeAuthError('UPLOAD_FAILED')
+      }
+      data.avatarFileId = uploaded
+    }
+    try {
+      const { user: saved } = await callCloud<{ user: User }>('updateProfile', data, { idempotent: true })
+      return saved
+    } catch (e) {
+      if (uploaded) await Taro.cloud.deleteFile({ fileList: [uploaded] }).catch(() => undefined)
+      throw e
+    }
+  },
+
+  async bindPhone(proof) {
+    const data = 'code' in proof ? { code: proof.code } : proof.cloudId ? { cloudId: proof.cloudId } : null
+    if (!data) throw new WeAuthError('UNSUPPORTED', '当前微信版本不支持手机号授权，请升级微信')
+    const { user } = await callCloud<{ user: User }>('bindPhone', data)
+    return user
+  },
+
+  async deleteAccount() {
+    const { deleted } = await callCloud<{ deleted: DeletedAccount }>('deleteAccount', { confirm: true })
+    return deleted
+  },
+}
