@@ -1,5 +1,6 @@
 export { startEmulator, DEFAULT_APPID, DEFAULT_ENV_ID } from './server'
 export type { Emulator, EmulatorOptions, ClientReply } from './server'
+export type { StoredFileInfo } from './emulator'
 export { CloudError, TCB_ERR_CODE } from './core/errors'
 export type { FaultRule } from './core/faults'
 export type { WeChatAccount } from './accounts'

@@ -1,23 +1,22 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { CloudError } from './core/errors'
 import { FaultInjector } from './core/faults'
-import type { ServiceContext } from './core/context'
+import type { ServiceContext, ActionTable } from './core/context'
+import type { EmulatorService } from './core/lifecycle'
+import type { Services } from './core/services'
 import { WeChatAccounts } from './accounts'
 import { FunctionRunner } from './functions/runner'
+import { FunctionCredentials } from './functions/credentials'
 import { loadDatabaseConfig, openDatabase } from './database'
 import { openStorage } from './cloud-storage'
-import { createOpenApi, rawBodyOf } from './cloud-openapi'
-import { readBody } from './http/body'
-import { sendJson } from './http/respond'
-import { handleAdmin } from './http/admin-api'
-import { handleClient } from './http/client-api'
-import { handleControl } from './http/control-api'
-import { handleWeChatApi } from './http/wechat-api'
-import type { Services } from './core/services'
+import { createOpenApi } from './cloud-openapi'
+import { createRouter, type HttpHandler } from './http/router'
+import { publicEmulator, type Emulator } from './emulator'
+
+export type { Emulator } from './emulator'
+export type { ClientReply } from './http/client-reply'
 
 const REPO_ROOT = resolve(__dirname, '..', '..')
 
@@ -33,33 +32,65 @@ export interface EmulatorOptions {
   databaseDir?: string
   maxInstancesPerFunction?: number
   /** extra HTTP handlers tried before the emulator's routes (the playground serves its pages this way); return true when handled */
-  httpHandlers?: Array<(req: IncomingMessage, res: ServerResponse) => Promise<boolean>>
+  httpHandlers?: HttpHandler[]
 }
-
-export interface Emulator extends Services {
-  url: string
-  /** the same dispatch the HTTP API uses, without a socket: for in-process clients (tests) */
-  client(action: string, token: string, params: Record<string, unknown>): Promise<ClientReply>
-  control(op: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>
-  /**
-   * Environment variables that make an in-process wx-server-sdk act as the named cloud function against
-   * this emulator (tests and scripts that seed or inspect data as an admin).
-   */
-  adminEnv(functionName?: string): Record<string, string>
-  stop(): Promise<void>
-}
-
-export type ClientReply =
-  | ({ ok: true } & Record<string, unknown>)
-  | { ok: false; errCode: number; errMsg: string; code: string }
 
 export const DEFAULT_ENV_ID = 'weauth-local-0g1h2i3j'
 /** WeChat DevTools' tourist appid shape; the emulator accepts any wx + 16 hex */
 export const DEFAULT_APPID = 'wx0000000000000000'
 
+/**
+ * The services, in the order they open (and the reverse of the order they close). Each one is an
+ * EmulatorService (core/lifecycle.ts); this list is the only place they are put together.
+ */
+function serviceList(ctx: ServiceContext, options: EmulatorOptions, credentials: FunctionCredentials) {
+  return {
+    faults: async () => ctx.faults,
+    accounts: () => WeChatAccounts.open(ctx),
+    database: () => openDatabase(ctx, loadDatabaseConfig(options.databaseDir ?? join(REPO_ROOT, 'database'))),
+    storage: () => openStorage(ctx),
+    openapi: async () => createOpenApi(ctx),
+    functions: async () =>
+      new FunctionRunner(ctx, {
+        functionsDir: options.functionsDir ?? join(REPO_ROOT, 'cloudfunctions'),
+        maxInstances: options.maxInstancesPerFunction,
+        credentials,
+      }),
+  } satisfies Record<string, () => Promise<EmulatorService>>
+}
+
+type Opened<L> = { [K in keyof L]: L[K] extends () => Promise<infer S> ? S : never }
+
+/** Opens every service in order; if one fails, those already open are closed again. */
+async function openAll<L extends Record<string, () => Promise<EmulatorService>>>(list: L): Promise<Opened<L>> {
+  const opened: Array<[string, EmulatorService]> = []
+  try {
+    for (const [name, open] of Object.entries(list)) opened.push([name, await open()])
+  } catch (e) {
+    await closeAll(opened.map(([, s]) => s))
+    throw e
+  }
+  return Object.fromEntries(opened) as Opened<L>
+}
+
+async function closeAll(services: EmulatorService[]): Promise<void> {
+  for (const service of [...services].reverse()) await service.close?.()
+}
+
+/** Every service's actions in one table; two services claiming one action name is a wiring mistake. */
+function actionTable(services: EmulatorService[]): ActionTable {
+  const table: ActionTable = {}
+  for (const service of services) {
+    for (const [name, handler] of Object.entries(service.actions ?? {})) {
+      if (table[name]) throw new Error(`two emulator services answer the action ${name}`)
+      table[name] = handler
+    }
+  }
+  return table
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const counters = new Map<string, number>()
-  const faults = new FaultInjector()
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined
   if (dataDir) mkdirSync(dataDir, { recursive: true })
   const ctx: ServiceContext = {
@@ -67,136 +98,48 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     appid: options.appid ?? DEFAULT_APPID,
     dataDir,
     baseUrl: '',
-    faults,
+    faults: new FaultInjector(),
     now: () => Date.now(),
     count: (name, by = 1) => counters.set(name, (counters.get(name) ?? 0) + by),
   }
+  const credentials = new FunctionCredentials()
 
-  // One credential per function name, so admin requests say which function made them.
-  const secretKey = randomBytes(16).toString('hex')
-  const secretIds = new Map<string, string>()
-  const credentialFor = (name: string) => {
-    const secretId = `AKIDweauth${name}`
-    secretIds.set(secretId, name)
-    return { secretId, secretKey, sessionToken: randomUUID() }
-  }
-
-  const server = createServer((req, res) => void route(services, req, res, options.httpHandlers ?? []))
-  await new Promise<void>((ok) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', ok))
+  // listen first (services need the base URL), but answer 503 until every service is open
+  let services: Services | undefined
+  const server = createServer(createRouter(() => services, options.httpHandlers ?? []))
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', ok)
+  })
   const { port, address } = server.address() as AddressInfo
-  ctx.baseUrl = `http://${address}:${port}`
+  ctx.baseUrl = `http://${address.includes(':') ? `[${address}]` : address}:${port}`
+  const stopServer = async () => {
+    await new Promise<void>((ok) => server.close(() => ok()))
+    server.closeAllConnections()
+  }
 
-  const [database, storage, accounts] = await Promise.all([
-    openDatabase(ctx, loadDatabaseConfig(options.databaseDir ?? join(REPO_ROOT, 'database'))),
-    openStorage(ctx),
-    WeChatAccounts.open(ctx),
-  ])
-  const openapi = createOpenApi(ctx)
-  const functions = new FunctionRunner(ctx, {
-    functionsDir: options.functionsDir ?? join(REPO_ROOT, 'cloudfunctions'),
-    maxInstances: options.maxInstancesPerFunction,
-    credentialFor,
-  })
-  const services: Services = {
+  let opened: Opened<ReturnType<typeof serviceList>>
+  try {
+    opened = await openAll(serviceList(ctx, options, credentials))
+  } catch (e) {
+    await stopServer()
+    throw e
+  }
+  const all: EmulatorService[] = Object.values(opened)
+  services = {
+    ...opened,
     ctx,
-    faults,
-    accounts,
-    functions,
-    database,
-    storage,
-    openapi,
-    actions: { ...database.actions, ...storage.actions, ...openapi.actions },
-    functionNameForSecretId: (id) => secretIds.get(id),
+    credentials,
     counters,
+    actions: actionTable(all),
+    reset: async () => {
+      for (const service of all) await service.reset?.()
+      counters.clear()
+    },
   }
-
-  return Object.assign(services, {
-    url: ctx.baseUrl,
-    client: (action: string, token: string, params: Record<string, unknown>) =>
-      clientReply(() => handleClient(services, action, token, roundTrip(params), '127.0.0.1')),
-    adminEnv: (functionName = 'weauth-admin') => {
-      const creds = credentialFor(functionName)
-      return {
-        TENCENTCLOUD_RUNENV: 'SCF',
-        TENCENTCLOUD_REGION: 'ap-shanghai',
-        SCF_NAMESPACE: ctx.envId,
-        TCB_ENV: ctx.envId,
-        TENCENTCLOUD_SECRETID: creds.secretId,
-        TENCENTCLOUD_SECRETKEY: creds.secretKey,
-        TENCENTCLOUD_SESSIONTOKEN: creds.sessionToken,
-        TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${ctx.baseUrl}/admin` }),
-        SILENCE: 'true',
-      }
-    },
-    control: async (op: string, params: Record<string, unknown> = {}) =>
-      roundTrip(await handleControl(services, op, roundTrip(params))),
-    stop: async () => {
-      await functions.close()
-      await new Promise<void>((ok) => server.close(() => ok()))
-      server.closeAllConnections()
-      await database.close()
-    },
+  return publicEmulator(services, async () => {
+    await opened.functions.close() // no instance calls back while the rest shuts down
+    await stopServer()
+    await closeAll(all)
   })
-}
-
-/** Values cross the emulator boundary as JSON, in process too, so nothing relies on shared object identity. */
-function roundTrip<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value))
-}
-
-async function clientReply(run: () => Promise<Record<string, unknown>>): Promise<ClientReply> {
-  try {
-    return roundTrip({ ok: true as const, ...(await run()) })
-  } catch (e) {
-    const err = e instanceof CloudError ? e : new CloudError('SYS_ERR', (e as Error)?.message ?? String(e))
-    return { ok: false, errCode: err.errCode, errMsg: err.message, code: err.code }
-  }
-}
-
-async function route(
-  services: Services,
-  req: IncomingMessage,
-  res: ServerResponse,
-  extra: NonNullable<EmulatorOptions['httpHandlers']>,
-): Promise<void> {
-  const requestId = randomUUID()
-  try {
-    for (const handle of extra) if (await handle(req, res)) return
-    if (await services.storage.handleHttp(req, res)) return
-    const url = new URL(req.url ?? '/', 'http://emulator')
-    if (req.method === 'GET' && url.pathname === '/health')
-      return sendJson(res, 200, { ok: true, envId: services.ctx.envId })
-    if (await handleWeChatApi(services, req, res)) return
-    if (req.method !== 'POST') return sendJson(res, 405, { code: 'INVALID_PARAM', message: 'POST only', requestId })
-    const params = await readBody(req)
-    if (url.pathname === '/admin') {
-      try {
-        const reply = await handleAdmin(services, req, params)
-        // 云调用 answers in protobuf, not JSON (emulator/src/cloud-openapi/replies.ts)
-        const raw = rawBodyOf(reply)
-        if (!raw) return sendJson(res, 200, { ...reply, requestId })
-        res.writeHead(200, { 'content-type': raw.contentType, 'content-length': raw.body.length })
-        return void res.end(raw.body)
-      } catch (e) {
-        const err = e instanceof CloudError ? e : new CloudError('SYS_ERR', (e as Error)?.message ?? String(e))
-        return sendJson(res, 200, err.toAdminBody(requestId))
-      }
-    }
-    const [, area, name] = url.pathname.split('/')
-    if (area === 'client' && name) {
-      const ip = req.socket.remoteAddress ?? '127.0.0.1'
-      return sendJson(
-        res,
-        200,
-        await clientReply(() => handleClient(services, name, req.headers['x-weauth-token'], params, ip)),
-      )
-    }
-    if (area === 'control' && name) {
-      return sendJson(res, 200, await clientReply(() => handleControl(services, name, params)))
-    }
-    sendJson(res, 404, { code: 'INVALID_PARAM', message: `no route ${url.pathname}`, requestId })
-  } catch (e) {
-    const err = e instanceof CloudError ? e : new CloudError('SYS_ERR', (e as Error)?.message ?? String(e))
-    if (!res.headersSent) sendJson(res, 400, err.toAdminBody(requestId))
-  }
 }

@@ -37,9 +37,9 @@ test('a valid rule is listed and reaches a request', async () => {
     times: 1,
   })
   expect(reply).toMatchObject({ ok: true, faults: [{ service: 'database', times: 1 }] })
-  await expect(
-    emulator().actions['database.getDocument']({ kind: 'admin' }, { collectionName: 'users' }),
-  ).rejects.toMatchObject({ errCode: -502001 })
+  await expect(emulator().admin('database.getDocument', { collectionName: 'users' })).rejects.toMatchObject({
+    errCode: -502001,
+  })
   expect(emulator().faults.list()).toHaveLength(0)
 })
 

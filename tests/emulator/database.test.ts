@@ -94,13 +94,10 @@ describe('cloud database through the unmodified wx-server-sdk (admin)', () => {
     const db: any = adminSdk(emulator()).database() // the SDK's callback overloads widen every result type
     const batch = Array.from({ length: 1000 }, (_, i) => ({ i }))
     // one insert request with 1000 documents, WeChat's batch maximum
-    await emulator().actions['database.insertDocument'](
-      { kind: 'admin' },
-      {
-        collectionName: 'items',
-        data: batch.map((d) => JSON.stringify({ i: { $numberInt: String(d.i) } })),
-      },
-    )
+    await emulator().admin('database.insertDocument', {
+      collectionName: 'items',
+      data: batch.map((d) => JSON.stringify({ i: { $numberInt: String(d.i) } })),
+    })
     await db.collection('items').add({ data: { i: 1000 } })
     expect((await db.collection('items').get()).data).toHaveLength(100)
     expect((await db.collection('items').limit(1000).get()).data).toHaveLength(1000)
@@ -158,8 +155,7 @@ describe('cloud database through the unmodified wx-server-sdk (admin)', () => {
   })
 
   test('invalid requests are refused with INVALID_PARAM and write nothing', async () => {
-    const call = (params: Record<string, unknown>) =>
-      emulator().actions['database.insertDocument']({ kind: 'admin' }, params)
+    const call = (params: Record<string, unknown>) => emulator().admin('database.insertDocument', params)
     await expect(call({ collectionName: 'items', data: 'not an array' })).rejects.toMatchObject({
       code: 'INVALID_PARAM',
     })
@@ -171,7 +167,7 @@ describe('cloud database through the unmodified wx-server-sdk (admin)', () => {
     })
     await expect(call({ collectionName: '../etc', data: ['{}'] })).rejects.toMatchObject({ code: 'INVALID_PARAM' })
     const get = (params: Record<string, unknown>) =>
-      emulator().actions['database.getDocument']({ kind: 'admin' }, { collectionName: 'items', ...params })
+      emulator().admin('database.getDocument', { collectionName: 'items', ...params })
     await expect(get({ limit: -1 })).rejects.toMatchObject({ code: 'INVALID_PARAM' })
     await expect(get({ queryType: 'SQL' })).rejects.toMatchObject({ code: 'INVALID_PARAM' })
     await expect(get({ query: '{"a":{"$frobnicate":1}}' })).rejects.toMatchObject({ code: 'INVALID_PARAM' })
@@ -357,11 +353,8 @@ describe('persistence', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'weauth-db-'))
     try {
       const first = await startEmulator({ dataDir, databaseDir: FIXTURE_DB })
-      await first.actions['database.insertDocument'](
-        { kind: 'admin' },
-        { collectionName: 'items', data: ['{"kept":true}'] },
-      )
-      await first.actions['database.addCollection']({ kind: 'admin' }, { collectionName: 'later' })
+      await first.admin('database.insertDocument', { collectionName: 'items', data: ['{"kept":true}'] })
+      await first.admin('database.addCollection', { collectionName: 'later' })
       await first.stop()
 
       const second = await startEmulator({ dataDir, databaseDir: FIXTURE_DB })

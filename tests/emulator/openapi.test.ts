@@ -207,10 +207,7 @@ describe("the wx.openApi action in WeChat's protobuf format (checked with wx-ser
   const pb = sdkProtobuf()
   const call = async (commApiData: Record<string, unknown>, apiName: string) => {
     const requestData = Buffer.from(pb.CommApiData.encode(commApiData).finish())
-    const reply = await emulator().actions['wx.openApi'](
-      { kind: 'admin', functionName: 'test' },
-      { action: 'wx.openApi', apiName, requestData },
-    )
+    const reply = await emulator().admin('wx.openApi', { action: 'wx.openApi', apiName, requestData })
     const raw = rawBodyOf(reply)
     if (!raw) throw new Error('wx.openApi answered without a protobuf body')
     return pb.CommOpenApiResp.decode(raw.body)
@@ -273,14 +270,14 @@ describe("the wx.openApi action in WeChat's protobuf format (checked with wx-ser
   })
 
   test('a request that is not CommApiData is a parameter error', async () => {
-    const action = emulator().actions['wx.openApi']
+    const action = (params: Record<string, unknown>) => emulator().admin('wx.openApi', params)
     await expect(
-      action({ kind: 'admin' }, { apiName: 'security.msgSecCheck', requestData: Buffer.from([0xff, 0xff, 0xff]) }),
+      action({ apiName: 'security.msgSecCheck', requestData: Buffer.from([0xff, 0xff, 0xff]) }),
     ).rejects.toMatchObject({ code: 'INVALID_PARAM' })
-    await expect(
-      action({ kind: 'admin' }, { apiName: 'security.msgSecCheck', requestData: 'not bytes' }),
-    ).rejects.toMatchObject({ code: 'INVALID_PARAM' })
-    await expect(action({ kind: 'admin' }, { requestData: Buffer.alloc(0) })).rejects.toMatchObject({
+    await expect(action({ apiName: 'security.msgSecCheck', requestData: 'not bytes' })).rejects.toMatchObject({
+      code: 'INVALID_PARAM',
+    })
+    await expect(action({ requestData: Buffer.alloc(0) })).rejects.toMatchObject({
       code: 'INVALID_PARAM',
     })
   })

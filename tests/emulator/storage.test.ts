@@ -73,8 +73,8 @@ describe('cloud storage, from a cloud function (the real wx-server-sdk)', () => 
       errCode: -1,
       errMsg: expect.stringContaining("must not start with '/'"),
     })
-    const getUploadMetadata = emulator().actions['storage.getUploadMetadata']
-    await expect(getUploadMetadata({ kind: 'admin' }, { path: 'a//b.png' })).rejects.toMatchObject({
+    const getUploadMetadata = (params: Record<string, unknown>) => emulator().admin('storage.getUploadMetadata', params)
+    await expect(getUploadMetadata({ path: 'a//b.png' })).rejects.toMatchObject({
       code: 'INVALID_PARAM',
       message: expect.stringContaining("'//'"),
     })
@@ -82,10 +82,9 @@ describe('cloud storage, from a cloud function (the real wx-server-sdk)', () => 
   })
 
   test('the upload URL only takes the PUT it was issued for', async () => {
-    const { data } = (await emulator().actions['storage.getUploadMetadata'](
-      { kind: 'admin' },
-      { path: 'tests/ticket.bin' },
-    )) as { data: { url: string; authorization: string } }
+    const { data } = (await emulator().admin('storage.getUploadMetadata', { path: 'tests/ticket.bin' })) as {
+      data: { url: string; authorization: string }
+    }
     const unsigned = await fetch(data.url, { method: 'PUT', body: BYTES })
     expect(unsigned.status).toBe(403)
     expect(await unsigned.text()).toContain('<Code>AccessDenied</Code>')
@@ -106,16 +105,16 @@ describe('cloud storage, from a cloud function (the real wx-server-sdk)', () => 
   test('malformed requests are parameter errors and delete nothing', async () => {
     const cloud = adminSdk(emulator())
     const { fileID } = await upload(cloud, 'tests/keep.txt', BYTES)
-    const batchDelete = emulator().actions['storage.batchDeleteFile']
-    await expect(batchDelete({ kind: 'admin' }, { fileid_list: [fileID, 'not-a-file-id'] })).rejects.toMatchObject({
+    const batchDelete = (params: Record<string, unknown>) => emulator().admin('storage.batchDeleteFile', params)
+    await expect(batchDelete({ fileid_list: [fileID, 'not-a-file-id'] })).rejects.toMatchObject({
       code: 'INVALID_PARAM',
     })
-    await expect(batchDelete({ kind: 'admin' }, { fileid_list: Array(51).fill(fileID) })).rejects.toMatchObject({
+    await expect(batchDelete({ fileid_list: Array(51).fill(fileID) })).rejects.toMatchObject({
       message: expect.stringContaining('at most 50'),
     })
-    await expect(batchDelete({ kind: 'admin' }, { fileid_list: [] })).rejects.toMatchObject({ code: 'INVALID_PARAM' })
-    const batchUrls = emulator().actions['storage.batchGetDownloadUrl']
-    await expect(batchUrls({ kind: 'admin' }, { file_list: [{ fileid: fileID, max_age: -5 }] })).rejects.toMatchObject({
+    await expect(batchDelete({ fileid_list: [] })).rejects.toMatchObject({ code: 'INVALID_PARAM' })
+    const batchUrls = (params: Record<string, unknown>) => emulator().admin('storage.batchGetDownloadUrl', params)
+    await expect(batchUrls({ file_list: [{ fileid: fileID, max_age: -5 }] })).rejects.toMatchObject({
       message: expect.stringContaining('max_age'),
     })
     expect(await storedPaths(emulator(), 'tests/keep')).toEqual(['tests/keep.txt'])

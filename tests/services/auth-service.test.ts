@@ -93,14 +93,11 @@ test('a transient failure is retried (2 retries, backoff); a lasting one surface
 test('a banned account is not retried: one call, a clear message', async () => {
   const { account, runtime, AuthService } = await device()
   await new AuthService().login()
-  await emulator().actions['database.modifyDocument'](
-    { kind: 'admin' },
-    {
-      collectionName: 'users',
-      query: JSON.stringify({ _openid: account.openid }),
-      data: JSON.stringify({ $set: { status: 'banned' } }),
-    },
-  )
+  await emulator().admin('database.modifyDocument', {
+    collectionName: 'users',
+    query: JSON.stringify({ _openid: account.openid }),
+    data: JSON.stringify({ $set: { status: 'banned' } }),
+  })
   runtime.state.calls.length = 0
   await expect(new AuthService().login()).rejects.toMatchObject({ code: 'ACCOUNT_BANNED', retryable: false })
   expect(cloudCalls(runtime)).toHaveLength(1)

@@ -2,6 +2,7 @@ import Datastore from '@seald-io/nedb'
 import { join } from 'node:path'
 import { CloudError, invalidParam } from '../core/errors'
 import type { ServiceContext } from '../core/context'
+import type { EmulatorService } from '../core/lifecycle'
 import { newLoginCode, newOpenid, newSessionKey, newToken, newUnionid, OPENID_PATTERN } from './ids'
 
 /**
@@ -43,7 +44,7 @@ export const LOGIN_CODE_TTL_MS = 5 * 60 * 1000
 /** WeChat does not publish the session_key lifetime; the emulator keeps it for 3 days unless a test expires it. */
 export const SESSION_TTL_MS = 3 * 24 * 60 * 60 * 1000
 
-export class WeChatAccounts {
+export class WeChatAccounts implements EmulatorService {
   private codes = new Map<string, LoginCode>()
 
   private constructor(
@@ -150,5 +151,9 @@ export class WeChatAccounts {
     this.codes.clear()
     await this.store.removeAsync({}, { multi: true })
     await this.store.compactDatafileAsync()
+  }
+
+  async close(): Promise<void> {
+    this.codes.clear()
   }
 }

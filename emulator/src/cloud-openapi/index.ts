@@ -1,5 +1,6 @@
 import type { ActionParams, ActionTable, ServiceContext } from '../core/context'
 import { invalidParam } from '../core/errors'
+import type { EmulatorService } from '../core/lifecycle'
 import { CloudIds } from './cloudid'
 import { PhoneCodes } from './phone'
 import { jsonReply, svrkitReply, systemErrorReply, wxErrmsg } from './replies'
@@ -13,7 +14,7 @@ export { rawBodyOf, RAW_BODY, type RawBody } from './replies'
  * action in WeChat's protobuf wire format, plus fixtures standing in for what the WeChat client produces
  * (phone-number codes, CloudIDs) and for WeChat's content-safety verdicts. See docs/emulator/openapi-storage.md.
  */
-export interface EmulatedOpenApi {
+export interface EmulatedOpenApi extends EmulatorService {
   actions: ActionTable
   fixtures: {
     /** the dynamic code <button open-type="getPhoneNumber"> yields; single use, valid 5 minutes */
@@ -23,7 +24,7 @@ export interface EmulatedOpenApi {
     /** a CloudID for open data, resolvable with cloud.getOpenData for 5 minutes */
     issueCloudId(openid: string, data: unknown): string
   }
-  reset(): void
+  reset(): Promise<void>
   /** WeChat's answer when the function's config.json lacks the API in permissions.openapi (errCode -604101) */
   permissionDenied(apiName: string): Record<string, unknown>
 }
@@ -88,7 +89,7 @@ export function createOpenApi(ctx: ServiceContext): EmulatedOpenApi {
       },
       issueCloudId: (openid, data) => cloudIds.issue(openid, data),
     },
-    reset: () => {
+    reset: async () => {
       phoneCodes.clear()
       cloudIds.clear()
       riskyWords.clear()

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import type { ActionTable, ServiceContext } from '../core/context'
+import type { EmulatorService } from '../core/lifecycle'
 import { storageActions } from './actions'
 import { openBlobs } from './blobs'
 import { Bucket } from './bucket'
@@ -13,10 +14,10 @@ import { UploadTickets } from './uploads'
  * handed, and a view for tests. Metadata in NeDB and bytes on disk under `<dataDir>/storage/` (in memory
  * without a data folder), so files survive a restart. See docs/emulator/openapi-storage.md.
  */
-export interface EmulatedStorage {
+export interface EmulatedStorage extends EmulatorService {
   actions: ActionTable
   /** serves /storage/upload/* and /storage/download/*; false for every other path */
-  handleHttp(req: IncomingMessage, res: ServerResponse): Promise<boolean>
+  http(req: IncomingMessage, res: ServerResponse): Promise<boolean>
   list(
     prefix?: string,
   ): Promise<Array<{ cloudPath: string; fileID: string; size: number; uploadedBy?: string; createdAt: number }>>
@@ -30,7 +31,7 @@ export async function openStorage(ctx: ServiceContext): Promise<EmulatedStorage>
   const tickets = new UploadTickets(() => ctx.now())
   return {
     actions: storageActions(ctx, bucket, tickets),
-    handleHttp: storageHttp(ctx, bucket, tickets),
+    http: storageHttp(ctx, bucket, tickets),
     list: async (prefix) =>
       (await bucket.list(prefix)).map(({ cloudPath, fileID, size, uploadedBy, createdAt }) => ({
         cloudPath,

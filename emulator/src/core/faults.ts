@@ -1,4 +1,5 @@
 import { CloudError, TCB_ERR_CODE, type TcbCode } from './errors'
+import type { EmulatorService } from './lifecycle'
 
 /**
  * Fault injection, configurable per test: latency, errors and timeouts on any emulated service.
@@ -22,7 +23,7 @@ export interface FaultRule {
   times?: number
 }
 
-export class FaultInjector {
+export class FaultInjector implements EmulatorService {
   private rules: FaultRule[] = []
 
   add(rule: FaultRule): void {
@@ -60,6 +61,10 @@ export class FaultInjector {
 
   clear(): void {
     this.rules = []
+  }
+
+  async reset(): Promise<void> {
+    this.clear()
   }
 
   list(): readonly FaultRule[] {

@@ -5,6 +5,9 @@ import { randomUUID } from 'node:crypto'
 import { CloudError } from '../core/errors'
 import type { ServiceContext } from '../core/context'
 import { readFunctionConfig, type FunctionConfig } from './config'
+import type { FunctionCredentials } from './credentials'
+import { scfEnvironment } from './scf-environment'
+import type { EmulatorService } from '../core/lifecycle'
 import type { InvokeMessage, WorkerReply } from './worker'
 
 /** Who triggered an invocation; becomes getWXContext() inside the function. */
@@ -50,11 +53,11 @@ export interface RunnerOptions {
   /** instances per function before requests queue (WeChat scales far higher; see docs/emulator/functions.md) */
   maxInstances?: number
   /** credentials the functions' wx-server-sdk signs admin requests with; maps back to the function name */
-  credentialFor: (functionName: string) => { secretId: string; secretKey: string; sessionToken: string }
+  credentials: FunctionCredentials
 }
 
 /** Runs the real compiled cloud functions, one invocation at a time per worker-thread instance, like SCF. */
-export class FunctionRunner {
+export class FunctionRunner implements EmulatorService {
   private pools = new Map<string, Pool>()
   private readonly maxInstances: number
 
@@ -133,21 +136,15 @@ export class FunctionRunner {
   }
 
   private spawn(pool: Pool): Instance {
-    const creds = this.options.credentialFor(pool.name)
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
       ...pool.config.envVariables,
-      TENCENTCLOUD_RUNENV: 'SCF',
-      TENCENTCLOUD_REGION: 'ap-shanghai',
-      SCF_NAMESPACE: this.ctx.envId,
-      SCF_FUNCTIONNAME: pool.name,
-      TCB_ENV: this.ctx.envId,
-      TENCENTCLOUD_SECRETID: creds.secretId,
-      TENCENTCLOUD_SECRETKEY: creds.secretKey,
-      TENCENTCLOUD_SESSIONTOKEN: creds.sessionToken,
-      // the SDK's own seam for a server-injected endpoint (@cloudbase/node-sdk utils/tcbcontext getServerInjectUrl)
-      TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${this.ctx.baseUrl}/admin` }),
-      SILENCE: 'true',
+      ...scfEnvironment({
+        envId: this.ctx.envId,
+        baseUrl: this.ctx.baseUrl,
+        functionName: pool.name,
+        credential: this.options.credentials.issue(pool.name),
+      }),
     }
     const worker = new Worker(WORKER_FILE, {
       workerData: { entry: join(pool.dir, 'index.js'), functionName: pool.name },

@@ -54,7 +54,7 @@ export async function handleAdmin(
 
 function callingFunction(services: Services, authorization: string | undefined): string {
   const secretId = /Credential=([^/]+)\//.exec(authorization ?? '')?.[1]
-  const name = secretId ? services.functionNameForSecretId(secretId) : undefined
+  const name = secretId ? services.credentials.lookup(secretId)?.functionName : undefined
   if (!name)
     throw new CloudError('INVALID_REQUEST_SOURCE', 'request is not signed with a credential issued to a cloud function')
   return name

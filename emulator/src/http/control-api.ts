@@ -41,10 +41,7 @@ export async function handleControl(
     case 'storage.list':
       return { files: await services.storage.list(typeof params.prefix === 'string' ? params.prefix : undefined) }
     case 'reset':
-      await Promise.all([services.database.reset(), services.storage.reset(), services.accounts.reset()])
-      services.openapi.reset()
-      services.faults.clear()
-      services.counters.clear()
+      await services.reset()
       return {}
     default:
       throw invalidParam(`unknown control operation ${op}`)

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createCipheriv, createHash, randomBytes } from 'node:crypto'
 import { CloudError } from '../core/errors'
 import { boundPhoneNumber, phoneInfo } from '../cloud-openapi/phone-info'
-import type { Services } from '../core/services'
+import { servicesOf, type Services } from '../core/services'
 import { wechatRid } from '../core/wechat-rid'
 
 /**
@@ -38,8 +38,8 @@ function stateOf(services: Services): WeChatApiState {
 }
 
 /** Tests lower the per-user minute quota to reach 45011 quickly. */
-export function configureWeChatApi(services: Services, options: { jscode2sessionPerMinute?: number }): void {
-  const state = stateOf(services)
+export function configureWeChatApi(emulator: Services | object, options: { jscode2sessionPerMinute?: number }): void {
+  const state = stateOf(servicesOf(emulator))
   if (options.jscode2sessionPerMinute !== undefined) {
     if (!Number.isInteger(options.jscode2sessionPerMinute) || options.jscode2sessionPerMinute < 1) {
       throw new RangeError('jscode2sessionPerMinute must be a positive integer')
@@ -149,11 +149,12 @@ export interface OpenDataOptions {
  * backend, so a backend can decrypt it exactly as it would WeChat's.
  */
 export async function issueOpenData(
-  services: Services,
+  emulator: Services | object,
   openid: string,
   kind: 'phone' | 'userInfo',
   options: OpenDataOptions = {},
 ): Promise<OpenDataPackage> {
+  const services = servicesOf(emulator)
   const account = await services.accounts.byOpenid(openid)
   if (!account) throw new CloudError('INVALID_PARAM', `no simulated WeChat account ${openid}`)
   if (!account.sessionKey)

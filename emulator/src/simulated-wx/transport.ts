@@ -1,4 +1,4 @@
-import type { ClientReply } from '../server'
+import type { ClientReply } from '../http/client-reply'
 
 /** How a simulated WeChat client reaches the emulator: one call per action, identity bound to the device token. */
 export type ClientTransport = (action: string, params: Record<string, unknown>) => Promise<ClientReply>

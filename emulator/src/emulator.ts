@@ -1,0 +1,126 @@
+import type { Caller } from './core/caller'
+import { attachServices, type Services } from './core/services'
+import type { FaultInjector } from './core/faults'
+import type { WeChatAccounts } from './accounts'
+import type { EmulatedOpenApi } from './cloud-openapi'
+import type { InvocationIdentity, InvocationResult } from './functions/runner'
+import { scfEnvironment } from './functions/scf-environment'
+import { handleClient } from './http/client-api'
+import { handleControl } from './http/control-api'
+import { clientReply, roundTrip, type ClientReply } from './http/client-reply'
+
+export interface StoredFileInfo {
+  cloudPath: string
+  fileID: string
+  size: number
+  uploadedBy?: string
+  createdAt: number
+}
+
+/**
+ * A running emulator, as tests, the playground, benchmarks and scripts see it: its URL and ids, the simulated
+ * WeChat users, fault injection, the fixtures standing in for the WeChat client, views of the stored data, the
+ * three ways in (as the mini program, as a cloud function, as the control panel), and stop. Nothing else of
+ * the emulator's inside is reachable from here.
+ */
+export interface Emulator {
+  readonly url: string
+  readonly envId: string
+  readonly appid: string
+  /** the environment's ids and its clock: assign `now` to move time (code expiry), restore it afterwards */
+  readonly ctx: { readonly envId: string; readonly appid: string; now: () => number }
+  /** the simulated WeChat users */
+  readonly accounts: Pick<WeChatAccounts, 'create' | 'list' | 'byOpenid' | 'expireSession'>
+  /** latency and failures on any service (core/faults.ts) */
+  readonly faults: Pick<FaultInjector, 'add' | 'list' | 'clear'>
+  /** what the WeChat client hands out (phone codes, CloudIDs) and WeChat's content-safety verdicts */
+  readonly fixtures: EmulatedOpenApi['fixtures']
+  /** the same fixtures, under the name older tests use */
+  readonly openapi: { readonly fixtures: EmulatedOpenApi['fixtures'] }
+  /** every document of a collection, straight from the store; [] if the collection does not exist */
+  dump(collection: string): Promise<Array<Record<string, any>>>
+  /** the collections that exist now */
+  collections(): string[]
+  /** the stored files, by cloud path, optionally under a prefix */
+  files(prefix?: string): Promise<StoredFileInfo[]>
+  /** `dump` and `collections` under the names older tests use */
+  readonly database: { dump(collection: string): Promise<Array<Record<string, any>>>; collections(): string[] }
+  /** `files` under the name older tests use */
+  readonly storage: { list(prefix?: string): Promise<StoredFileInfo[]> }
+  /** requests by kind (`client.functions.callFunction`, `admin.database.getDocument`, ...); clear() to restart counting */
+  readonly counters: Map<string, number>
+  /** runs a cloud function directly with the given WeChat context (benchmarks) */
+  readonly functions: { invoke(name: string, event: unknown, identity: InvocationIdentity): Promise<InvocationResult> }
+  /** a request of the mini program signed in as the account with this token (what wx.cloud sends) */
+  client(action: string, token: string, params: Record<string, unknown>): Promise<ClientReply>
+  /** a TCB admin action as a cloud function sends it (full access); throws WeChat's CloudError on failure */
+  admin(action: string, params: Record<string, unknown>, functionName?: string): Promise<Record<string, unknown>>
+  /** the control API (`POST /control/<op>`) without a socket */
+  control(op: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>
+  /** environment variables that make an in-process wx-server-sdk act as the named cloud function here */
+  adminEnv(functionName?: string): Record<string, string>
+  /** every service back to a fresh state: data, accounts, fixtures, faults, counters */
+  reset(): Promise<void>
+  stop(): Promise<void>
+}
+
+export function publicEmulator(services: Services, stop: () => Promise<void>): Emulator {
+  const { ctx, accounts, faults, openapi, database, storage } = services
+  const files = async (prefix?: string) => storage.list(prefix)
+  const dump = (collection: string) => database.dump(collection)
+  const collections = () => database.collections()
+  const emulator: Emulator = {
+    url: ctx.baseUrl,
+    envId: ctx.envId,
+    appid: ctx.appid,
+    ctx: {
+      envId: ctx.envId,
+      appid: ctx.appid,
+      get now() {
+        return ctx.now
+      },
+      set now(clock: () => number) {
+        ctx.now = clock
+      },
+    },
+    accounts: {
+      create: (input) => accounts.create(input),
+      list: () => accounts.list(),
+      byOpenid: (openid) => accounts.byOpenid(openid),
+      expireSession: (openid) => accounts.expireSession(openid),
+    },
+    faults: {
+      add: (rule) => faults.add(rule),
+      list: () => faults.list(),
+      clear: () => faults.clear(),
+    },
+    fixtures: openapi.fixtures,
+    openapi: { fixtures: openapi.fixtures },
+    dump,
+    collections,
+    files,
+    database: { dump, collections },
+    storage: { list: files },
+    counters: services.counters,
+    functions: { invoke: (name, event, identity) => services.functions.invoke(name, event, identity) },
+    client: (action, token, params) =>
+      clientReply(() => handleClient(services, action, token, roundTrip(params), '127.0.0.1')),
+    admin: async (action, params, functionName = 'weauth-admin') => {
+      const handler = services.actions[action]
+      if (!handler) throw new Error(`no emulator action ${action}`)
+      const caller: Caller = { kind: 'admin', functionName }
+      return handler(caller, params)
+    },
+    control: async (op, params = {}) => roundTrip(await handleControl(services, op, roundTrip(params))),
+    adminEnv: (functionName = 'weauth-admin') =>
+      scfEnvironment({
+        envId: ctx.envId,
+        baseUrl: ctx.baseUrl,
+        functionName,
+        credential: services.credentials.issue(functionName),
+      }),
+    reset: () => services.reset(),
+    stop,
+  }
+  return attachServices(emulator, services)
+}

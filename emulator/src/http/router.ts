@@ -1,0 +1,70 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { randomUUID } from 'node:crypto'
+import { CloudError } from '../core/errors'
+import type { Services } from '../core/services'
+import { rawBodyOf } from '../cloud-openapi'
+import { readBody } from './body'
+import { sendJson } from './respond'
+import { handleAdmin } from './admin-api'
+import { handleClient } from './client-api'
+import { handleControl } from './control-api'
+import { handleWeChatApi } from './wechat-api'
+import { asCloudError, clientReply } from './client-reply'
+
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
+
+/**
+ * The emulator's one HTTP entry: extra handlers first (the playground's pages), then each service's own URLs
+ * (storage), WeChat's server API, and the emulator's APIs: /admin (wx-server-sdk), /client/<action> (the
+ * simulated base library), /control/<op> (the emulator's own panel). Until start-up has finished there are no
+ * services, and every request is answered 503 instead of reaching half-built state.
+ */
+export function createRouter(getServices: () => Services | undefined, extra: HttpHandler[]) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = randomUUID()
+    try {
+      const services = getServices()
+      if (!services) {
+        req.resume()
+        res.setHeader('retry-after', '1')
+        return sendJson(res, 503, { code: 'RESOURCE_NOT_INITIAL', message: 'the emulator is starting', requestId })
+      }
+      for (const handle of extra) if (await handle(req, res)) return
+      if (await services.storage.http(req, res)) return
+      const url = new URL(req.url ?? '/', 'http://emulator')
+      if (req.method === 'GET' && url.pathname === '/health')
+        return sendJson(res, 200, { ok: true, envId: services.ctx.envId })
+      if (await handleWeChatApi(services, req, res)) return
+      if (req.method !== 'POST') return sendJson(res, 405, { code: 'INVALID_PARAM', message: 'POST only', requestId })
+      const params = await readBody(req)
+      if (url.pathname === '/admin') {
+        try {
+          const reply = await handleAdmin(services, req, params)
+          // 云调用 answers in protobuf, not JSON (emulator/src/cloud-openapi/replies.ts)
+          const raw = rawBodyOf(reply)
+          if (!raw) return sendJson(res, 200, { ...reply, requestId })
+          res.writeHead(200, { 'content-type': raw.contentType, 'content-length': raw.body.length })
+          return void res.end(raw.body)
+        } catch (e) {
+          return sendJson(res, 200, asCloudError(e).toAdminBody(requestId))
+        }
+      }
+      const [, area, name] = url.pathname.split('/')
+      if (area === 'client' && name) {
+        const ip = req.socket.remoteAddress ?? '127.0.0.1'
+        return sendJson(
+          res,
+          200,
+          await clientReply(() => handleClient(services, name, req.headers['x-weauth-token'], params, ip)),
+        )
+      }
+      if (area === 'control' && name) {
+        return sendJson(res, 200, await clientReply(() => handleControl(services, name, params)))
+      }
+      sendJson(res, 404, { code: 'INVALID_PARAM', message: `no route ${url.pathname}`, requestId })
+    } catch (e) {
+      const err = e instanceof CloudError ? e : asCloudError(e)
+      if (!res.headersSent) sendJson(res, 400, err.toAdminBody(requestId))
+    }
+  }
+}
