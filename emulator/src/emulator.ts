@@ -53,8 +53,16 @@ export interface Emulator {
   readonly functions: { invoke(name: string, event: unknown, identity: InvocationIdentity): Promise<InvocationResult> }
   /** a request of the mini program signed in as the account with this token (what wx.cloud sends) */
   client(action: string, token: string, params: Record<string, unknown>): Promise<ClientReply>
-  /** a TCB admin action as a cloud function sends it (full access); throws WeChat's CloudError on failure */
-  admin(action: string, params: Record<string, unknown>, functionName?: string): Promise<Record<string, unknown>>
+  /**
+   * a TCB admin action as a cloud function sends it (full access); throws WeChat's CloudError on failure.
+   * `openid`: the user whose invocation sends it (what the invocation's WX_API_TOKEN tells the emulator)
+   */
+  admin(
+    action: string,
+    params: Record<string, unknown>,
+    functionName?: string,
+    openid?: string,
+  ): Promise<Record<string, unknown>>
   /** the control API (`POST /control/<op>`) without a socket */
   control(op: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>
   /** environment variables that make an in-process wx-server-sdk act as the named cloud function here */
@@ -105,10 +113,10 @@ export function publicEmulator(services: Services, stop: () => Promise<void>): E
     functions: { invoke: (name, event, identity) => services.functions.invoke(name, event, identity) },
     client: (action, token, params) =>
       clientReply(() => handleClient(services, action, token, roundTrip(params), '127.0.0.1')),
-    admin: async (action, params, functionName = 'weauth-admin') => {
+    admin: async (action, params, functionName = 'weauth-admin', openid) => {
       const handler = services.actions[action]
       if (!handler) throw new Error(`no emulator action ${action}`)
-      const caller: Caller = { kind: 'admin', functionName }
+      const caller: Caller = { kind: 'admin', functionName, openid }
       return handler(caller, params)
     },
     control: async (op, params = {}) => roundTrip(await handleControl(services, op, roundTrip(params))),

@@ -1,21 +1,35 @@
 import type { DB } from 'wx-server-sdk'
 import { fail, type Fail } from '../contract/result'
+import { PRIVACY_POLICY_VERSION } from '../contract/privacy-policy'
 import { USERS, type UserRecord } from './users'
 
 /**
  * The caller's user record, found by the openid WeChat attached to the call. Fails when the caller has no
- * identity, never logged in, or is banned; `requireConsent` also fails until the privacy policy was accepted.
+ * identity, never logged in, is banned or is being deleted; `requireConsent` also fails until the current
+ * privacy policy version was accepted (CONSENT_REQUIRED when never or withdrawn, CONSENT_OUTDATED when older).
  */
 export async function currentUser(
   db: DB.Database,
   openid: string | undefined,
-  { requireConsent = false } = {},
+  { requireConsent = false, allowDeleting = false } = {},
 ): Promise<{ user: UserRecord } | { error: Fail }> {
   if (!openid) return { error: fail('NOT_LOGGED_IN') }
   const { data } = (await db.collection(USERS).where({ _openid: openid }).limit(1).get()) as DB.IQueryResult
   const user = data[0] as UserRecord | undefined
   if (!user) return { error: fail('NOT_LOGGED_IN') }
   if (user.status === 'banned') return { error: fail('ACCOUNT_BANNED') }
-  if (requireConsent && !user.privacyConsentAt) return { error: fail('CONSENT_REQUIRED') }
+  if (user.status === 'deleting' && !allowDeleting) return { error: fail('NOT_LOGGED_IN') }
+  if (requireConsent) {
+    const problem = consentProblem(user)
+    if (problem) return { error: fail(problem) }
+  }
   return { user }
+}
+
+/** Why this user may not have their profile or phone used yet, or null when the current policy is accepted. */
+export function consentProblem(
+  user: Pick<UserRecord, 'privacyConsentAt' | 'privacyConsentVersion'>,
+): 'CONSENT_REQUIRED' | 'CONSENT_OUTDATED' | null {
+  if (!user.privacyConsentAt || !user.privacyConsentVersion) return 'CONSENT_REQUIRED'
+  return user.privacyConsentVersion === PRIVACY_POLICY_VERSION ? null : 'CONSENT_OUTDATED'
 }

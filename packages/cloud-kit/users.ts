@@ -19,9 +19,15 @@ export interface UserRecord {
   privacyConsentAt: Date | null
   /** which version of the privacy policy was accepted (src/config/privacy.ts) */
   privacyConsentVersion: string | null
-  /** server-only: clients can never write these (database/rules/users.json) */
+  /** server-only: clients can never read or write users at all (database/rules/users.json) */
   role: 'user' | 'admin'
-  status: 'active' | 'banned'
+  /** `deleting`: deleteAccount has frozen the record; every other write is conditional on `active` */
+  status: 'active' | 'banned' | 'deleting'
+  /** files of this user that could not be removed when replaced; deleteAccount removes them too */
+  staleFiles?: string[]
+  /** WeChat's risk rank at registration (riskControl.getUserRiskRank), when the policy is not `off` */
+  riskRank?: number | null
+  updatedAt?: Date
 }
 
 export const USERS = 'users'
@@ -37,6 +43,8 @@ export function publicView(user: UserRecord): PublicUser {
     lastLoginAt: user.lastLoginAt,
     loginCount: user.loginCount,
     privacyConsentAt: user.privacyConsentAt,
+    privacyConsentVersion: user.privacyConsentVersion,
+    countryCode: user.countryCode,
   })
 }
 
@@ -45,3 +53,12 @@ export function isDuplicateKey(e: unknown): boolean {
   const err = e as { errCode?: number; errMsg?: string; message?: string }
   return err?.errCode === -502001 && /E11000|duplicate key/i.test(`${err.errMsg ?? ''} ${err.message ?? ''}`)
 }
+
+/** Every stored file of a user that the functions know of: the avatar and replaced avatars not yet removed. */
+export function filesOf(user: Pick<UserRecord, 'avatarFileId' | 'staleFiles'>): string[] {
+  return [...new Set([user.avatarFileId, ...(user.staleFiles ?? [])].filter((f): f is string => !!f))]
+}
+
+/** `stats.updated` of a conditional update: 0 means the record was not (or no longer) active. */
+export const updatedCount = (res: unknown): number =>
+  Number((res as { stats?: { updated?: number } })?.stats?.updated ?? 0)

@@ -1,15 +1,20 @@
 import * as v from 'valibot'
+import { ERRORS } from './errors'
+import { checkNickName, NICKNAME_MAX, NICKNAME_MAX_UNITS } from './nickname'
 
 /** Inputs both backends accept (cloud functions and the own server), checked the same way. */
 
-export const NICKNAME_MAX = 20
+export { NICKNAME_MAX, NICKNAME_MAX_UNITS }
 
+/** The nickname rule set of packages/contract/nickname.ts as a schema; the output is the stored (NFC, trimmed) form. */
 export const NickName = v.pipe(
   v.string('昵称必须是文字'),
-  v.trim(),
-  v.minLength(1, '昵称不能为空'),
-  v.maxGraphemes(NICKNAME_MAX, `昵称最多 ${NICKNAME_MAX} 个字`),
-  v.regex(/^[^\u0000-\u001f\u007f<>]+$/u, '昵称包含不支持的字符'),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const checked = checkNickName(dataset.value)
+    if ('value' in checked) return checked.value
+    addIssue({ message: ERRORS[checked.problem].message })
+    return NEVER
+  }),
 )
 
 /** the privacy policy version the user accepted (src/config/privacy.ts) */

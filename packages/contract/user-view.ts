@@ -1,3 +1,5 @@
+import { maskPhone } from './phone-mask'
+
 /**
  * What a client may ever see of a user, whichever backend answers (the cloud functions or the own server):
  * no openid, no unionid, no session key, the phone masked.
@@ -12,6 +14,8 @@ export interface PublicUser {
   lastLoginAt: string
   loginCount: number
   privacyConsented: boolean
+  /** the privacy policy version the user last accepted by a tap; null when never or withdrawn */
+  consentVersion: string | null
 }
 
 /** The stored fields the view is made from; each backend maps its own record onto these. */
@@ -25,13 +29,12 @@ export interface UserViewSource {
   lastLoginAt: Date | string | null | undefined
   loginCount: number | null | undefined
   privacyConsentAt: Date | string | null | undefined
+  privacyConsentVersion?: string | null
+  /** the phone's country code (`86`, `852`...): the mask keeps it in front of non-Chinese numbers */
+  countryCode?: string | null
 }
 
-export function maskPhone(phone: string | null | undefined): string | null {
-  if (!phone) return null
-  if (phone.length < 7) return '*'.repeat(phone.length)
-  return `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}`
-}
+export { maskPhone } from './phone-mask'
 
 const iso = (d: Date | string | null | undefined): string => (d ? new Date(d).toISOString() : '')
 
@@ -40,11 +43,12 @@ export function toPublicUser(user: UserViewSource): PublicUser {
     id: user.id,
     nickName: user.nickName ?? '',
     avatarFileId: user.avatar ?? '',
-    phoneMasked: maskPhone(user.phoneNumber),
+    phoneMasked: maskPhone(user.phoneNumber, user.countryCode),
     hasProfile: !!(user.nickName && user.avatar),
     createdAt: iso(user.createdAt),
     lastLoginAt: iso(user.lastLoginAt),
     loginCount: user.loginCount ?? 0,
     privacyConsented: !!user.privacyConsentAt,
+    consentVersion: user.privacyConsentAt ? (user.privacyConsentVersion ?? null) : null,
   }
 }

@@ -10,10 +10,13 @@ interface UserDocument {
   nickName?: string
   avatarFileId?: string
   phoneNumber?: string | null
+  countryCode?: string | null
   createdAt?: unknown
   lastLoginAt?: unknown
   loginCount?: number
   privacyConsentAt?: unknown
+  privacyConsentVersion?: string | null
+  status?: string
 }
 
 const REFRESH_MS = 1500
@@ -34,11 +37,16 @@ function row(user: UserDocument): HTMLTableRowElement {
     el('td', {}, avatar ? el('img', { src: avatar, alt: '' }) : el('span', { class: 'avatar' })),
     el('td', { class: 'users__nickname' }, user.nickName || '—'),
     // the admin view shows what the app shows: the number masked, never in full
-    el('td', { class: 'users__phone' }, maskPhone(user.phoneNumber) ?? '—'),
+    el('td', { class: 'users__phone' }, maskPhone(user.phoneNumber, user.countryCode) ?? '—'),
     el('td', { class: 'users__created' }, time(user.createdAt)),
     el('td', { class: 'users__last-login' }, time(user.lastLoginAt)),
     el('td', { class: 'users__logins' }, String(user.loginCount ?? 0)),
-    el('td', { class: 'users__consent' }, user.privacyConsentAt ? 'yes' : 'no'),
+    // consent is a version accepted by a tap, or nothing (never accepted, or withdrawn)
+    el(
+      'td',
+      { class: 'users__consent' },
+      user.privacyConsentAt && user.privacyConsentVersion ? `yes (${user.privacyConsentVersion})` : 'no',
+    ),
   )
 }
 

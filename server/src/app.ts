@@ -55,6 +55,8 @@ export function publicUser(user: UserRecord): PublicUser {
     lastLoginAt: user.lastLoginAt,
     loginCount: user.loginCount,
     privacyConsentAt: user.privacyConsentAt,
+    privacyConsentVersion: user.privacyConsentVersion,
+    countryCode: user.countryCode,
   })
 }
 

@@ -1,2 +1,2 @@
-/** The version of the privacy policy the authorization page shows; bump it when the policy changes. */
-export const PRIVACY_POLICY_VERSION = '2026-11'
+/** The version of the privacy policy the authorization page shows: packages/contract/privacy-policy.ts. */
+export { PRIVACY_POLICY_VERSION } from '../../packages/contract/privacy-policy'

@@ -159,28 +159,35 @@ describe('deleteAccount', () => {
   const filesOf = async (userId: string) => (await emulator().storage.list(`users/${userId}/`)).length
 
   test.each([
-    ['database.getDocument', DB_FAULT('database.getDocument'), 1],
-    ['storage.batchDeleteFile', STORAGE_FAULT('storage.batchDeleteFile'), 1],
-    // files go first: a failure removing the record leaves it (and its fileIDs) for the retry
-    ['database.removeDocument', DB_FAULT('database.removeDocument'), 0],
-  ])('a fault on %s keeps the record for a retry, which then removes everything', async (_name, fault, filesLeft) => {
-    const { wechat, userId, before } = await userWithAvatar()
-    emulator().faults.add(fault)
-    expect(await callFunction(emulator(), wechat, 'deleteAccount', { confirm: true })).toMatchObject({
-      ok: false,
-      code: 'UPSTREAM',
-    })
-    expectFaultReached()
-    await expectConsistent(wechat.openid, [before])
-    expect(await filesOf(userId)).toBe(filesLeft)
-    expect(await callFunction(emulator(), wechat, 'deleteAccount', { confirm: true })).toMatchObject({
-      ok: true,
-      deleted: { users: 1 },
-    })
-    await expectConsistent(wechat.openid, [undefined])
-    expect(await filesOf(userId)).toBe(0)
-    cases++
-  })
+    // the first read fails: nothing has changed
+    ['database.getDocument', DB_FAULT('database.getDocument'), 1, 'active'],
+    // the freeze does not land: nothing has changed (fail closed)
+    ['database.modifyDocument', DB_FAULT('database.modifyDocument'), 1, 'active'],
+    // frozen, then the files stay: the record still lists them for the retry
+    ['storage.batchDeleteFile', STORAGE_FAULT('storage.batchDeleteFile'), 1, 'deleting'],
+    // files gone, the record stays frozen (invisible to sign-in) for the retry
+    ['database.removeDocument', DB_FAULT('database.removeDocument'), 0, 'deleting'],
+  ])(
+    'a fault on %s is reported as not durable; the record is as before or frozen, and a retry removes everything',
+    async (_name, fault, filesLeft, status) => {
+      const { wechat, userId, before } = await userWithAvatar()
+      emulator().faults.add(fault)
+      expect(await callFunction(emulator(), wechat, 'deleteAccount', { confirm: true })).toMatchObject({
+        ok: false,
+        code: 'DELETE_NOT_DURABLE',
+      })
+      expectFaultReached()
+      await expectConsistent(wechat.openid, [{ ...before!, status }])
+      expect(await filesOf(userId)).toBe(filesLeft)
+      expect(await callFunction(emulator(), wechat, 'deleteAccount', { confirm: true })).toMatchObject({
+        ok: true,
+        deleted: { users: 1 },
+      })
+      await expectConsistent(wechat.openid, [undefined])
+      expect(await filesOf(userId)).toBe(0)
+      cases++
+    },
+  )
 })
 
 afterAll(() => {

@@ -13,6 +13,18 @@ const ERROR_CODES = [
   'RISKY_CONTENT',
   'PHONE_CODE_INVALID',
   'PHONE_QUOTA',
+  'RATE_LIMITED',
+  'CONSENT_OUTDATED',
+  'NICKNAME_EMPTY',
+  'NICKNAME_TOO_LONG',
+  'NICKNAME_CONTROL_CHAR',
+  'NICKNAME_INVISIBLE_CHAR',
+  'NICKNAME_BIDI_CHAR',
+  'NICKNAME_BLANK_FILLER',
+  'NICKNAME_BROKEN_TEXT',
+  'NICKNAME_MARKUP',
+  'DELETE_NOT_DURABLE',
+  'NOT_FOUND',
   'UPSTREAM',
 ]
 const RUNS = 1000
@@ -25,7 +37,14 @@ const malformedEvent = fc.record(
     code: fc.oneof(fc.string({ maxLength: 300 }), fc.anything()),
     cloudId: fc.anything(),
     confirm: fc.oneof(fc.constant('true'), fc.constant(1), fc.anything()),
-    consentVersion: fc.oneof(fc.string({ maxLength: 40 }), fc.anything()),
+    consentVersion: fc.oneof(fc.string({ maxLength: 40 }), fc.constant('2026-11'), fc.anything()),
+    action: fc.oneof(fc.constantFrom('accept', 'withdraw', 'delete'), fc.anything()),
+    version: fc.oneof(fc.constant('2026-11'), fc.string({ maxLength: 40 })),
+    MsgType: fc.oneof(fc.constant('event'), fc.string()),
+    Event: fc.oneof(fc.constantFrom('user_authorization_revoke', 'user_authorization_cancellation'), fc.string()),
+    OpenID: fc.string(),
+    AppID: fc.string(),
+    RevokeInfo: fc.oneof(fc.constantFrom('6', '8', '6,8'), fc.anything()),
     openid: fc.string(),
     _openid: fc.string(),
     userInfo: fc.anything(),
@@ -37,7 +56,7 @@ const malformedEvent = fc.record(
 /** The fields a rejected call must leave exactly as they were. */
 const snapshot = (r: Record<string, unknown>) => JSON.stringify({ ...r, lastLoginAt: undefined, loginCount: undefined })
 
-describe.each(['updateProfile', 'bindPhone', 'deleteAccount', 'login'])(
+describe.each(['updateProfile', 'bindPhone', 'deleteAccount', 'login', 'consent', 'phoneLogin', 'userInfoChanges'])(
   '%s under 1,000 generated malformed events',
   (name) => {
     test('answers every one in the common shape, never crashes, and a rejection writes nothing', async () => {

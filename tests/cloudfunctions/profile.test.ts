@@ -21,17 +21,17 @@ describe('updateProfile', () => {
   })
 
   test.each([
-    [{}, '没有要保存的资料'],
-    [{ nickName: '   ' }, '昵称不能为空'],
-    [{ nickName: '一二三四五六七八九十一二三四五六七八九十一' }, '最多 20'],
-    [{ nickName: 'bad\u0007name' }, '不支持的字符'],
-    [{ nickName: '<script>' }, '不支持的字符'],
-    [{ nickName: 42 }, '昵称必须是文字'],
-    [{ avatarFileId: 'https://evil.example/x.png' }, '头像文件无效'],
-  ])('rejects %j with a clear message and writes nothing', async (event, message) => {
+    [{}, 'INVALID_INPUT', '没有要保存的资料'],
+    [{ nickName: '   ' }, 'NICKNAME_EMPTY', '请填写昵称'],
+    [{ nickName: '一二三四五六七八九十一二三四五六七八九十一' }, 'NICKNAME_TOO_LONG', '最多 20'],
+    [{ nickName: 'bad\u0007name' }, 'NICKNAME_CONTROL_CHAR', '控制字符'],
+    [{ nickName: '<script>' }, 'NICKNAME_MARKUP', '< 或 >'],
+    [{ nickName: 42 }, 'INVALID_INPUT', '昵称必须是文字'],
+    [{ avatarFileId: 'https://evil.example/x.png' }, 'INVALID_INPUT', '头像文件无效'],
+  ])('rejects %j with a clear message and writes nothing', async (event, code, message) => {
     const { wechat } = await loggedInUser(emulator())
     const result = await callFunction(emulator(), wechat, 'updateProfile', event as Record<string, unknown>)
-    expect(result).toEqual({ ok: false, code: 'INVALID_INPUT', message: expect.stringContaining(message) })
+    expect(result).toEqual({ ok: false, code, message: expect.stringContaining(message) })
     const record = await userRecord(emulator(), wechat.openid)
     expect([record.nickName, record.avatarFileId]).toEqual(['', ''])
   })
@@ -131,7 +131,7 @@ describe('bindPhone', () => {
     })
   })
 
-  test('the open-API minute quota error is reported as such', async () => {
+  test('the open-API minute quota error (45011) is reported as a rate limit', async () => {
     const { wechat } = await loggedInUser(emulator())
     const code = emulator().openapi.fixtures.issuePhoneCode(wechat.openid, {
       phoneNumber: '13900002222',
@@ -145,7 +145,8 @@ describe('bindPhone', () => {
     })
     expect(await callFunction(emulator(), wechat, 'bindPhone', { code })).toMatchObject({
       ok: false,
-      code: 'PHONE_QUOTA',
+      code: 'RATE_LIMITED',
+      message: '操作太频繁，请稍后再试',
     })
     expect((await userRecord(emulator(), wechat.openid)).phoneNumber).toBeNull()
   })
@@ -176,7 +177,10 @@ describe('deleteAccount', () => {
     await callFunction(emulator(), wechat, 'updateProfile', { nickName: '要走了', avatarFileId: avatar })
 
     const result = await callFunction(emulator(), wechat, 'deleteAccount', { confirm: true })
-    expect(result).toEqual({ ok: true, deleted: { users: 1, files: [avatar] } })
+    expect(result).toEqual({
+      ok: true,
+      deleted: { users: 1, files: [avatar], removed: expect.arrayContaining(['昵称']), at: expect.any(String) },
+    })
     expect(await userRecord(emulator(), wechat.openid)).toBeUndefined()
     expect(await storedPaths(emulator(), `users/${userId}/`)).toEqual([])
 
@@ -196,9 +200,9 @@ describe('deleteAccount', () => {
     })
     expect(await callFunction(emulator(), wechat, 'deleteAccount', { confirm: true })).toMatchObject({
       ok: false,
-      code: 'UPSTREAM',
+      code: 'DELETE_NOT_DURABLE',
     })
-    expect(await userRecord(emulator(), wechat.openid)).toMatchObject({ avatarFileId: avatar })
+    expect(await userRecord(emulator(), wechat.openid)).toMatchObject({ avatarFileId: avatar, status: 'deleting' })
     expect(await callFunction(emulator(), wechat, 'deleteAccount', { confirm: true })).toMatchObject({ ok: true })
   })
 })

@@ -36,7 +36,7 @@ describe('playground: signing in', () => {
     await app.locator('#profile-skip').click()
     await eventually(async () => expect(await app.locator('#home-login-count').textContent()).toContain('第 1 次登录'))
     await eventually(async () => expect(await adminRow(page, openid).locator('.users__logins').textContent()).toBe('1'))
-    expect(await adminRow(page, openid).locator('.users__consent').textContent()).toBe('yes')
+    expect(await adminRow(page, openid).locator('.users__consent').textContent()).toBe('yes (2026-11)')
     await screenshot(page, 'first-login')
   })
 

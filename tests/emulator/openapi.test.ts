@@ -205,14 +205,16 @@ describe('云调用 permissions', () => {
 
 describe("the wx.openApi action in WeChat's protobuf format (checked with wx-server-sdk's own protobuf classes)", () => {
   const pb = sdkProtobuf()
-  const call = async (commApiData: Record<string, unknown>, apiName: string) => {
+  const call = async (commApiData: Record<string, unknown>, apiName: string, openid?: string) => {
     const requestData = Buffer.from(pb.CommApiData.encode(commApiData).finish())
-    const reply = await emulator().admin('wx.openApi', { action: 'wx.openApi', apiName, requestData })
+    // `openid`: the user of the invocation asking (a function learns nothing else; see functions/runner.ts)
+    const reply = await emulator().admin('wx.openApi', { action: 'wx.openApi', apiName, requestData }, 'test', openid)
     const raw = rawBodyOf(reply)
     if (!raw) throw new Error('wx.openApi answered without a protobuf body')
     return pb.CommOpenApiResp.decode(raw.body)
   }
-  const getOpenData = (list: string[]) =>
+  // `openid`: the user whose invocation asks (the emulator learns it from the invocation's WX_API_TOKEN)
+  const getOpenData = (list: string[], openid = 'oUser0000001') =>
     call(
       {
         apiType: pb.CommApiData.ApiType.SVRKIT_API,
@@ -222,6 +224,7 @@ describe("the wx.openApi action in WeChat's protobuf format (checked with wx-ser
         },
       },
       'ApiGetOpenDataByCloudId',
+      openid,
     )
 
   test('CloudIDs resolve to { cloudID, data } with a watermark, for 5 minutes (cloud.getOpenData)', async () => {
@@ -252,10 +255,29 @@ describe("the wx.openApi action in WeChat's protobuf format (checked with wx-ser
     ])
 
     expect((await getOpenData(['27_unknown'])).errorCode).toBe(-601005)
+    // single use: the same CloudID a second time is invalid
+    expect((await getOpenData([cloudID])).errorCode).toBe(-601005)
+    const later = emulator().openapi.fixtures.issueCloudId('oUser0000001', { phoneNumber: '13812345678' })
+    // bound to its user: another user's invocation (or one with no user) cannot resolve it, and does not spend it
+    expect((await getOpenData([later], 'oAttacker0001')).errorCode).toBe(-601005)
+    expect(
+      (
+        await call(
+          {
+            apiType: pb.CommApiData.ApiType.SVRKIT_API,
+            svrkitData: {
+              apiName: 'ApiGetOpenDataByCloudId',
+              reqData: pb.ApiGetOpenDataByCloudIdReq.encode({ cloudidList: [later] }).finish(),
+            },
+          },
+          'ApiGetOpenDataByCloudId',
+        )
+      ).errorCode,
+    ).toBe(-601005)
     const realNow = emulator().ctx.now
     try {
       emulator().ctx.now = () => realNow() + 5 * 60 * 1000
-      expect((await getOpenData([cloudID])).errorCode).toBe(-601006)
+      expect((await getOpenData([later])).errorCode).toBe(-601006)
     } finally {
       emulator().ctx.now = realNow
     }

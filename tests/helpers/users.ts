@@ -1,7 +1,8 @@
+import { PRIVACY_POLICY_VERSION } from '../../packages/contract/privacy-policy'
 import type { Emulator, WeChatAccount } from '../../emulator/src'
 import { callFunction, documents } from './emulator'
 
-export const CONSENT = { consentVersion: '2026-11' }
+export const CONSENT = { consentVersion: PRIVACY_POLICY_VERSION }
 
 /** A simulated WeChat user who has logged in (and, unless told otherwise, accepted the privacy policy). */
 export async function loggedInUser(

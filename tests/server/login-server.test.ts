@@ -106,6 +106,7 @@ describe('POST /auth/login', () => {
       lastLoginAt: expect.any(String),
       loginCount: 1,
       privacyConsented: true,
+      consentVersion: '2026-11',
     })
     const claims = verifyAccessToken(reply.accessToken, TOKEN_SECRET, { audience: APPID, now: clock })
     expect(claims).toMatchObject({ sub: reply.user.id, aud: APPID, iss: 'weauth' })
@@ -372,9 +373,10 @@ describe('POST /auth/profile', () => {
 
   test.each([
     [{}, '没有要保存的资料'],
-    [{ nickName: '' }, '昵称不能为空'],
-    [{ nickName: '一二三四五六七八九十一二三四五六七八九十一' }, '昵称最多 20 个字'],
-    [{ nickName: '<b>hi</b>' }, '昵称包含不支持的字符'],
+    [{ nickName: '' }, '请填写昵称'],
+    [{ nickName: '一二三四五六七八九十一二三四五六七八九十一' }, '最多 20 个字'],
+    [{ nickName: '<b>hi</b>' }, '昵称不能包含 < 或 >'],
+    [{ nickName: 'a\u202Eb' }, '改变文字方向'],
     [{ avatarUrl: 'javascript:alert(1)' }, '头像地址'],
   ])('refuses %j', async (body, message) => {
     const { token } = await signIn()

@@ -2,58 +2,59 @@ import type { DB } from 'wx-server-sdk'
 import { cloud } from '../../../packages/cloud-kit/cloud'
 import * as v from 'valibot'
 import { fail, ok, type Result } from '../../../packages/contract/result'
-import { ConsentVersion } from '../../../packages/contract/schemas'
+import { PRIVACY_POLICY_VERSION } from '../../../packages/contract/privacy-policy'
 import { parseEvent } from '../../../packages/cloud-kit/validate'
-import { isDuplicateKey, publicView, USERS, type PublicUser, type UserRecord } from '../../../packages/cloud-kit/users'
+import { registrationRisk } from '../../../packages/cloud-kit/risk'
+import { eraseUser } from '../../../packages/cloud-kit/erase'
+import { asWritten, newUserRecord } from '../../../packages/cloud-kit/registration'
+import {
+  isDuplicateKey,
+  publicView,
+  updatedCount,
+  USERS,
+  type PublicUser,
+  type UserRecord,
+} from '../../../packages/cloud-kit/users'
 
-// who is calling comes from the WeChat context, never from the event; the event only says which version
-// of the privacy policy the user accepted on the authorization page
-const LoginEvent = v.object({ consentVersion: v.optional(ConsentVersion) })
+/**
+ * Who is calling comes from the WeChat context, never from the event. `consentVersion` is sent only by the
+ * authorization page's tap after the user ticked the consent box for the version it showed; a silent
+ * re-login sends nothing, and the reply's `user.consentVersion` tells the app whether to ask again.
+ * A version other than the current one is refused: a page cannot accept a policy the backend does not show.
+ */
+const LoginEvent = v.object({
+  consentVersion: v.optional(v.literal(PRIVACY_POLICY_VERSION, '隐私政策已更新，请重新阅读后同意')),
+})
 
 /**
  * Signs the caller in: finds their user record by the openid WeChat attached to the call, creating it on the
- * first login. One read and one write per login; two concurrent first logins leave one record (unique index).
+ * first login (after the registration risk check). One read and one write per login; two concurrent first
+ * logins leave one record (unique index on _openid).
  */
 export async function main(event: unknown): Promise<Result<{ user: PublicUser; isNew: boolean }>> {
   const parsed = parseEvent(LoginEvent, event)
   if ('error' in parsed) return parsed.error
-  const { consentVersion } = parsed.value
-  const { OPENID, APPID, UNIONID } = cloud.getWXContext()
+  const consented = parsed.value.consentVersion !== undefined
+  const { OPENID, APPID, UNIONID, CLIENTIP } = cloud.getWXContext()
   if (!OPENID) return fail('NOT_LOGGED_IN')
 
   const db = cloud.database()
   const users = db.collection(USERS)
   try {
-    const existing = await findUser(OPENID)
-    if (existing) return await signIn(existing)
-    const now = db.serverDate()
-    const record = {
-      _openid: OPENID,
-      appid: String(APPID ?? ''),
-      unionid: UNIONID ? String(UNIONID) : null,
-      createdAt: now,
-      lastLoginAt: now,
-      loginCount: 1,
-      nickName: '',
-      avatarFileId: '',
-      phoneNumber: null,
-      countryCode: null,
-      privacyConsentAt: consentVersion ? now : null,
-      privacyConsentVersion: consentVersion ?? null,
-      role: 'user',
-      status: 'active',
+    let existing = await findUser(OPENID)
+    if (existing?.status === 'deleting') {
+      // a deletion the user confirmed did not finish: finish it first, then this is a first login
+      if ('notDurable' in (await eraseUser(db, existing))) return fail('DELETE_NOT_DURABLE')
+      existing = undefined
     }
+    if (existing) return await signIn(existing)
+    const risk = await registrationRisk(db, { openid: OPENID, appid: String(APPID ?? ''), clientIp: CLIENTIP })
+    if (risk.refuse) return fail('RISKY_USER')
+    const who = { openid: OPENID, appid: String(APPID ?? ''), unionid: UNIONID ? String(UNIONID) : null }
+    const record = newUserRecord(db, who, { consented, riskRank: risk.rank })
     try {
       const { _id } = (await users.add({ data: record })) as DB.IAddResult
-      const created = new Date()
-      const view = {
-        ...record,
-        _id: String(_id),
-        createdAt: created,
-        lastLoginAt: created,
-        privacyConsentAt: consentVersion ? created : null,
-      }
-      return ok({ user: publicView(view as UserRecord), isNew: true })
+      return ok({ user: publicView(asWritten(record, String(_id))), isNew: true })
     } catch (e) {
       if (!isDuplicateKey(e)) throw e
       // a concurrent first login of this user created the record first: sign in to it instead
@@ -73,23 +74,30 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser; i
 
   async function signIn(user: UserRecord): Promise<Result<{ user: PublicUser; isNew: boolean }>> {
     if (user.status === 'banned') return fail('ACCOUNT_BANNED')
+    if (user.status === 'deleting') return fail('NOT_LOGGED_IN')
     const _ = db.command
-    const consent =
-      consentVersion && consentVersion !== user.privacyConsentVersion
-        ? { privacyConsentAt: db.serverDate(), privacyConsentVersion: consentVersion }
-        : {}
-    await users.doc(user._id).update({
+    const consent = consented
+      ? { privacyConsentAt: db.serverDate(), privacyConsentVersion: PRIVACY_POLICY_VERSION }
+      : {}
+    // conditional on `active`: a deletion that froze the record in between makes this a no-op, not an ok
+    const res = await users.where({ _id: user._id, status: 'active' }).update({
       data: {
         lastLoginAt: db.serverDate(),
+        updatedAt: db.serverDate(),
         loginCount: _.inc(1),
         ...(UNIONID ? { unionid: String(UNIONID) } : {}),
         ...consent,
       },
     })
+    if (updatedCount(res) !== 1) return fail('NOT_LOGGED_IN')
     const now = new Date()
-    const privacyConsentAt = 'privacyConsentAt' in consent ? now : user.privacyConsentAt
     return ok({
-      user: publicView({ ...user, lastLoginAt: now, loginCount: user.loginCount + 1, privacyConsentAt }),
+      user: publicView({
+        ...user,
+        lastLoginAt: now,
+        loginCount: user.loginCount + 1,
+        ...(consented ? { privacyConsentAt: now, privacyConsentVersion: PRIVACY_POLICY_VERSION } : {}),
+      }),
       isNew: false,
     })
   }

@@ -5,6 +5,8 @@ import { CloudIds } from './cloudid'
 import { PhoneCodes } from './phone'
 import { jsonReply, svrkitReply, systemErrorReply, wxErrmsg } from './replies'
 import { msgSecCheck } from './security'
+import { RiskRanks } from './risk'
+import type { Caller } from '../core/caller'
 import { API_TYPE, decodeGetOpenDataReq, decodeRequest, encodeGetOpenDataResp, type OpenApiRequest } from './wire'
 
 export { rawBodyOf, RAW_BODY, type RawBody } from './replies'
@@ -21,8 +23,10 @@ export interface EmulatedOpenApi extends EmulatorService {
     issuePhoneCode(openid: string, phone: { phoneNumber: string; countryCode: string }): string
     /** texts containing any of these words are `risky` to security.msgSecCheck */
     addRiskyWords(words: string[]): void
-    /** a CloudID for open data, resolvable with cloud.getOpenData for 5 minutes */
+    /** a CloudID for open data, resolvable with cloud.getOpenData for 5 minutes, once, by that user */
     issueCloudId(openid: string, data: unknown): string
+    /** the risk rank riskControl.getUserRiskRank answers for this openid (default 0) */
+    setRiskRank(openid: string, rank: number): void
   }
   reset(): Promise<void>
   /** WeChat's answer when the function's config.json lacks the API in permissions.openapi (errCode -604101) */
@@ -38,14 +42,16 @@ export function createOpenApi(ctx: ServiceContext): EmulatedOpenApi {
   const phoneCodes = new PhoneCodes(now, ctx.appid)
   const cloudIds = new CloudIds(now, ctx.appid)
   const riskyWords = new Set<string>()
+  const riskRanks = new RiskRanks(ctx.appid)
 
   // OPEN_API calls by name; each returns the API's JSON answer
   const openApis: Record<string, (data: Record<string, unknown>) => Record<string, unknown>> = {
     'phonenumber.getPhoneNumber': (data) => phoneCodes.redeem(data),
     'security.msgSecCheck': (data) => msgSecCheck(data, riskyWords),
+    'riskControl.getUserRiskRank': (data) => riskRanks.answer(data),
   }
 
-  const svrkit = (request: OpenApiRequest): Record<string, unknown> => {
+  const svrkit = (request: OpenApiRequest, caller: Caller): Record<string, unknown> => {
     if (request.svrkit?.apiName !== 'ApiGetOpenDataByCloudId') return systemErrorReply(API_NOT_FOUND, 'API not found')
     let list: string[]
     try {
@@ -53,13 +59,13 @@ export function createOpenApi(ctx: ServiceContext): EmulatedOpenApi {
     } catch (e) {
       throw invalidParam(`ApiGetOpenDataByCloudId: reqData is not a valid request (${(e as Error).message})`)
     }
-    const resolved = cloudIds.resolve(list)
+    const resolved = cloudIds.resolve(list, caller.openid)
     return resolved.ok
       ? svrkitReply(encodeGetOpenDataResp(resolved.items))
       : systemErrorReply(resolved.errorCode, resolved.errmsg)
   }
 
-  const wxOpenApi = async (_caller: unknown, params: ActionParams): Promise<Record<string, unknown>> => {
+  const wxOpenApi = async (caller: Caller, params: ActionParams): Promise<Record<string, unknown>> => {
     const { apiName, requestData } = params
     if (typeof apiName !== 'string' || !apiName) throw invalidParam('wx.openApi: apiName must be a non-empty string')
     if (!Buffer.isBuffer(requestData))
@@ -73,7 +79,7 @@ export function createOpenApi(ctx: ServiceContext): EmulatedOpenApi {
     const fault = await ctx.faults.apply('openapi', apiName)
     if (fault?.wxErrcode)
       return jsonReply({ errcode: fault.wxErrcode.errcode, errmsg: wxErrmsg(fault.wxErrcode.errmsg) })
-    if (request.apiType === API_TYPE.SVRKIT_API) return svrkit(request)
+    if (request.apiType === API_TYPE.SVRKIT_API) return svrkit(request, caller)
     const api = request.apiType === API_TYPE.OPEN_API ? openApis[apiName] : undefined
     return api ? jsonReply(api(request.data)) : systemErrorReply(API_NOT_FOUND, 'API not found')
   }
@@ -88,8 +94,10 @@ export function createOpenApi(ctx: ServiceContext): EmulatedOpenApi {
         words.forEach((w) => riskyWords.add(w))
       },
       issueCloudId: (openid, data) => cloudIds.issue(openid, data),
+      setRiskRank: (openid, rank) => riskRanks.set(openid, rank),
     },
     reset: async () => {
+      riskRanks.clear()
       phoneCodes.clear()
       cloudIds.clear()
       riskyWords.clear()

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { CloudError } from '../core/errors'
@@ -56,6 +56,19 @@ export interface RunnerOptions {
   credentials: FunctionCredentials
 }
 
+/**
+ * The per-invocation API token (WX_API_TOKEN) WeChat gives each invocation and wx-server-sdk sends along with
+ * every 云调用 as `wxCloudApiToken` (@cloudbase/node-sdk utils/wxCloudToken): it ties an open-API call to the
+ * user who triggered the invocation, which is how cloud.getOpenData resolves only that user's CloudIDs.
+ * getWXContext() never shows it (wx-server-sdk keeps API_TOKEN out of the context).
+ */
+const invocationTokens = new Map<string, { openid?: string; functionName: string }>()
+
+/** Who triggered the invocation an admin request's `wxCloudApiToken` belongs to, while it runs. */
+export function invocationOf(token: unknown): { openid?: string; functionName: string } | undefined {
+  return typeof token === 'string' ? invocationTokens.get(token) : undefined
+}
+
 /** Runs the real compiled cloud functions, one invocation at a time per worker-thread instance, like SCF. */
 export class FunctionRunner implements EmulatorService {
   private pools = new Map<string, Pool>()
@@ -70,6 +83,17 @@ export class FunctionRunner implements EmulatorService {
 
   configOf(name: string): FunctionConfig {
     return this.pool(name).config
+  }
+
+  /** The function the console's message-push table sends <MsgType, Event> to, if any. */
+  pushTarget(msgType: string, event: string): string | undefined {
+    if (!existsSync(this.options.functionsDir)) return undefined
+    for (const name of readdirSync(this.options.functionsDir)) {
+      if (!NAME_PATTERN.test(name) || !existsSync(join(this.options.functionsDir, name, 'index.js'))) continue
+      const routes = this.configOf(name).messagePush
+      if (routes.some((r) => r.msgType === msgType && r.event === event)) return name
+    }
+    return undefined
   }
 
   async invoke(name: string, event: unknown, identity: InvocationIdentity): Promise<InvocationResult> {
@@ -187,6 +211,9 @@ export class FunctionRunner implements EmulatorService {
     put('WX_APPID', identity.appid)
     put('WX_UNIONID', identity.unionid)
     put('WX_CLIENTIP', identity.clientIp)
+    const apiToken = randomUUID()
+    put('WX_API_TOKEN', apiToken)
+    invocationTokens.set(apiToken, { openid: identity.openid, functionName: pool.name })
     invocationEnv.WX_CONTEXT_KEYS = keys.join(',')
     const timeLimitMs = pool.config.timeoutMs
     const message: InvokeMessage = { id: 1, event, invocationEnv, requestId, timeLimitMs }
@@ -214,6 +241,7 @@ export class FunctionRunner implements EmulatorService {
         rejectRun(new CloudError('FUNCTIONS_EXECUTE_FAIL', 'function instance exited unexpectedly'))
       }
       const cleanup = () => {
+        invocationTokens.delete(apiToken)
         clearTimeout(timer)
         instance.worker.off('message', onMessage)
         instance.worker.off('exit', onExit)

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import { CloudError, invalidParam } from '../core/errors'
 import type { Services } from '../core/services'
+import { invocationOf } from '../functions/runner'
 
 /**
  * The TCB admin API (`POST /admin`) that the unmodified wx-server-sdk inside cloud functions talks to.
@@ -49,7 +50,10 @@ export async function handleAdmin(
 
   const handler = services.actions[action]
   if (!handler) throw new CloudError('INVALID_PARAM', `unsupported action ${action}`)
-  return handler({ kind: 'admin', functionName }, params)
+  // the user behind this invocation, from the per-invocation token (never from the request body's fields)
+  const invocation = invocationOf(params.wxCloudApiToken)
+  const openid = invocation?.functionName === functionName ? invocation.openid : undefined
+  return handler({ kind: 'admin', functionName, openid }, params)
 }
 
 function callingFunction(services: Services, authorization: string | undefined): string {

@@ -1,6 +1,7 @@
 import { invalidParam } from '../core/errors'
 import type { FaultRule } from '../core/faults'
 import type { Services } from '../core/services'
+import { deliverPush } from '../functions/message-push'
 
 /**
  * The emulator's own control panel (`POST /control/<op>`), for the playground, benchmarks and tests in
@@ -40,6 +41,13 @@ export async function handleControl(
       return { documents: await services.database.dump(params.collection) }
     case 'storage.list':
       return { files: await services.storage.list(typeof params.prefix === 'string' ? params.prefix : undefined) }
+    case 'push.deliver':
+      // WeChat's 授权用户信息变更 push for a simulated user (revocation, cancellation)
+      return deliverPush(services, params)
+    case 'risk.setRank':
+      if (typeof params.openid !== 'string') throw invalidParam('openid must be a string')
+      services.openapi.fixtures.setRiskRank(params.openid, params.rank as number)
+      return {}
     case 'reset':
       await services.reset()
       return {}

@@ -1,0 +1,86 @@
+import * as v from 'valibot'
+import { cloud } from '../../../packages/cloud-kit/cloud'
+import { clearRevoked, eraseUser } from '../../../packages/cloud-kit/erase'
+import { fail, ok, type Result } from '../../../packages/contract/result'
+import { USERS, type UserRecord } from '../../../packages/cloud-kit/users'
+import type { DB } from 'wx-server-sdk'
+
+/**
+ * WeChat's 授权用户信息变更 pushes (event JSON as documented for message push to cloud functions,
+ * https://developers.weixin.qq.com/miniprogram/dev/wxcloud/guide/functions/openapi.html; events and fields:
+ * https://developers.weixin.qq.com/doc/service/en/guide/h5/authorization_change.html, the mini-program
+ * equivalent of the same platform notice):
+ * - user_info_modified: WeChat cleaned a user's risky profile data → we clear nickname and avatar too;
+ * - user_authorization_revoke with RevokeInfo: 6 (nickname + avatar), 19 / 20 (the picked nickname / avatar)
+ *   → nickname and avatar cleared and the avatar files deleted; 8 (phone number) → phone cleared;
+ * - user_authorization_cancellation: the user cancelled their authorization → the account is deleted.
+ * Routed here by the console's 消息推送 table (docs/privacy.md): MsgType `event` with each Event value.
+ * Every push is validated first: a malformed one, one for another appid, or one not coming from WeChat's push
+ * (a mini program calling this function directly) changes nothing and is logged. Handling is idempotent: a
+ * redelivered push finds the fields already empty or the account already gone.
+ */
+const Push = v.object({
+  MsgType: v.literal('event'),
+  Event: v.picklist(['user_info_modified', 'user_authorization_revoke', 'user_authorization_cancellation']),
+  OpenID: v.pipe(v.string(), v.regex(/^[\w-]{6,64}$/)),
+  AppID: v.pipe(v.string(), v.regex(/^wx[0-9a-zA-Z]{6,32}$/)),
+  RevokeInfo: v.optional(v.union([v.pipe(v.string(), v.maxLength(64)), v.number()])),
+  CreateTime: v.optional(v.number()),
+})
+
+/** Invocation sources that are not WeChat's push: anyone could forge an event through them. */
+const NOT_A_PUSH = new Set(['wx_client', 'wx_devtools', 'wx_function', 'wx_http'])
+const PROFILE_REVOKES = new Set([6, 19, 20])
+const PHONE_REVOKES = new Set([8])
+
+type Handled = { action: 'none' | 'cleared' | 'deleted'; cleared?: string[]; files?: string[] }
+
+export async function main(event: unknown): Promise<Result<Handled>> {
+  const { APPID, SOURCE } = cloud.getWXContext()
+  if (SOURCE && NOT_A_PUSH.has(String(SOURCE))) {
+    console.warn(`push refused: invoked from ${SOURCE}, not by WeChat's message push`)
+    return fail('NOT_FOUND')
+  }
+  const parsed = v.safeParse(Push, event)
+  if (!parsed.success) {
+    console.warn('push refused: malformed', parsed.issues[0]?.path?.map((p) => p.key).join('.'))
+    return fail('INVALID_INPUT')
+  }
+  const push = parsed.output
+  if (!APPID || push.AppID !== String(APPID)) {
+    console.warn('push refused: AppID is not this mini program')
+    return fail('INVALID_INPUT')
+  }
+  const revoked = String(push.RevokeInfo ?? '')
+    .split(/[,|\s]+/)
+    .filter(Boolean)
+    .map(Number)
+  if (push.Event === 'user_authorization_revoke' && (!revoked.length || revoked.some((n) => !Number.isInteger(n)))) {
+    console.warn('push refused: RevokeInfo missing or not numeric')
+    return fail('INVALID_INPUT')
+  }
+
+  const db = cloud.database()
+  try {
+    const { data } = (await db.collection(USERS).where({ _openid: push.OpenID }).limit(1).get()) as DB.IQueryResult
+    const user = data[0] as UserRecord | undefined
+    if (!user) return ok({ action: 'none' })
+    if (push.Event === 'user_authorization_cancellation') {
+      const outcome = await eraseUser(db, user)
+      if ('notDurable' in outcome) return fail('DELETE_NOT_DURABLE')
+      return ok({ action: 'deleted', files: outcome.receipt.files })
+    }
+    const profile = push.Event === 'user_info_modified' || revoked.some((n) => PROFILE_REVOKES.has(n))
+    const phone = revoked.some((n) => PHONE_REVOKES.has(n))
+    if (!profile && !phone) {
+      console.warn('push: RevokeInfo lists nothing we store', revoked)
+      return ok({ action: 'none' })
+    }
+    const outcome = await clearRevoked(db, user, { profile, phone })
+    if ('notDurable' in outcome) return fail('DELETE_NOT_DURABLE')
+    return ok({ action: 'cleared', ...outcome })
+  } catch (e) {
+    console.error('push handling failed (WeChat redelivers; handling is idempotent)', e)
+    return fail('UPSTREAM')
+  }
+}
