@@ -166,7 +166,9 @@ for (const [section, guarantee, proof] of GUARANTEES) {
 let commit = 'unknown'
 try {
   commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()
-} catch {}
+} catch {
+  // not a git checkout (an exported tree): the report says "unknown"
+}
 
 const lines = [
   '# Reliability: what WeAuth guarantees, and the run that proves it',

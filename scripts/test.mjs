@@ -1,4 +1,4 @@
-// `npm test`: builds what the tests run (compiled cloud functions, emulator, login server, playground, weapp
+// `npm test`: lints, checks formatting, builds what the tests run (compiled cloud functions, emulator, login server, playground, weapp
 // dist/ and its http-auth-provider twin, the H5 build dist-h5/ the playground serves), typechecks,
 // runs every Jest suite, and closes with a plain "N passed, N failed" line.
 // Extra arguments go to Jest (e.g. `npm test -- tests/pages`).
@@ -19,7 +19,16 @@ function step(title, command, args, env = {}) {
   return result.status === 0
 }
 
+const npmBin = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+const habitsOk =
+  step('lint (ESLint: taro rules for src/, typescript-eslint elsewhere, import boundaries)', npmBin, [
+    'run',
+    '-s',
+    'lint',
+  ]) && step('format check (Prettier)', npmBin, ['run', '-s', 'format:check'])
+
 const buildOk =
+  habitsOk &&
   step('build cloud functions + emulator + playground', process.execPath, [join(root, 'scripts', 'build-node.mjs')]) &&
   step('build weapp (dist/)', bin('taro'), ['build', '--type', 'weapp'], { NODE_ENV: 'production' }) &&
   // the same pages with the http auth provider, for the login journey against the reference server
@@ -32,7 +41,10 @@ const buildOk =
   }) &&
   // the same pages for the browser: what the playground serves and tests/e2e drives in Chromium
   step('build H5 (dist-h5/)', bin('taro'), ['build', '--type', 'h5'], { NODE_ENV: 'production' }) &&
-  step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])
+  step('typecheck (one tsconfig per runtime: weapp, browser, functions, node, tests)', bin('tsc'), [
+    '-b',
+    'tsconfig.json',
+  ])
 if (!buildOk) {
   console.log('\n0 passed, 1 failed')
   process.exit(1)

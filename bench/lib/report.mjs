@@ -70,7 +70,7 @@ export function tableRows(r) {
     ])
   rows.push(null)
 
-  for (const [name, v] of Object.entries(r.variants)) {
+  for (const v of Object.values(r.variants)) {
     if (v.group === 'project') continue
     const dRaw = v.main.raw - w.raw
     const dGz = v.main.gzip - w.gzip

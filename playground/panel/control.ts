@@ -1,4 +1,4 @@
-import type { WeChatAccount } from '../../emulator/src/accounts'
+import type { WeChatAccount } from '../../emulator/src/accounts/account'
 
 /** The emulator's control API (`POST /control/<op>`, emulator/src/http/control-api.ts) on this origin. */
 export async function control<T extends object = Record<string, unknown>>(

@@ -1,4 +1,4 @@
-import type { WeChatAccount } from '../../emulator/src/accounts'
+import type { WeChatAccount } from '../../emulator/src/accounts/account'
 import { control, createAccount, listAccounts } from './control'
 import { byId, el } from './dom'
 import { deviceKey, readSettings, writeSettings } from '../shared/settings'

@@ -43,7 +43,6 @@ describe('simulated wx location APIs', () => {
   })
 
   test('the compiled app.json declares what the scope center uses', () => {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { readFileSync, existsSync } = require('node:fs') as typeof import('node:fs')
     const appJson = require('node:path').join(__dirname, '..', '..', 'dist', 'app.json')
     if (!existsSync(appJson)) throw new Error('dist/app.json is missing: build the weapp first (npm test does)')

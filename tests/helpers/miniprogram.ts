@@ -81,7 +81,6 @@ export async function launch(options: LaunchOptions): Promise<MiniProgram> {
   })
   const g = globalThis as Record<string, unknown>
   g.wx = runtime.wx
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const simulate = require('miniprogram-simulate')
 
   const pages: PageInstance[] = []

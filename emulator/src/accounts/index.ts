@@ -3,35 +3,16 @@ import { join } from 'node:path'
 import { CloudError, invalidParam } from '../core/errors'
 import type { ServiceContext } from '../core/context'
 import type { EmulatorService } from '../core/lifecycle'
+import type { NewAccount, WeChatAccount } from './account'
 import { newLoginCode, newOpenid, newSessionKey, newToken, newUnionid, OPENID_PATTERN } from './ids'
+
+export type { NewAccount, WeChatAccount }
 
 /**
  * The WeChat side of identity: simulated WeChat users (what the real client knows from the logged-in WeChat
  * app), their login codes and sessions. A simulated device holds the account's `token`, which stands for the
  * WeChat client's own trusted channel: requests carry it instead of an identity the page could forge.
  */
-export interface WeChatAccount {
-  openid: string
-  unionid?: string
-  nickName: string
-  avatarUrl: string
-  phoneNumber?: string
-  countryCode: string
-  token: string
-  /** the session_key of the latest wx.login, and until when WeChat considers it valid */
-  sessionKey?: string
-  sessionValidUntil?: number
-}
-
-export interface NewAccount {
-  openid?: string
-  unionid?: string | null
-  nickName?: string
-  avatarUrl?: string
-  phoneNumber?: string | null
-  countryCode?: string
-}
-
 interface LoginCode {
   code: string
   openid: string

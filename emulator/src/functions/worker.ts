@@ -28,7 +28,7 @@ let previousKeys: string[] = []
 const started = performance.now()
 let handler: (event: unknown, context: unknown) => unknown
 try {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(entry)
   handler = mod.main
   if (typeof handler !== 'function')

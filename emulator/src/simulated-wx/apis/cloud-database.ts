@@ -39,7 +39,7 @@ async function settle<T extends Raw>(
   return { ...shape(raw), errMsg: `${api}:ok` }
 }
 
-class ClientQuery {
+export class ClientQuery {
   constructor(protected readonly raw: Raw) {}
   where(query: object) {
     return new ClientQuery(this.raw.where(query))
@@ -70,7 +70,7 @@ class ClientQuery {
   }
 }
 
-class ClientCollection extends ClientQuery {
+export class ClientCollection extends ClientQuery {
   add(options: { data: object }) {
     return settle('collection.add', this.raw.add(options?.data), (r) => ({ _id: r.id }))
   }
@@ -79,10 +79,10 @@ class ClientCollection extends ClientQuery {
   }
 }
 
-class ClientDocument {
+export class ClientDocument {
   constructor(
-    private readonly raw: Raw,
-    private readonly id: string | number,
+    readonly raw: Raw,
+    readonly id: string | number,
   ) {}
   field(projection: object) {
     return new ClientDocument(this.raw.field(projection), this.id)

@@ -34,7 +34,7 @@ export const fetchExchanger: HttpExchanger = async ({ url, method, header, body,
   }
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   url?: string
   method?: string
   data?: unknown
