@@ -4,6 +4,7 @@ import type { FaultInjector } from './core/faults'
 import type { WeChatAccounts } from './accounts'
 import type { EmulatedOpenApi } from './cloud-openapi'
 import type { InvocationIdentity, InvocationResult } from './functions/runner'
+import type { FunctionLogLine } from './functions/function-logs'
 import { scfEnvironment } from './functions/scf-environment'
 import { handleClient } from './http/client-api'
 import { handleControl } from './http/control-api'
@@ -50,7 +51,11 @@ export interface Emulator {
   /** requests by kind (`client.functions.callFunction`, `admin.database.getDocument`, ...); clear() to restart counting */
   readonly counters: Map<string, number>
   /** runs a cloud function directly with the given WeChat context (benchmarks) */
-  readonly functions: { invoke(name: string, event: unknown, identity: InvocationIdentity): Promise<InvocationResult> }
+  readonly functions: {
+    invoke(name: string, event: unknown, identity: InvocationIdentity): Promise<InvocationResult>
+    /** what the functions printed (console.log/error), oldest first, like the cloud console's log tab */
+    logs(functionName?: string): FunctionLogLine[]
+  }
   /** a request of the mini program signed in as the account with this token (what wx.cloud sends) */
   client(action: string, token: string, params: Record<string, unknown>): Promise<ClientReply>
   /**
@@ -110,7 +115,10 @@ export function publicEmulator(services: Services, stop: () => Promise<void>): E
     database: { dump, collections },
     storage: { list: files },
     counters: services.counters,
-    functions: { invoke: (name, event, identity) => services.functions.invoke(name, event, identity) },
+    functions: {
+      invoke: (name, event, identity) => services.functions.invoke(name, event, identity),
+      logs: (functionName) => services.functions.logs.list(functionName),
+    },
     client: (action, token, params) =>
       clientReply(() => handleClient(services, action, token, roundTrip(params), '127.0.0.1')),
     admin: async (action, params, functionName = 'weauth-admin', openid) => {

@@ -8,6 +8,7 @@ import type { EmulatorService } from './core/lifecycle'
 import type { Services } from './core/services'
 import { WeChatAccounts } from './accounts'
 import { FunctionRunner } from './functions/runner'
+import type { FunctionLogMode } from './functions/function-logs'
 import { FunctionCredentials } from './functions/credentials'
 import { loadDatabaseConfig, openDatabase } from './database'
 import { openStorage } from './cloud-storage'
@@ -31,6 +32,8 @@ export interface EmulatorOptions {
   functionsDir?: string
   databaseDir?: string
   maxInstancesPerFunction?: number
+  /** what the functions print: echoed (default) or only collected (tests), see functions/function-logs.ts */
+  functionLogs?: FunctionLogMode
   /** extra HTTP handlers tried before the emulator's routes (the playground serves its pages this way); return true when handled */
   httpHandlers?: HttpHandler[]
 }
@@ -54,6 +57,7 @@ function serviceList(ctx: ServiceContext, options: EmulatorOptions, credentials:
       new FunctionRunner(ctx, {
         functionsDir: options.functionsDir ?? join(REPO_ROOT, 'cloudfunctions'),
         maxInstances: options.maxInstancesPerFunction,
+        logs: options.functionLogs,
         credentials,
       }),
   } satisfies Record<string, () => Promise<EmulatorService>>

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { useEmulator } from '../helpers/emulator'
+import { eventually } from '../helpers/eventually'
 
 const emulator = useEmulator({ functionsDir: join(__dirname, '..', 'fixtures', 'cloudfunctions') })
 
@@ -7,6 +8,27 @@ const call = async (token: string, name: string, data: Record<string, unknown> =
   emulator().client('functions.callFunction', token, { name, data })
 
 describe('function runner', () => {
+  test('what a function prints is kept per function, line by line and stream by stream (the console log tab)', async () => {
+    const account = await emulator().accounts.create()
+    const tag = `t${Date.now()}`
+    expect(await call(account.token, 'logs', { tag })).toMatchObject({ ok: true, result: { tag } })
+    const mine = () =>
+      emulator()
+        .functions.logs('logs')
+        .filter((l) => l.line.includes(tag) || l.line.includes('stack'))
+    await eventually(async () => expect(mine().length).toBeGreaterThanOrEqual(3))
+    expect(mine().map(({ stream, line }) => [stream, line])).toEqual([
+      ['stdout', `handling ${tag}`],
+      ['stderr', `failed ${tag}`],
+      ['stderr', '  at a stack line'],
+    ])
+    expect(
+      emulator()
+        .functions.logs('echo')
+        .some((l) => l.line.includes(tag)),
+    ).toBe(false)
+  })
+
   test("the caller's identity reaches getWXContext(), and each concurrent invocation sees its own", async () => {
     const accounts = await Promise.all(Array.from({ length: 6 }, () => emulator().accounts.create()))
     const replies = await Promise.all(accounts.map((a, i) => call(a.token, 'echo', { i })))

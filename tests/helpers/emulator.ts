@@ -1,10 +1,14 @@
 import { startEmulator, type Emulator, type EmulatorOptions, type WeChatAccount } from '../../emulator/src'
 
-/** Starts an in-memory emulator for a test file and stops it afterwards. */
+/**
+ * Starts an in-memory emulator for a test file and stops it afterwards. What the functions print is collected
+ * (`emulator.functions.logs()`), not echoed: faults the tests inject on purpose would otherwise fill the output
+ * with stack traces and hide a real failure.
+ */
 export function useEmulator(options: EmulatorOptions = {}): () => Emulator {
   let emulator: Emulator | undefined
   beforeAll(async () => {
-    emulator = await startEmulator(options)
+    emulator = await startEmulator({ functionLogs: 'collect', ...options })
   })
   afterAll(async () => {
     await emulator?.stop()

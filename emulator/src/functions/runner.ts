@@ -9,6 +9,7 @@ import type { FunctionCredentials } from './credentials'
 import { scfEnvironment } from './scf-environment'
 import type { EmulatorService } from '../core/lifecycle'
 import type { InvokeMessage, WorkerReply } from './worker'
+import { FunctionLogs, type FunctionLogMode } from './function-logs'
 
 /** Who triggered an invocation; becomes getWXContext() inside the function. */
 export interface InvocationIdentity {
@@ -54,6 +55,8 @@ export interface RunnerOptions {
   maxInstances?: number
   /** credentials the functions' wx-server-sdk signs admin requests with; maps back to the function name */
   credentials: FunctionCredentials
+  /** echo what functions print (default) or only keep it, see function-logs.ts */
+  logs?: FunctionLogMode
 }
 
 /**
@@ -73,12 +76,15 @@ export function invocationOf(token: unknown): { openid?: string; functionName: s
 export class FunctionRunner implements EmulatorService {
   private pools = new Map<string, Pool>()
   private readonly maxInstances: number
+  /** what the functions printed, per function (WeChat's cloud console log) */
+  readonly logs: FunctionLogs
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly options: RunnerOptions,
   ) {
     this.maxInstances = options.maxInstances ?? 8
+    this.logs = new FunctionLogs(options.logs)
   }
 
   configOf(name: string): FunctionConfig {
@@ -173,9 +179,12 @@ export class FunctionRunner implements EmulatorService {
     const worker = new Worker(WORKER_FILE, {
       workerData: { entry: join(pool.dir, 'index.js'), functionName: pool.name },
       env,
-      stdout: false,
-      stderr: false,
+      // the worker's console goes to the function log, as SCF captures it, instead of straight to this process
+      stdout: true,
+      stderr: true,
     })
+    this.logs.attach(pool.name, 'stdout', worker.stdout)
+    this.logs.attach(pool.name, 'stderr', worker.stderr)
     worker.unref()
     const ready = new Promise<number>((resolveReady, rejectReady) => {
       const onMessage = (msg: WorkerReply) => {
