@@ -72,7 +72,11 @@ module.exports = {
   parserOptions: { ecmaVersion: 2022, sourceType: 'module' },
   plugins: ['import'],
   settings: resolver,
-  rules: { 'import/no-restricted-paths': boundaryRule },
+  rules: {
+    'import/no-restricted-paths': boundaryRule,
+    // a closure may read a variable that is assigned once later (the emulator's router before start-up ends)
+    'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+  },
   overrides: [
     {
       files: ['src/**/*.{ts,tsx}'],
