@@ -24,11 +24,13 @@ export type NicknameProblem =
   | 'NICKNAME_MARKUP'
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+// eslint-disable-next-line no-control-regex -- control characters are what this rule refuses
 const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/
 const BIDI = /[\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]/
 const HANGUL_FILLER = /[\u115F\u1160\u3164\uFFA0]/
 const ZERO_WIDTH = /[\u200B\u200C\u2060\uFEFF\u180E]/
 // ZWJ joins emoji (👨‍👩‍👧); anywhere else it is an invisible character
+// eslint-disable-next-line no-misleading-character-class -- the class holds skin-tone modifiers on purpose
 const ZWJ_IN_EMOJI = /\p{Extended_Pictographic}[\uFE0F\u{1F3FB}-\u{1F3FF}]?\u200D(?=\p{Extended_Pictographic})/gu
 const MARKUP = /[<>]/
 const LEADING_MARK = /^\p{M}/u
