@@ -29,6 +29,17 @@ describe('function runner', () => {
     ).toBe(false)
   })
 
+  // https://developers.weixin.qq.com/miniprogram/dev/wxcloud/guide/functions/userinfo.html: event.userInfo is
+  // injected by WeChat ({ appId, openId }) and cannot be forged by the page
+  test('event.userInfo carries the caller, whatever the page put there', async () => {
+    const account = await emulator().accounts.create()
+    const reply = await call(account.token, 'echo', { userInfo: { openId: 'oFORGED000000000000000000000' } })
+    expect(reply).toMatchObject({
+      ok: true,
+      result: { event: { userInfo: { appId: emulator().appid, openId: account.openid } } },
+    })
+  })
+
   test("the caller's identity reaches getWXContext(), and each concurrent invocation sees its own", async () => {
     const accounts = await Promise.all(Array.from({ length: 6 }, () => emulator().accounts.create()))
     const replies = await Promise.all(accounts.map((a, i) => call(a.token, 'echo', { i })))
@@ -83,12 +94,14 @@ describe('function runner', () => {
     expect(await call(account.token, '../echo')).toMatchObject({ ok: false, errCode: -501007 })
   })
 
-  test('a function called by another function sees no user identity (SOURCE wx_function)', async () => {
+  // https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/utils/Cloud.getWXContext.html:
+  // "小程序调用云函数 A，再在云函数 A 内调用云函数 B … B 内获得的 SOURCE 为 wx_client,scf"
+  test('a function called by another function sees no user identity and SOURCE wx_client,scf', async () => {
     const account = await emulator().accounts.create()
     const reply = await call(account.token, 'caller', { n: 7 })
     expect(reply).toMatchObject({
       ok: true,
-      result: { event: { from: 'caller', n: 7 }, wxContext: { SOURCE: 'wx_function' } },
+      result: { event: { from: 'caller', n: 7 }, wxContext: { SOURCE: 'wx_client,scf' } },
     })
     expect(
       (reply as unknown as { result: { wxContext: Record<string, unknown> } }).result.wxContext.OPENID,

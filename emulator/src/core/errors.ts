@@ -31,6 +31,8 @@ export const TCB_ERR_CODE = {
   // Reported to mini program callers but absent from wx-server-sdk's table (the SDK maps them to SYS_ERR):
   FUNCTIONS_NOT_FOUND: -501000, // "[ResourceNotFound.Function] FunctionName parameter could not be found"
   FUNCTIONS_TIME_LIMIT_EXCEEDED: -504003, // "Invoking task timed out after 3 seconds" (community reports)
+  // @cloudbase/database's runTransaction retries on this code string; the SDK has no number for it (SYS_ERR)
+  DATABASE_TRANSACTION_CONFLICT: -501001,
 } as const
 
 export type TcbCode = keyof typeof TCB_ERR_CODE

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
-import type { Caller } from '../core/caller'
 import type { ActionParams, ActionTable, ServiceContext } from '../core/context'
 import { CloudError, invalidParam } from '../core/errors'
 import { collectionName } from './config'
@@ -9,7 +7,10 @@ import { allowsDocument, authorize, denied, type Access } from './permissions'
 import { and, parseOrder, project, select, type Filter } from './query'
 import type { Doc } from './store'
 import { applyUpdate, parseUpdate, replacement } from './update'
+import { lookupSources, parseStages, runPipeline } from './aggregate'
+import { Transactions } from './transactions'
 import { parseEjson, parseEjsonObject, resolveServerDates, serializeDoc } from './wire'
+import { newDocument, readRequest } from './requests'
 
 /**
  * The database actions of the TCB API (what wx-server-sdk's `db.collection(...)` calls send), for cloud
@@ -27,10 +28,15 @@ export const LIMITS = {
 
 export function databaseActions(ctx: ServiceContext, collections: Collections): ActionTable {
   const fault = (action: string) => ctx.faults.apply('database', action)
+  const transactions = new Transactions(ctx, collections)
+  // a request that names a transaction runs inside it (transaction.collection(...).doc(...) in the SDK)
+  const inTransaction = (p: ActionParams) => p.transactionId !== undefined
 
   return {
+    ...transactions.actions(),
     'database.insertDocument': async (caller, p) => {
       await fault('database.insertDocument')
+      if (inTransaction(p)) return transactions.insert(caller, p)
       const { config, store } = collections.get(p.collectionName)
       if (!Array.isArray(p.data) || p.data.length === 0)
         throw invalidParam('data must be a non-empty array of documents')
@@ -46,6 +52,7 @@ export function databaseActions(ctx: ServiceContext, collections: Collections): 
 
     'database.getDocument': async (caller, p) => {
       await fault('database.getDocument')
+      if (inTransaction(p)) return transactions.get(caller, p)
       const { config, store } = collections.get(p.collectionName)
       const request = readRequest(p, ctx)
       const limits = caller.kind === 'client' ? LIMITS.client : LIMITS.admin
@@ -73,6 +80,7 @@ export function databaseActions(ctx: ServiceContext, collections: Collections): 
 
     'database.modifyDocument': async (caller, p) => {
       await fault('database.modifyDocument')
+      if (inTransaction(p)) return transactions.modify(caller, p)
       const { config, store } = collections.get(p.collectionName)
       const request = readRequest(p, ctx)
       const data = resolveServerDates(parseEjsonObject(p.data, 'data'), ctx.now())
@@ -108,6 +116,7 @@ export function databaseActions(ctx: ServiceContext, collections: Collections): 
 
     'database.removeDocument': async (caller, p) => {
       await fault('database.removeDocument')
+      if (inTransaction(p)) return transactions.remove(caller, p)
       const { config, store } = collections.get(p.collectionName)
       const request = readRequest(p, ctx)
       const multi = p.multi !== false && !request.single
@@ -116,6 +125,43 @@ export function databaseActions(ctx: ServiceContext, collections: Collections): 
         const targets = await select(store, effective(request.filter, access), multi ? {} : { limit: 1 })
         checkEach(targets, access, (d) => allowsDocument(config, caller, 'delete', d))
         return { data: { deleted: await store.remove(targets.map((d) => d._id)) } }
+      })
+    },
+
+    // collection.aggregate(...).end(); on the client under the collection's read permission, like get()
+    'database.aggregateDocuments': async (caller, p) => {
+      await fault('database.aggregateDocuments')
+      const { config, store } = collections.get(p.collectionName)
+      const stages = parseStages(p.stages)
+      const readable = async (cfg: typeof config, st: typeof store, match: Filter) => {
+        const access = authorize(cfg, caller, 'read', match, false)
+        return select(st, effective(match, access))
+      }
+      const first = stages[0].$match
+      const docs = await readable(config, store, first && typeof first === 'object' ? (first as Filter) : {})
+      const foreign = new Map<string, Doc[]>()
+      for (const name of lookupSources(stages)) {
+        const other = collections.get(name)
+        foreign.set(name, await readable(other.config, other.store, {}))
+      }
+      return { data: { list: runPipeline(docs, stages, foreign).map(serializeDoc) } }
+    },
+
+    // Query.updateAndReturn(): the first match updated, and the document after the update (cloud functions only)
+    // https://docs.cloudbase.net/api-reference/server/node-sdk/database/query#updateandreturn
+    'database.modifyAndReturnDoc': async (caller, p) => {
+      await fault('database.modifyAndReturnDoc')
+      if (caller.kind !== 'admin') throw denied('updateAndReturn is available to cloud functions only')
+      const { store } = collections.get(p.collectionName)
+      const request = readRequest(p, ctx)
+      const expr = parseUpdate(resolveServerDates(parseEjsonObject(p.data, 'data'), ctx.now()), caller)
+      return store.exclusive(async () => {
+        const [before] = await select(store, request.filter, { limit: 1 })
+        if (!before) return { data: { updated: 0, doc: null } }
+        const after = applyUpdate(before, expr)
+        const changed = !isDeepStrictEqual(before, after)
+        if (changed) await store.replace([{ before, after }])
+        return { data: { updated: changed ? 1 : 0, doc: serializeDoc(after) } }
       })
     },
 
@@ -128,20 +174,6 @@ export function databaseActions(ctx: ServiceContext, collections: Collections): 
       return {}
     },
   }
-}
-
-/** The query part shared by get/count/update/remove: WHERE (a filter) or DOC (one _id). */
-function readRequest(p: ActionParams, ctx: ServiceContext): { filter: Filter; single: boolean } {
-  const queryType = p.queryType ?? 'WHERE'
-  if (queryType !== 'WHERE' && queryType !== 'DOC') throw invalidParam('queryType must be WHERE or DOC')
-  const filter =
-    p.query === undefined || p.query === '' ? {} : resolveServerDates(parseEjsonObject(p.query, 'query'), ctx.now())
-  if (queryType === 'DOC') {
-    const id = filter._id
-    if ((typeof id !== 'string' || !id) && typeof id !== 'number')
-      throw invalidParam('a doc() request needs a string or number _id')
-  }
-  return { filter, single: queryType === 'DOC' }
 }
 
 function effective(filter: Filter, access: Access): Filter {
@@ -158,21 +190,4 @@ function optionalCount(value: unknown, name: string, min: number): number | unde
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
     throw invalidParam(`${name} must be an integer >= ${min}`)
   return value
-}
-
-/**
- * A new document: its _id (given or WeChat-style 32 hex), and on the client the caller's _openid. Field names
- * are checked by the store (NeDB refuses `$` and `.` as MongoDB does).
- */
-function newDocument(doc: Record<string, unknown>, caller: Caller): Doc {
-  const id = doc._id
-  if (id !== undefined && (typeof id !== 'string' || !id || id.length > 128) && typeof id !== 'number') {
-    throw invalidParam('_id must be a non-empty string (at most 128 characters) or a number')
-  }
-  if (caller.kind === 'client' && '_openid' in doc) throw denied('_openid is set by WeChat, not by the mini program')
-  return {
-    ...doc,
-    _id: id ?? randomBytes(16).toString('hex'),
-    ...(caller.kind === 'client' ? { _openid: caller.openid } : {}),
-  } as Doc
 }

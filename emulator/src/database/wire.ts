@@ -1,4 +1,4 @@
-import { EJSON } from 'bson'
+import { BSONRegExp, EJSON } from 'bson'
 import { invalidParam } from '../core/errors'
 
 /**
@@ -63,4 +63,88 @@ export function cloneValue<T>(value: T): T {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(value)) out[k] = cloneValue(v)
   return out as T
+}
+
+/**
+ * A query's values as the query engine needs them: the BSON regular expressions `/x/i`, `db.RegExp({regexp,
+ * options})` and `new db.RegExp(...)` arrive as (EJSON `$regularExpression`) become JavaScript RegExps, which
+ * mingo matches as MongoDB does. MongoDB's options i, m, s map directly; x (extended: whitespace and
+ * `#` comments ignored) is applied to the pattern. Anything else is refused, never silently matched as a value.
+ * https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/database/Database.RegExp.html
+ */
+export function queryValues<T>(value: T): T {
+  if (value instanceof BSONRegExp || (value as { _bsontype?: string })?._bsontype === 'BSONRegExp') {
+    const { pattern, options } = value as unknown as BSONRegExp
+    return toRegExp(pattern, options) as T
+  }
+  if (Array.isArray(value)) return value.map(queryValues) as T
+  if (!isPlainObject(value)) return value
+  const out: Record<string, unknown> = {}
+  const extra: Array<Record<string, unknown>> = []
+  for (const [k, v] of Object.entries(value)) {
+    const converted = queryValues(v)
+    const split = k.startsWith('$') ? undefined : regexMembership(k, converted)
+    if (split) extra.push(split.condition)
+    if (split?.rest === undefined && split) continue
+    out[k] = split ? split.rest : converted
+  }
+  return (extra.length ? { $and: [out, ...extra] } : out) as T
+}
+
+/**
+ * MongoDB lets `$in` / `$nin` lists hold regular expressions (`_.in([/^a/, 'b'])`); mingo compares them as
+ * values. Such a field condition is rewritten as an equivalent `$or` / `$nor` of the members.
+ */
+function regexMembership(
+  field: string,
+  condition: unknown,
+): { rest: Record<string, unknown> | undefined; condition: Record<string, unknown> } | undefined {
+  if (!isPlainObject(condition)) return undefined
+  for (const op of ['$in', '$nin'] as const) {
+    const list = condition[op]
+    if (!Array.isArray(list) || !list.some((m) => m instanceof RegExp)) continue
+    const { [op]: _, ...others } = condition
+    void _
+    const members = list.map((m) => ({ [field]: m instanceof RegExp ? m : { $eq: m } }))
+    const rest = Object.keys(others).length ? (regexMembership(field, others)?.rest ?? others) : undefined
+    return { rest, condition: op === '$in' ? { $or: members } : { $nor: members } }
+  }
+  return undefined
+}
+
+function toRegExp(pattern: string, options: string): RegExp {
+  let flags = ''
+  let source = pattern
+  for (const option of new Set(options)) {
+    if (option === 'i' || option === 'm' || option === 's') flags += option
+    else if (option === 'x') source = extended(source)
+    else if (option !== 'u') throw invalidParam(`regular expression option ${option} is not supported (i, m, s, x)`)
+  }
+  try {
+    return new RegExp(source, flags)
+  } catch (e) {
+    throw invalidParam(`invalid regular expression: ${(e as Error).message}`)
+  }
+}
+
+/** PCRE's x flag: unescaped whitespace and #-comments outside character classes are dropped. */
+function extended(pattern: string): string {
+  let out = ''
+  let inClass = false
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]
+    if (c === '\\') {
+      out += c + (pattern[i + 1] ?? '')
+      i++
+    } else if (inClass) {
+      if (c === ']') inClass = false
+      out += c
+    } else if (c === '[') {
+      inClass = true
+      out += c
+    } else if (c === '#') {
+      while (i < pattern.length && pattern[i] !== '\n') i++
+    } else if (!/\s/.test(c)) out += c
+  }
+  return out
 }

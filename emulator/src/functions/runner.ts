@@ -17,7 +17,7 @@ export interface InvocationIdentity {
   appid?: string
   unionid?: string
   clientIp?: string
-  /** TCB_SOURCE: 'wx_client' from the mini program, 'wx_function' from another function, 'wx_devtools' ... */
+  /** TCB_SOURCE: 'wx_client' from the mini program, 'wx_client,scf' from a function called by a function, 'wx_devtools' ... */
   source: string
 }
 
@@ -209,7 +209,13 @@ export class FunctionRunner implements EmulatorService {
 
   private run(pool: Pool, instance: Instance, event: unknown, identity: InvocationIdentity): Promise<InvocationResult> {
     const requestId = randomUUID()
-    const invocationEnv: Record<string, string> = { WX_CONTEXT_KEYS: '', TCB_SOURCE: identity.source }
+    // TCB_CONTEXT_KEYS names the TCB_* variables @cloudbase/node-sdk reads per invocation (SCF sets it so): the SDK
+    // forwards TCB_SOURCE as X-TCB-Source, which gives a function called by this one its SOURCE chain
+    const invocationEnv: Record<string, string> = {
+      WX_CONTEXT_KEYS: '',
+      TCB_CONTEXT_KEYS: 'TCB_ENV,TCB_SOURCE',
+      TCB_SOURCE: identity.source,
+    }
     const keys: string[] = []
     const put = (key: string, value: string | undefined) => {
       if (value === undefined) return

@@ -22,7 +22,9 @@ export async function handleAdmin(
   services.ctx.count(`admin.${action}`)
 
   if (action === 'functions.invokeFunction') {
-    // a function calling another: the callee sees no user identity (SOURCE wx_function)
+    // a function calling another: the callee sees no user identity, and its SOURCE is the caller's chain plus
+    // "scf" ("wx_client,scf"), which @cloudbase/node-sdk sends as X-TCB-Source
+    // https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/utils/Cloud.getWXContext.html
     const name = params.function_name
     let event: unknown = {}
     if (typeof params.request_data === 'string' && params.request_data) {
@@ -33,7 +35,7 @@ export async function handleAdmin(
       }
     }
     const { result } = await services.functions.invoke(String(name), event, {
-      source: 'wx_function',
+      source: calleeSource(req.headers['x-tcb-source']),
       appid: services.ctx.appid,
     })
     return { data: { response_data: JSON.stringify(result) } }
@@ -62,4 +64,12 @@ function callingFunction(services: Services, authorization: string | undefined):
   if (!name)
     throw new CloudError('INVALID_REQUEST_SOURCE', 'request is not signed with a credential issued to a cloud function')
   return name
+}
+
+/** The SOURCE chain a called function sees: the caller's X-TCB-Source ("wx_client,scf"), or "scf" alone. */
+function calleeSource(header: string | string[] | undefined): string {
+  const value = typeof header === 'string' ? header : ''
+  if (!/^[a-z_]*(,[a-z_]+)*$/.test(value) || value.length > 200) return 'scf'
+  const chain = value.split(',').filter(Boolean)
+  return (chain[chain.length - 1] === 'scf' ? chain : [...chain, 'scf']).join(',')
 }

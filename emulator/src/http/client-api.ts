@@ -14,6 +14,8 @@ const CLIENT_ACTIONS = new Set([
   'database.modifyDocument',
   'database.removeDocument',
   'database.calculateDocument',
+  'database.aggregateDocuments',
+  'database.startTransaction',
   'storage.clientUpload',
   'storage.batchGetDownloadUrl',
   'storage.batchDeleteFile',
@@ -84,7 +86,13 @@ async function callFunction(
   if (data !== undefined && (typeof data !== 'object' || data === null || Array.isArray(data))) {
     throw invalidParam('callFunction: data must be an object')
   }
-  const { result, requestId } = await services.functions.invoke(name, data ?? {}, {
+  // WeChat still injects the deprecated event.userInfo ({ appId, openId }) and overwrites whatever the page sent
+  // there: https://developers.weixin.qq.com/miniprogram/dev/wxcloud/guide/functions/userinfo.html
+  const event = {
+    ...(data as Record<string, unknown> | undefined),
+    userInfo: { appId: services.ctx.appid, openId: account.openid },
+  }
+  const { result, requestId } = await services.functions.invoke(name, event, {
     openid: account.openid,
     appid: services.ctx.appid,
     unionid: account.unionid,

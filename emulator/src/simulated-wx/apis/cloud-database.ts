@@ -6,7 +6,7 @@ import type { ClientTransport } from '../transport'
  * the base library's wx.cloud and wx-server-sdk build on, so queries reach the emulator in the real wire
  * format; requests go through the device's transport, so WeChat's identity and the collection's permission
  * apply. Results and failures take the mini program's shapes (`{ data, errMsg }`, `{ stats: { updated } }`,
- * rejections with `errCode` and `errMsg`). Promise style only.
+ * rejections with `errCode` and `errMsg`), through callbacks or a Promise.
  * Source: https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/database/Cloud.database.html
  */
 type Raw = Record<string, any>
@@ -21,15 +21,68 @@ class DeviceRequest {
     return reply.ok ? reply : { code: reply.code, errCode: reply.errCode, message: reply.errMsg }
   }
 }
-// one request class for every device: each Db carries its own transport in its config
-;(Db as unknown as { reqClass: unknown }).reqClass = DeviceRequest
+
+/**
+ * @cloudbase/database keeps one request class for the whole process (`Db.reqClass`), and wx-server-sdk's
+ * @cloudbase/node-sdk sets it to its admin requester when it loads. A simulated device must never send its
+ * queries with a cloud function's credentials, so the class is chosen per Db: a Db built with a device
+ * transport always uses the device's, whatever the SDK assigned; every other Db gets the SDK's class.
+ */
+const DbStatics = Db as unknown as { reqClass: unknown }
+let serverRequestClass: unknown = DbStatics.reqClass
+function RequestFor(this: unknown, config: { transport?: ClientTransport }) {
+  if (typeof config?.transport === 'function') return new DeviceRequest(config as { transport: ClientTransport })
+  if (typeof serverRequestClass !== 'function') throw new Error('no database request class: init wx-server-sdk first')
+  return new (serverRequestClass as new (c: unknown) => object)(config)
+}
+Object.defineProperty(Db, 'reqClass', {
+  configurable: true,
+  get: () => RequestFor,
+  set: (cls: unknown) => {
+    if (cls !== RequestFor) serverRequestClass = cls
+  },
+})
+
+interface Callbacks {
+  success?: (res: unknown) => void
+  fail?: (err: unknown) => void
+  complete?: (res: unknown) => void
+}
+
+/**
+ * wx.cloud.database() calls take `success`/`fail`/`complete` like every wx API, or return a Promise when none
+ * is given. With callbacks the Promise is consumed here, so a failure never becomes an unhandled rejection.
+ * https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/database/collection/Collection.get.html
+ */
+// typed as the Promise form (what tests and pages await); with callbacks the call returns undefined, as in WeChat
+function answer<T>(options: Callbacks | undefined, run: () => Promise<T>): Promise<T> {
+  const promise = Promise.resolve().then(run)
+  if (!options || !(options.success || options.fail || options.complete)) return promise
+  promise.then(
+    (res) => {
+      options.success?.(res)
+      options.complete?.(res)
+    },
+    (err) => {
+      options.fail?.(err)
+      options.complete?.(err)
+    },
+  )
+  return undefined as unknown as Promise<T>
+}
 
 async function settle<T extends Raw>(
   api: string,
-  pending: Promise<Raw>,
+  pending: () => Promise<Raw>,
   shape: (raw: Raw) => T,
 ): Promise<T & { errMsg: string }> {
-  const raw = await pending
+  let raw: Raw
+  try {
+    raw = await pending()
+  } catch (e) {
+    // the query builder refuses bad arguments by throwing: that is a fail, as in the base library
+    throw { errCode: -1, errMsg: `${api}:fail ${(e as Error)?.message ?? String(e)}` }
+  }
   if (raw && typeof raw.code === 'string') {
     throw {
       errCode: raw.errCode ?? -1,
@@ -38,6 +91,8 @@ async function settle<T extends Raw>(
   }
   return { ...shape(raw), errMsg: `${api}:ok` }
 }
+
+type WithData = Callbacks & { data?: object }
 
 export class ClientQuery {
   constructor(protected readonly raw: Raw) {}
@@ -56,26 +111,85 @@ export class ClientQuery {
   field(projection: object) {
     return new ClientQuery(this.raw.field(projection))
   }
-  get() {
-    return settle('collection.get', this.raw.get(), (r) => ({ data: r.data }))
+  get(options?: Callbacks) {
+    return answer(options, () =>
+      settle(
+        'collection.get',
+        () => this.raw.get(),
+        (r) => ({ data: r.data }),
+      ),
+    )
   }
-  count() {
-    return settle('collection.count', this.raw.count(), (r) => ({ total: r.total }))
+  count(options?: Callbacks) {
+    return answer(options, () =>
+      settle(
+        'collection.count',
+        () => this.raw.count(),
+        (r) => ({ total: r.total }),
+      ),
+    )
   }
-  update(options: { data: object }) {
-    return settle('collection.update', this.raw.update(options?.data), (r) => ({ stats: { updated: r.updated } }))
+  update(options: WithData) {
+    return answer(options, () =>
+      settle(
+        'collection.update',
+        () => this.raw.update(options?.data),
+        (r) => ({ stats: { updated: r.updated } }),
+      ),
+    )
   }
-  remove() {
-    return settle('collection.remove', this.raw.remove(), (r) => ({ stats: { removed: r.deleted } }))
+  remove(options?: Callbacks) {
+    return answer(options, () =>
+      settle(
+        'collection.remove',
+        () => this.raw.remove(),
+        (r) => ({ stats: { removed: r.deleted } }),
+      ),
+    )
   }
 }
 
 export class ClientCollection extends ClientQuery {
-  add(options: { data: object }) {
-    return settle('collection.add', this.raw.add(options?.data), (r) => ({ _id: r.id }))
+  add(options: WithData) {
+    return answer(options, () =>
+      settle(
+        'collection.add',
+        () => this.raw.add(options?.data),
+        (r) => ({ _id: r.id }),
+      ),
+    )
   }
   doc(id: string | number) {
     return new ClientDocument(this.raw.doc(id), id)
+  }
+  aggregate() {
+    return new ClientAggregate(this.raw.aggregate())
+  }
+}
+
+/** collection.aggregate(): the stages as @cloudbase/database builds them, `end()` sends them. */
+class ClientAggregate {
+  constructor(private readonly raw: Raw) {
+    return new Proxy(this, {
+      get: (target, key, receiver) => {
+        if (key === 'end' || typeof key === 'symbol' || key in target) return Reflect.get(target, key, receiver)
+        const stage = (raw as Record<string, unknown>)[key]
+        if (typeof stage !== 'function') return undefined
+        return (...args: unknown[]) => {
+          stage.apply(raw, args)
+          return receiver
+        }
+      },
+    })
+  }
+  end(options?: Callbacks) {
+    return answer(options, () =>
+      settle(
+        'collection.aggregate',
+        () => this.raw.end(),
+        (r) => ({ list: r.data ?? r.list ?? [] }),
+      ),
+    )
   }
 }
 
@@ -87,22 +201,46 @@ export class ClientDocument {
   field(projection: object) {
     return new ClientDocument(this.raw.field(projection), this.id)
   }
-  async get() {
-    const result = await settle('document.get', this.raw.get(), (r) => ({ data: r.data?.[0] }))
-    if (!result.data) throw { errCode: -1, errMsg: `document.get:fail document with _id ${this.id} does not exist` }
-    return result
+  get(options?: Callbacks) {
+    return answer(options, async () => {
+      const result = await settle(
+        'document.get',
+        () => this.raw.get(),
+        (r) => ({ data: r.data?.[0] }),
+      )
+      if (!result.data) throw { errCode: -1, errMsg: `document.get:fail document with _id ${this.id} does not exist` }
+      return result
+    })
   }
-  set(options: { data: object }) {
-    return settle('document.set', this.raw.set(options?.data), (r) => ({
-      _id: this.id,
-      stats: { updated: r.updated ?? 0, created: r.upsertedId === undefined ? 0 : 1 },
-    }))
+  set(options: WithData) {
+    return answer(options, () =>
+      settle(
+        'document.set',
+        () => this.raw.set(options?.data),
+        (r) => ({
+          _id: this.id,
+          stats: { updated: r.updated ?? 0, created: r.upsertedId === undefined ? 0 : 1 },
+        }),
+      ),
+    )
   }
-  update(options: { data: object }) {
-    return settle('document.update', this.raw.update(options?.data), (r) => ({ stats: { updated: r.updated } }))
+  update(options: WithData) {
+    return answer(options, () =>
+      settle(
+        'document.update',
+        () => this.raw.update(options?.data),
+        (r) => ({ stats: { updated: r.updated } }),
+      ),
+    )
   }
-  remove() {
-    return settle('document.remove', this.raw.remove(), (r) => ({ stats: { removed: r.deleted } }))
+  remove(options?: Callbacks) {
+    return answer(options, () =>
+      settle(
+        'document.remove',
+        () => this.raw.remove(),
+        (r) => ({ stats: { removed: r.deleted } }),
+      ),
+    )
   }
 }
 
@@ -113,5 +251,6 @@ export function cloudDatabase(transport: ClientTransport, options: { env?: strin
     command: db.command,
     serverDate: (opt?: { offset?: number }) => db.serverDate(opt),
     RegExp: db.RegExp,
+    Geo: db.Geo,
   }
 }
