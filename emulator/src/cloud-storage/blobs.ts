@@ -32,10 +32,11 @@ function memoryBlobs(): BlobStore {
 }
 
 function diskBlobs(dir: string): BlobStore {
-  const ready = mkdir(dir, { recursive: true })
+  // created when first needed: a promise made at open and never awaited would reject unhandled if the folder vanished
+  const ready = () => mkdir(dir, { recursive: true })
   return {
     put: async (bytes) => {
-      await ready
+      await ready()
       const id = randomUUID()
       // write then rename: a crash never leaves a partly written object under its final name
       await writeFile(join(dir, `${id}.part`), bytes)
