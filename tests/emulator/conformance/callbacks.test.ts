@@ -15,8 +15,7 @@ const settle = (
 ) =>
   new Promise<{ via: 'success' | 'fail'; value: any; completed: any; returned: unknown }>((resolve) => {
     let outcome: { via: 'success' | 'fail'; value: any } | undefined
-    let returned: unknown
-    returned = run({
+    const returned: unknown = run({
       success: (value) => (outcome = { via: 'success', value }),
       fail: (value) => (outcome = { via: 'fail', value }),
       complete: (completed) => setTimeout(() => resolve({ ...outcome!, completed, returned })),
