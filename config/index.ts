@@ -45,6 +45,7 @@ const PLAYGROUND_TARO_H5 = path.join(__dirname, '..', 'playground', 'taro-h5')
 
 // https://docs.taro.zone/docs/config
 export default defineConfig<'webpack5'>(async (merge) => {
+  const outputRoot = process.env.TARO_ENV === 'h5' ? 'dist-h5' : process.env.WEAUTH_WEAPP_OUTPUT || 'dist'
   const baseConfig: UserConfigExport<'webpack5'> = {
     projectName: 'weauth',
     date: '2026-11-24',
@@ -53,8 +54,9 @@ export default defineConfig<'webpack5'>(async (merge) => {
     sourceRoot: 'src',
     // WEAUTH_WEAPP_OUTPUT lets the tests build a second weapp (the http auth provider) next to dist/;
     // the H5 build (the browser playground, `npm run dev`) goes to its own folder so both can coexist
-    outputRoot: process.env.TARO_ENV === 'h5' ? 'dist-h5' : process.env.WEAUTH_WEAPP_OUTPUT || 'dist',
-    plugins: [],
+    outputRoot,
+    // the repository root's project.config.json is the only one (config/plugins/one-project-config.js)
+    plugins: [path.join(__dirname, 'plugins', 'one-project-config.js')],
     // TARO_APP_* values are only inlined when set; pin the cloud env so no `process` reference reaches the device
     defineConstants: {
       'process.env.TARO_APP_CLOUD_ENV': JSON.stringify(process.env.TARO_APP_CLOUD_ENV ?? ''),
@@ -62,7 +64,12 @@ export default defineConfig<'webpack5'>(async (merge) => {
       'process.env.TARO_APP_AUTH_PROVIDER': JSON.stringify(authProvider()),
       'process.env.TARO_APP_AUTH_SERVER_URL': JSON.stringify(process.env.TARO_APP_AUTH_SERVER_URL ?? ''),
     },
-    copy: { patterns: [], options: {} },
+    // sitemap.json (app.config.ts sitemapLocation): which pages WeChat search may index
+    copy: {
+      patterns:
+        process.env.TARO_ENV === 'weapp' ? [{ from: 'src/sitemap.json', to: `${outputRoot}/sitemap.json` }] : [],
+      options: {},
+    },
     // weapp: Preact (preact/compat) renders instead of React's reconciler: the main package loses ~85 KB raw,
     // ~26 KB gzip (bench/RESULTS.md) and the app code keeps the React API. H5 (the playground) stays on React.
     // preact stays below 10.24: from 10.24 Taro 4.1's mini runtime calls ReactDOM.createRoot (NervJS/taro#16690)

@@ -17,8 +17,12 @@ export default defineAppConfig({
   __usePrivacyCheck__: true,
   // location (the scope center's background-location demo): WeChat rejects location APIs not declared here
   permission: { 'scope.userLocation': { desc: '用于查看附近门店和记录运动轨迹' } },
-  requiredPrivateInfos: ['getLocation', 'onLocationChange', 'startLocationUpdate', 'startLocationUpdateBackground'],
+  // exactly the declarable APIs the code calls (tests/pages/devtools-ready.test.ts checks it against src/):
+  // https://developers.weixin.qq.com/miniprogram/dev/reference/configuration/app.html#requiredPrivateInfos
+  requiredPrivateInfos: ['onLocationChange', 'startLocationUpdateBackground'],
   requiredBackgroundModes: ['location'],
+  // WeChat search indexes the home page only (src/sitemap.json)
+  sitemapLocation: 'sitemap.json',
   lazyCodeLoading: 'requiredComponents',
   style: 'v2',
 })

@@ -14,7 +14,7 @@ export const ERRORS = {
   WECHAT_CODE_USED: { message: '登录凭证已使用，请重试', retryable: true },
   OPEN_DATA_INVALID: { message: '微信数据校验失败，请重试', retryable: false },
   // privacy and consent (docs/privacy.md)
-  CONSENT_REQUIRED: { message: '请先阅读并同意隐私政策', retryable: false },
+  CONSENT_REQUIRED: { message: '请先阅读并同意《用户协议》和《隐私政策》', retryable: false },
   CONSENT_OUTDATED: { message: '隐私政策已更新，请阅读并同意新版本后继续', retryable: false },
   PRIVACY_REFUSED: {
     message: '你暂未同意隐私保护指引，头像、昵称和手机号功能无法使用。需要时可再次点击，我们会重新询问你',

@@ -26,6 +26,6 @@ if (!settings.account) {
   Object.defineProperty(runtime.state, 'choices', { get: () => readSettings().choices })
   answerOpenTypeButtons(runtime)
   showCloudImages()
-  const device: PlaygroundDevice = { wx: runtime.wx }
+  const device: PlaygroundDevice = { wx: runtime.wx, location: runtime.location }
   window.__weauthDevice = device
 }

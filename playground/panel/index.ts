@@ -5,13 +5,20 @@
 import { deviceKey, readSettings, writeSettings } from '../shared/settings'
 import { adminSection } from './admin'
 import { choicesSection } from './choices'
+import { deviceSection } from './device'
+import { faultsSection, riskyWordsSection } from './faults'
 import { identitySection } from './identity'
 import { createPhone } from './phone'
 
 const phone = createPhone()
 const identity = identitySection((label) => phone.relaunch(label))
 choicesSection(() => phone.relaunch(document.getElementById('phone-identity')?.textContent ?? ''))
+deviceSection(phone)
+const faults = faultsSection()
+const riskyWords = riskyWordsSection()
 adminSection(async () => {
+  void faults.refresh()
+  void riskyWords.refresh()
   // a reset removes every simulated WeChat user, so their phones' data means nothing any more
   for (const key of Object.keys(localStorage)) if (key.startsWith(deviceKey(''))) localStorage.removeItem(key)
   writeSettings({ ...readSettings(), account: null })

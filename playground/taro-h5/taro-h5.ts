@@ -9,7 +9,7 @@
  * `login` (so the named exports below replace Taro's), and members it does not know (`Taro.cloud`) are read
  * from the default object (patched below).
  */
-import TaroH5 from '@tarojs/plugin-platform-h5/dist/runtime/apis'
+import TaroH5, { getCurrentPages, navigateBack } from '@tarojs/plugin-platform-h5/dist/runtime/apis'
 import { dropFalseBooleanAttributes } from './false-attributes'
 import { simulatedWx } from './simulated-wx'
 
@@ -94,5 +94,14 @@ Object.defineProperty(TaroH5, 'cloud', { configurable: true, enumerable: true, g
 
 // this module is the one H5-only code the app loads, so the H5 rendering fix starts here too
 if (typeof document !== 'undefined') dropFalseBooleanAttributes()
+
+// the phone frame's navigation bar (playground/panel/phone.ts) reads the page stack and goes back through
+// Taro's own router, as WeChat's back button does
+if (typeof window !== 'undefined') {
+  window.__weauthApp = {
+    pageCount: () => getCurrentPages().length,
+    back: () => void navigateBack({ delta: 1 }),
+  }
+}
 
 export default TaroH5

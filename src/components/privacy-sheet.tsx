@@ -53,7 +53,7 @@ export function PrivacySheet() {
         >
           同意并继续
         </Button>
-        <Button className="privacy-sheet__decline" id="privacy-disagree" onClick={() => answer('disagree')}>
+        <Button className="secondary-button" id="privacy-disagree" onClick={() => answer('disagree')}>
           拒绝
         </Button>
       </View>

@@ -10,10 +10,14 @@ interface Props {
   /** real data from getUserProfile on old base libraries, offered as a starting point */
   initial: LegacyProfile | null
   onDone: () => void
+  /** leaves the form unsaved: 取消 in the user center, 暂不完善 right after the first login */
+  onCancel: () => void
+  cancelText?: string
+  cancelId?: string
 }
 
 /** Avatar (open-type="chooseAvatar") and nickname (type="nickname") fill-in, WeChat's current profile flow. */
-export function ProfileForm({ initial, onDone }: Props) {
+export function ProfileForm({ initial, onDone, onCancel, cancelText = '取消', cancelId = 'profile-cancel' }: Props) {
   const { user } = useAuth()
   const [avatar, setAvatar] = useState<string | undefined>(undefined)
   const [nickName, setNickName] = useState(initial?.nickName ?? user?.nickName ?? '')
@@ -54,7 +58,7 @@ export function ProfileForm({ initial, onDone }: Props) {
             mode="aspectFill"
           />
         ) : (
-          <Text className="muted">选择头像</Text>
+          <Text className="profile-form__avatar-hint">选择头像</Text>
         )}
       </Button>
       <Input
@@ -67,14 +71,25 @@ export function ProfileForm({ initial, onDone }: Props) {
         onInput={(e) => setNickName(e.detail.value)}
         onBlur={(e) => setNickName(e.detail.value)}
       />
-      <Button className="primary-button" id="profile-save" loading={saving} disabled={saving} onClick={save}>
-        保存
-      </Button>
       {error ? (
-        <Text className="error" id="profile-error">
+        <Text className="status status--error" id="profile-error">
           {error}
         </Text>
       ) : null}
+      <View className="profile-form__actions">
+        <Button className="secondary-button profile-form__action" id={cancelId} disabled={saving} onClick={onCancel}>
+          {cancelText}
+        </Button>
+        <Button
+          className="primary-button profile-form__action"
+          id="profile-save"
+          loading={saving}
+          disabled={saving}
+          onClick={save}
+        >
+          <Text>保存</Text>
+        </Button>
+      </View>
     </View>
   )
 }

@@ -11,6 +11,12 @@ import { eventually as poll } from '../helpers/eventually'
 
 export const CHROMIUM = process.env.WEAUTH_CHROMIUM ?? '/usr/bin/chromium'
 const SCREENSHOTS = join(__dirname, '..', '..', 'test-output', 'e2e')
+/** every page state at two phone sizes, for the visual review (docs/playground.md) */
+export const SCREENS = join(__dirname, '..', '..', 'test-output', 'screens')
+export const SCREEN_SIZES = [
+  { width: 375, height: 667 },
+  { width: 414, height: 896 },
+] as const
 
 // a real browser, a webpack-built app and worker-thread cloud functions: far slower than the in-process suites
 jest.setTimeout(90_000)
@@ -99,11 +105,11 @@ async function createUser(page: Page, user: NewUser): Promise<string> {
 export const isDisabled = (app: FrameLocator, selector: string) =>
   app.locator(selector).evaluate((button) => (button as HTMLElement & { disabled?: boolean }).disabled === true)
 
-/** Ticks the privacy-policy box and taps 微信授权登录 once it is enabled. */
+/** Ticks the consent box and taps 微信授权登录. */
 export async function consentAndAuthorize(app: FrameLocator): Promise<void> {
   // the box itself: the middle of the consent row is the policy link, which opens the policy page
   await app.locator('#consent-unchecked').click()
-  await eventually(async () => expect(await isDisabled(app, '#authorize-button')).toBe(false))
+  await app.locator('#consent-checked').waitFor()
   await app.locator('#authorize-button').click()
   await app.locator('#auth-success').waitFor()
 }
@@ -151,4 +157,30 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   // finishes Taro's page-slide transition instead of catching it half way
   await page.screenshot({ path, animations: 'disabled' })
   return path
+}
+
+/**
+ * Saves test-output/screens/<name>-<width>x<height>.png for each phone size: the app's screen alone, the phone
+ * frame resized to that viewport (Taro H5 lays the page out again for the new width), then put back.
+ */
+export async function screens(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENS, { recursive: true })
+  const frame = page.locator('#app-frame')
+  const original = await frame.evaluate((f) => f.getAttribute('style') ?? '')
+  for (const { width, height } of SCREEN_SIZES) {
+    await frame.evaluate(
+      (f, size) => {
+        ;(f as HTMLElement).style.width = `${size.width}px`
+        ;(f as HTMLElement).style.height = `${size.height}px`
+        // the screen's own corners, not the phone's rounded glass
+        ;(f as HTMLElement).style.borderRadius = '0'
+      },
+      { width, height },
+    )
+    // Taro H5 sets the root font size on resize; give it and the layout a frame
+    await page.waitForTimeout(250)
+    await frame.screenshot({ path: join(SCREENS, `${name}-${width}x${height}.png`), animations: 'disabled' })
+  }
+  await frame.evaluate((f, style) => f.setAttribute('style', style), original)
+  await page.waitForTimeout(100)
 }

@@ -12,7 +12,9 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
     const mp = await launch({ emulator: emulator(), account })
     const page = await mp.open('pages/auth/index', { redirect: '/pages/index/index' })
 
-    await page.tap('authorize-button') // disabled until the consent box is ticked
+    // the button is not disabled (WeChat fires no tap on a disabled one): the tap nudges the consent row instead
+    await page.tap('authorize-button')
+    expect(await page.text('consent-hint')).toBe('请先阅读并同意《用户协议》和《隐私政策》')
     expect(mp.runtime.state.calls).not.toContain('login')
     expect(await usersOf(account.openid)).toHaveLength(0)
 
@@ -40,6 +42,8 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
     await page.tap('consent-privacy-link')
     expect(mp.runtime.state.navigations.map((n) => n.url)).toEqual(['/pages/agreement/index', '/pages/privacy/index'])
     expect(page.has('consent-unchecked')).toBe(true)
+    // the privacy policy promises only what the user center offers: no 解绑手机号
+    expect(await (await mp.open('pages/privacy/index')).text('privacy-policy')).not.toContain('解绑')
     expect(await (await mp.open('pages/agreement/index')).text('user-agreement')).toContain('用户协议')
     expect(await (await mp.open('pages/privacy/index')).text('privacy-policy')).toContain('注销')
   })

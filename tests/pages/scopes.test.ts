@@ -22,9 +22,11 @@ const stateText = (page: PageHandle, key: string) => page.text(`scope-${key}-sta
 describe('scope center: grant, deny, settings', () => {
   test('lists every scope the app uses with its state from getSetting: nothing asked yet', async () => {
     const { mp, page } = await openScopes()
-    for (const key of ['userLocation', 'userLocationBackground', 'writePhotosAlbum', 'camera', 'record', 'werun']) {
+    for (const key of ['userLocation', 'writePhotosAlbum', 'camera', 'record', 'werun']) {
       expect(await stateText(page, key)).toContain('未询问')
     }
+    // background location is never asked in a popup: it is off, not "not asked" and never "denied"
+    expect(await stateText(page, 'userLocationBackground')).toContain('未开启')
     expect(mp.runtime.state.calls).toContain('getSetting')
     expect(mp.runtime.state.calls).not.toContain('authorize')
     // background location has no popup: it only offers the settings page
@@ -63,9 +65,18 @@ describe('scope center: grant, deny, settings', () => {
     mp.runtime.state.choices.scopes['scope.record'] = 'allow' // what the user does on the settings page
     await page.tap('scope-record-settings')
     await eventually(async () => expect(await stateText(page, 'record')).toContain('已允许'))
+    expect(await page.text('scopes-message')).toBe('已开启「麦克风」')
     expect(mp.runtime.state.calls).toContain('openSetting')
     expect(settingOf(mp)['scope.record']).toBe(true)
     expect(page.has('scope-record-settings')).toBe(false)
+  })
+
+  test('the settings page left as it was says so, not 授权设置已更新', async () => {
+    const { page } = await openScopes({ 'scope.camera': 'deny' })
+    await page.tap('scope-camera-request')
+    await page.find('scope-camera-settings')
+    await page.tap('scope-camera-settings')
+    await eventually(async () => expect(await page.text('scopes-message')).toBe('授权设置没有变化'))
   })
 
   test('revoke: a scope switched off outside the page reads as 已拒绝 when the page shows again', async () => {
@@ -110,6 +121,9 @@ describe('scope center: background location demo', () => {
     await page.find('bg-guide')
     expect(await page.text('bg-status')).toContain('未开启后台定位')
     expect(settingOf(mp)).toMatchObject({ 'scope.userLocation': true, 'scope.userLocationBackground': false })
+    // listed off in the settings page, but the user was never asked: not 已拒绝
+    expect(await stateText(page, 'userLocationBackground')).toContain('未开启')
+    expect(await stateText(page, 'userLocationBackground')).not.toContain('已拒绝')
     expect(mp.runtime.location.status().mode).toBe('off')
 
     // on the settings page the user picks 使用小程序期间和离开小程序后

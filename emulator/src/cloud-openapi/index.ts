@@ -21,8 +21,8 @@ export interface EmulatedOpenApi extends EmulatorService {
   fixtures: {
     /** the dynamic code <button open-type="getPhoneNumber"> yields; single use, valid 5 minutes */
     issuePhoneCode(openid: string, phone: { phoneNumber: string; countryCode: string }): string
-    /** texts containing any of these words are `risky` to security.msgSecCheck */
-    addRiskyWords(words: string[]): void
+    /** texts containing any of these words are `risky` to security.msgSecCheck; returns the whole list */
+    addRiskyWords(words: string[]): string[]
     /** a CloudID for open data, resolvable with cloud.getOpenData for 5 minutes, once, by that user */
     issueCloudId(openid: string, data: unknown): string
     /** the risk rank riskControl.getUserRiskRank answers for this openid (default 0) */
@@ -92,6 +92,7 @@ export function createOpenApi(ctx: ServiceContext): EmulatedOpenApi {
         if (!Array.isArray(words) || words.some((w) => typeof w !== 'string' || !w))
           throw invalidParam('addRiskyWords: words must be non-empty strings')
         words.forEach((w) => riskyWords.add(w))
+        return [...riskyWords]
       },
       issueCloudId: (openid, data) => cloudIds.issue(openid, data),
       setRiskRank: (openid, rank) => riskRanks.set(openid, rank),

@@ -31,6 +31,11 @@ export async function handleControl(
     case 'faults.clear':
       services.faults.clear()
       return {}
+    case 'faults.list':
+      return { faults: services.faults.list() }
+    case 'openapi.addRiskyWords':
+      // the playground's content-security card; an empty list only reads the current words
+      return { words: services.openapi.fixtures.addRiskyWords(params.words as string[]) }
     case 'counters.get':
       return { counters: Object.fromEntries(services.counters) }
     case 'counters.reset':

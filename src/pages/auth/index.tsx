@@ -1,8 +1,9 @@
 import { useState } from 'react'
-import { Button, Text, View } from '@tarojs/components'
+import { Button, Image, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { ConsentCheckbox } from '../../components/consent-checkbox'
 import { PrivacySheet } from '../../components/privacy-sheet'
+import { BRAND } from '../../config/brand'
 import { ProfileForm } from '../../components/profile-form'
 import { authService, useAuth } from '../../services/auth'
 import { requestLegacyProfile, type LegacyProfile } from '../../services/profile/legacy-profile'
@@ -18,11 +19,13 @@ export default function AuthPage() {
   const { params } = useRouter()
   const { status, user, error } = useAuth()
   const [agreed, setAgreed] = useState(false)
+  // the button stays tappable without consent (WeChat fires no tap on a disabled button): a tap then nudges the row
+  const [nudge, setNudge] = useState(0)
   const [prefill, setPrefill] = useState<LegacyProfile | null>(null)
 
   const onAuthorize = () => {
     if (!agreed) {
-      Taro.showToast({ title: '请先阅读并同意隐私政策', icon: 'none' })
+      setNudge((n) => n + 1)
       return
     }
     // getUserProfile only works when called synchronously from the tap, so it starts before the login round trip
@@ -43,10 +46,13 @@ export default function AuthPage() {
       <View className="card" id="auth-success">
         <Text className="title">登录成功</Text>
         <Text className="muted">完善头像和昵称，让朋友更容易认出你</Text>
-        <ProfileForm initial={prefill} onDone={() => returnToCaller(params.redirect)} />
-        <Text className="link auth__skip" id="profile-skip" onClick={() => returnToCaller(params.redirect)}>
-          暂不完善
-        </Text>
+        <ProfileForm
+          initial={prefill}
+          onDone={() => returnToCaller(params.redirect)}
+          onCancel={() => returnToCaller(params.redirect)}
+          cancelText="暂不完善"
+          cancelId="profile-skip"
+        />
         <PrivacySheet />
       </View>
     )
@@ -54,26 +60,42 @@ export default function AuthPage() {
 
   const busy = status === 'logging-in' || status === 'restoring'
   return (
-    <View className="card">
-      <Text className="title">授权登录</Text>
-      <Text className="muted">
-        我们使用你的微信身份为你创建账号，以便保存你的资料和设置。登录后你可以选择是否填写头像、昵称和手机号。
-      </Text>
-      <ConsentCheckbox checked={agreed} onChange={setAgreed} />
-      <Button
-        className="primary-button"
-        id="authorize-button"
-        disabled={!agreed || busy}
-        loading={busy}
-        onClick={onAuthorize}
-      >
-        {status === 'error' ? '重试' : '微信授权登录'}
-      </Button>
-      {status === 'error' && error ? (
-        <Text className="error" id="auth-error">
-          {error}
+    <View className="auth">
+      <View className="auth__brand" id="auth-brand">
+        {BRAND.logo ? (
+          <Image className="auth__logo" src={BRAND.logo} mode="aspectFit" />
+        ) : (
+          <View className="auth__logo auth__logo--monogram">
+            <Text className="auth__monogram">{BRAND.monogram}</Text>
+          </View>
+        )}
+        <Text className="auth__name">{BRAND.name}</Text>
+        <Text className="auth__purpose">{BRAND.loginPurpose}</Text>
+      </View>
+      <View className="auth__actions">
+        <Button className="primary-button" id="authorize-button" disabled={busy} loading={busy} onClick={onAuthorize}>
+          {/* an element, not a bare string: React would set the button's textContent and wipe the loading icon
+              Taro's H5 button keeps among its children (NotFoundError: insertBefore on 重试) */}
+          <Text>{status === 'error' ? '重试' : '微信授权登录'}</Text>
+        </Button>
+        {status === 'error' && error ? (
+          <Text className="status status--error" id="auth-error">
+            {error}
+          </Text>
+        ) : null}
+        <ConsentCheckbox
+          checked={agreed}
+          onChange={(checked) => {
+            setAgreed(checked)
+            setNudge(0)
+          }}
+          nudge={nudge}
+        />
+        <Text className="auth__skip" id="auth-skip" onClick={() => returnToCaller(params.redirect)}>
+          暂不登录
         </Text>
-      ) : null}
+      </View>
+      <Text className="auth__footnote">我们只用你的微信身份创建账号；头像、昵称和手机号都由你决定是否填写</Text>
     </View>
   )
 }

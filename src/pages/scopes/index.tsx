@@ -1,6 +1,7 @@
 import { useCallback, useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, useUnload } from '@tarojs/taro'
+import { NOTICES, scopeNotice } from '../../../packages/contract/messages'
 import './index.scss'
 
 /** The scopes this mini program uses, why, and whether WeChat lets us ask for them in a popup. */
@@ -32,9 +33,21 @@ const SCOPES: ScopeInfo[] = [
 type AuthSetting = Record<string, boolean | undefined>
 type BackgroundStatus = 'off' | 'running' | 'denied' | 'error'
 
-const STATE_TEXT = { unknown: '未询问', granted: '已允许', denied: '已拒绝' } as const
-const stateOf = (setting: AuthSetting, scope: string) =>
-  setting[scope] === true ? 'granted' : setting[scope] === false ? 'denied' : 'unknown'
+type ScopeState = 'unknown' | 'granted' | 'denied' | 'off'
+const STATE_TEXT: Record<ScopeState, string> = { unknown: '未询问', granted: '已允许', denied: '已拒绝', off: '未开启' }
+/**
+ * What a row says. A scope WeChat never asks in a popup (background location) was never refused: false there
+ * only means it is off in the settings page (startLocationUpdateBackground lists it there, off), so it reads
+ * 未开启, never 已拒绝.
+ */
+const stateOf = (setting: AuthSetting, info: ScopeInfo): ScopeState => {
+  if (setting[info.scope] === true) return 'granted'
+  if (info.settingsOnly) return 'off'
+  return setting[info.scope] === false ? 'denied' : 'unknown'
+}
+
+/** The one result line of the last action, under the row (or the demo) whose control started it. */
+type Status = { at: string; kind: 'ok' | 'error' | 'info'; text: string } | null
 
 const errMsgOf = (e: unknown) => String((e as { errMsg?: string })?.errMsg ?? e)
 
@@ -49,7 +62,7 @@ const startBackgroundUpdates = () =>
  */
 export default function ScopeCenter() {
   const [setting, setSetting] = useState<AuthSetting>({})
-  const [message, setMessage] = useState<string | null>(null)
+  const [status, setStatus] = useState<Status>(null)
   const [busy, setBusy] = useState(false)
   const [background, setBackground] = useState<{ status: BackgroundStatus; updates: number; position: string }>({
     status: 'off',
@@ -62,8 +75,10 @@ export default function ScopeCenter() {
     try {
       const { authSetting } = await Taro.getSetting()
       setSetting({ ...authSetting } as AuthSetting)
+      return { ...authSetting } as AuthSetting
     } catch {
-      setMessage('读取授权状态失败，请重试')
+      setStatus({ at: 'page', kind: 'error', text: NOTICES.SCOPE_READ_FAILED })
+      return null
     }
   }, [])
 
@@ -72,28 +87,36 @@ export default function ScopeCenter() {
 
   const request = async (info: ScopeInfo) => {
     setBusy(true)
-    setMessage(null)
+    setStatus(null)
     try {
       await Taro.authorize({ scope: info.scope })
-      setMessage(`已允许「${info.name}」`)
+      setStatus({ at: info.key, kind: 'ok', text: scopeNotice.granted(info.name) })
     } catch {
-      setMessage(`你没有允许「${info.name}」，需要时可点“去设置”开启`)
+      setStatus({ at: info.key, kind: 'info', text: scopeNotice.declined(info.name) })
     } finally {
       await refresh()
       setBusy(false)
     }
   }
 
-  /** Opens WeChat's settings page; resolves with what the user left there. */
-  const openSettings = async (): Promise<AuthSetting | null> => {
-    setMessage(null)
+  /**
+   * Opens WeChat's settings page (from the row or demo at `at`); resolves with what the user left there and
+   * says what changed, or that nothing did.
+   */
+  const openSettings = async (at: string): Promise<AuthSetting | null> => {
+    setStatus(null)
+    const before = setting
     try {
       const { authSetting } = await Taro.openSetting()
-      setSetting({ ...authSetting } as AuthSetting)
-      setMessage('授权设置已更新')
-      return authSetting as AuthSetting
+      const after = { ...authSetting } as AuthSetting
+      setSetting(after)
+      const opened = SCOPES.filter((i) => after[i.scope] === true && before[i.scope] !== true).map((i) => i.name)
+      const closed = SCOPES.filter((i) => after[i.scope] !== true && before[i.scope] === true).map((i) => i.name)
+      const changed = scopeNotice.changed(opened, closed)
+      setStatus({ at, kind: changed ? 'ok' : 'info', text: changed || NOTICES.SCOPE_SETTINGS_UNCHANGED })
+      return after
     } catch {
-      setMessage('无法打开设置页，请在右上角“…” → “设置”中操作')
+      setStatus({ at, kind: 'error', text: NOTICES.SCOPE_SETTINGS_UNAVAILABLE })
       return null
     }
   }
@@ -106,7 +129,7 @@ export default function ScopeCenter() {
 
   const startBackground = async () => {
     setBusy(true)
-    setMessage(null)
+    setStatus(null)
     try {
       // the foreground scope first: it has a popup, and the settings page then lists 位置信息
       if (setting['scope.userLocation'] === undefined)
@@ -132,7 +155,7 @@ export default function ScopeCenter() {
   }
 
   const enableInSettings = async () => {
-    const result = await openSettings()
+    const result = await openSettings('background')
     if (result?.['scope.userLocationBackground']) await startBackground()
   }
 
@@ -140,91 +163,111 @@ export default function ScopeCenter() {
     if (listener.current) stopBackground()
   })
 
-  return (
-    <View className="card" id="scopes">
-      <Text className="title">授权管理</Text>
-      <Text className="muted">这里列出本小程序会用到的权限。你可以随时开启或关闭，关闭后相关功能将不可用。</Text>
-      {SCOPES.map((info) => {
-        const state = stateOf(setting, info.scope)
-        return (
-          <View className="scopes__row" key={info.key} id={`scope-${info.key}`}>
-            <View className="scopes__info">
-              <Text className="scopes__name">{info.name}</Text>
-              <Text className={`scopes__state scopes__state--${state}`} id={`scope-${info.key}-state`}>
-                {STATE_TEXT[state]} · {info.purpose}
-              </Text>
-            </View>
-            {state === 'unknown' && !info.settingsOnly ? (
-              <Button
-                className="scopes__action"
-                size="mini"
-                id={`scope-${info.key}-request`}
-                disabled={busy}
-                onClick={() => request(info)}
-              >
-                授权
-              </Button>
-            ) : null}
-            {state === 'denied' || (state === 'unknown' && info.settingsOnly) ? (
-              <Button
-                className="scopes__action"
-                size="mini"
-                id={`scope-${info.key}-settings`}
-                disabled={busy}
-                onClick={() => void openSettings()}
-              >
-                去设置
-              </Button>
-            ) : null}
-          </View>
-        )
-      })}
-      {message ? (
-        <Text className="scopes__message" id="scopes-message">
-          {message}
-        </Text>
-      ) : null}
-
-      <Text className="scopes__section">后台定位演示</Text>
-      <Text className="muted" id="bg-status">
-        {background.status === 'running'
-          ? `后台定位中 · 已收到 ${background.updates} 次位置更新`
-          : background.status === 'denied'
-            ? '未开启后台定位'
-            : background.status === 'error'
-              ? '后台定位启动失败，请重试'
-              : '未开启'}
+  const statusAt = (at: string) =>
+    status?.at === at ? (
+      <Text className={`status status--${status.kind}`} id="scopes-message">
+        {status.text}
       </Text>
-      {background.position ? (
-        <Text className="muted" id="bg-position">
-          {background.position}
+    ) : null
+
+  const backgroundText =
+    background.status === 'running'
+      ? scopeNotice.backgroundRunning(background.updates)
+      : background.status === 'denied'
+        ? NOTICES.BACKGROUND_DENIED
+        : background.status === 'error'
+          ? NOTICES.BACKGROUND_FAILED
+          : NOTICES.BACKGROUND_OFF
+
+  return (
+    <View className="scopes" id="scopes">
+      <View className="card">
+        {/* the navigation bar already says 授权管理 */}
+        <Text className="muted">
+          这里列出本小程序会用到的权限和用途。你可以随时开启或关闭，关闭后相关功能将不可用。
         </Text>
-      ) : null}
-      {background.status === 'denied' ? (
-        <View>
-          <Text className="scopes__message" id="bg-guide">
-            请在设置页将“位置信息”设为“使用小程序期间和离开小程序后”
-          </Text>
-          <Button id="bg-settings" disabled={busy} onClick={() => void enableInSettings()}>
-            去设置
-          </Button>
+        {statusAt('page')}
+        <View className="scopes__list">
+          {SCOPES.map((info) => {
+            const state = stateOf(setting, info)
+            return (
+              <View className="scopes__item" key={info.key}>
+                <View className="scopes__row" id={`scope-${info.key}`}>
+                  <View className="scopes__info">
+                    <Text className="scopes__name">{info.name}</Text>
+                    <Text className={`scopes__state scopes__state--${state}`} id={`scope-${info.key}-state`}>
+                      {STATE_TEXT[state]} · {info.purpose}
+                    </Text>
+                  </View>
+                  {state === 'unknown' ? (
+                    <Button
+                      className="scopes__action scopes__action--primary"
+                      id={`scope-${info.key}-request`}
+                      disabled={busy}
+                      onClick={() => request(info)}
+                    >
+                      授权
+                    </Button>
+                  ) : null}
+                  {state === 'denied' || state === 'off' ? (
+                    <Button
+                      className="scopes__action"
+                      id={`scope-${info.key}-settings`}
+                      disabled={busy}
+                      onClick={() => void openSettings(info.key)}
+                    >
+                      去设置
+                    </Button>
+                  ) : null}
+                  {state === 'granted' ? <Text className="scopes__granted">已开启</Text> : null}
+                </View>
+                {statusAt(info.key)}
+              </View>
+            )
+          })}
         </View>
-      ) : null}
-      {background.status === 'running' ? (
-        <Button
-          id="bg-stop"
-          onClick={() => {
-            stopBackground()
-            setBackground((b) => ({ ...b, status: 'off' }))
-          }}
-        >
-          停止后台定位
-        </Button>
-      ) : (
-        <Button className="primary-button" id="bg-start" disabled={busy} onClick={() => void startBackground()}>
-          开启后台定位
-        </Button>
-      )}
+      </View>
+
+      <View className="card">
+        <Text className="section-title scopes__demo-title">后台定位演示</Text>
+        <Text className="muted">开启后，离开小程序时仍会收到位置更新。</Text>
+        <Text className={`status status--${background.status === 'running' ? 'ok' : 'info'}`} id="bg-status">
+          {backgroundText}
+        </Text>
+        {background.position ? (
+          <Text className="scopes__position" id="bg-position">
+            {background.position}
+          </Text>
+        ) : null}
+        {background.status === 'denied' ? (
+          <View>
+            <Text className="scopes__guide" id="bg-guide">
+              {NOTICES.BACKGROUND_GUIDE}
+            </Text>
+            <Button className="primary-button" id="bg-settings" disabled={busy} onClick={() => void enableInSettings()}>
+              去设置
+            </Button>
+          </View>
+        ) : null}
+        {background.status === 'running' ? (
+          <Button
+            className="secondary-button"
+            id="bg-stop"
+            onClick={() => {
+              setStatus(null)
+              stopBackground()
+              setBackground((b) => ({ ...b, status: 'off' }))
+            }}
+          >
+            停止后台定位
+          </Button>
+        ) : background.status !== 'denied' ? (
+          <Button className="primary-button" id="bg-start" disabled={busy} onClick={() => void startBackground()}>
+            开启后台定位
+          </Button>
+        ) : null}
+        {statusAt('background')}
+      </View>
     </View>
   )
 }

@@ -5,22 +5,27 @@ import { PrivacySheet } from '../../components/privacy-sheet'
 import { ProfileForm } from '../../components/profile-form'
 import { authService, useAuth } from '../../services/auth'
 import { WeAuthError } from '../../../packages/contract/errors'
+import { NOTICES } from '../../../packages/contract/messages'
 import { bindPhone, deleteAccount } from '../../services/profile/profile-service'
 import './index.scss'
 
-const messageOf = (e: unknown) => (e instanceof WeAuthError ? e.message : '操作失败，请重试')
+const messageOf = (e: unknown) => (e instanceof WeAuthError ? e.message : new WeAuthError('INTERNAL').message)
+
+/** The one result line of the last action, shown under the control that started it; the next action clears it. */
+type Status = { action: 'phone' | 'profile' | 'delete'; kind: 'ok' | 'error'; text: string } | null
 
 /** The user center: profile, phone number, log out and account deletion. */
 export default function UserCenter() {
-  const { status, user } = useAuth()
+  const { status: authStatus, user } = useAuth()
   const [editing, setEditing] = useState(false)
-  const [message, setMessage] = useState<string | null>(null)
+  const [status, setStatus] = useState<Status>(null)
   const [busy, setBusy] = useState(false)
 
-  if (!user || status !== 'logged-in') {
+  if (!user || authStatus !== 'logged-in') {
     return (
       <View className="card">
         <Text className="title">我的</Text>
+        <Text className="muted">登录后可查看和管理你的资料</Text>
         <Button
           className="primary-button"
           id="user-login"
@@ -33,13 +38,13 @@ export default function UserCenter() {
   }
 
   const onPhone = async (detail: { errMsg?: string; code?: string; cloudID?: string }) => {
-    setMessage(null)
+    setStatus(null)
     setBusy(true)
     try {
       await bindPhone(detail)
-      setMessage('手机号已绑定')
+      setStatus({ action: 'phone', kind: 'ok', text: NOTICES.PHONE_BOUND })
     } catch (e) {
-      setMessage(messageOf(e))
+      setStatus({ action: 'phone', kind: 'error', text: messageOf(e) })
     } finally {
       setBusy(false)
     }
@@ -51,71 +56,111 @@ export default function UserCenter() {
   }
 
   const remove = async () => {
+    setStatus(null)
     const { confirm } = await Taro.showModal({
       title: '注销账号',
       content: '注销后你的资料、头像和手机号将被永久删除，且无法恢复。确定注销吗？',
       confirmText: '注销',
-      confirmColor: '#fa5151',
+      confirmColor: '#c9302c',
     })
     if (!confirm) return
     setBusy(true)
     try {
       await deleteAccount()
-      Taro.showToast({ title: '账号已注销', icon: 'success' })
-      Taro.reLaunch({ url: '/pages/index/index' })
+      // the home page shows the notice after the relaunch: a toast shown here would close with this page
+      Taro.reLaunch({ url: '/pages/index/index?notice=ACCOUNT_DELETED' })
     } catch (e) {
-      setMessage(messageOf(e))
+      setStatus({ action: 'delete', kind: 'error', text: messageOf(e) })
     } finally {
       setBusy(false)
     }
   }
 
+  const statusFor = (action: NonNullable<Status>['action'], id: string) =>
+    status?.action === action ? (
+      <Text className={`status status--${status.kind}`} id={id}>
+        {status.text}
+      </Text>
+    ) : null
+
   return (
-    <View className="card" id="user-center">
-      <View className="user__header">
+    <View className="user" id="user-center">
+      <View className="card user__header">
         {user.avatarFileId ? (
           <Image className="user__avatar" id="user-avatar" src={user.avatarFileId} mode="aspectFill" />
         ) : (
-          <View className="user__avatar" />
+          <View className="user__avatar user__avatar--empty">
+            <Text className="user__avatar-letter">{(user.nickName || '我').slice(0, 1)}</Text>
+          </View>
         )}
-        <View>
-          <Text className="title" id="user-nickname">
-            {user.nickName || '未设置昵称'}
+        <View className="user__identity">
+          <Text
+            className={user.nickName ? 'user__nickname' : 'user__nickname user__nickname--unset'}
+            id="user-nickname"
+          >
+            {user.nickName || NOTICES.NICKNAME_UNSET}
           </Text>
-          <Text className="muted" id="user-phone">
+          <Text className="user__phone" id="user-phone">
             {user.phoneMasked ?? '未绑定手机号'}
           </Text>
         </View>
       </View>
-      {editing ? (
-        <ProfileForm initial={null} onDone={() => setEditing(false)} />
-      ) : (
-        <Button id="user-edit" onClick={() => setEditing(true)}>
-          编辑资料
+
+      <View className="card user__section">
+        {editing ? (
+          <ProfileForm
+            initial={null}
+            onDone={() => {
+              setEditing(false)
+              setStatus({ action: 'profile', kind: 'ok', text: NOTICES.PROFILE_SAVED })
+            }}
+            onCancel={() => setEditing(false)}
+          />
+        ) : (
+          <Button
+            className="secondary-button"
+            id="user-edit"
+            onClick={() => {
+              setStatus(null)
+              setEditing(true)
+            }}
+          >
+            编辑资料
+          </Button>
+        )}
+        {statusFor('profile', 'user-profile-message')}
+        <Button
+          className="secondary-button"
+          id="user-bind-phone"
+          openType="getPhoneNumber"
+          disabled={busy}
+          onGetPhoneNumber={(e) => onPhone(e.detail)}
+        >
+          {/* an element: a changing bare string would replace the button's children (see the auth page) */}
+          <Text>{user.phoneMasked ? '更换手机号' : '绑定手机号'}</Text>
         </Button>
-      )}
-      <Button
-        id="user-bind-phone"
-        openType="getPhoneNumber"
-        disabled={busy}
-        onGetPhoneNumber={(e) => onPhone(e.detail)}
-      >
-        {user.phoneMasked ? '更换手机号' : '绑定手机号'}
-      </Button>
-      {message ? (
-        <Text className="user__message" id="user-message">
-          {message}
-        </Text>
-      ) : null}
-      <Button id="user-scopes" onClick={() => Taro.navigateTo({ url: '/pages/scopes/index' })}>
-        授权管理
-      </Button>
-      <Button id="user-logout" onClick={logout}>
-        退出登录
-      </Button>
-      <Button className="user__danger" id="user-delete" disabled={busy} onClick={remove}>
-        注销账号
-      </Button>
+        {statusFor('phone', 'user-message')}
+        <Button
+          className="secondary-button"
+          id="user-scopes"
+          onClick={() => {
+            setStatus(null)
+            Taro.navigateTo({ url: '/pages/scopes/index' })
+          }}
+        >
+          授权管理
+        </Button>
+      </View>
+
+      <View className="card user__section">
+        <Button className="secondary-button" id="user-logout" onClick={logout}>
+          退出登录
+        </Button>
+        <Button className="danger-button" id="user-delete" disabled={busy} onClick={remove}>
+          注销账号
+        </Button>
+        {statusFor('delete', 'user-delete-message')}
+      </View>
       <PrivacySheet />
     </View>
   )
