@@ -9,7 +9,6 @@ export const NOTICES = {
   // user center
   PHONE_BOUND: '手机号已绑定',
   PROFILE_SAVED: '资料已保存',
-  LOGGED_OUT: '已退出登录',
   ACCOUNT_DELETED: '账号已注销，你的资料与上传的文件已删除',
   // scope center (wx.getSetting / authorize / openSetting)
   SCOPE_READ_FAILED: '读取授权状态失败，请下拉或返回后重试',
