@@ -7,6 +7,7 @@ import { adminSection } from './admin'
 import { choicesSection } from './choices'
 import { deviceSection } from './device'
 import { faultsSection, riskyWordsSection } from './faults'
+import { wechatSideSection } from './wechat-side'
 import { identitySection } from './identity'
 import { createPhone } from './phone'
 
@@ -16,6 +17,7 @@ choicesSection(() => phone.relaunch(document.getElementById('phone-identity')?.t
 deviceSection(phone)
 const faults = faultsSection()
 const riskyWords = riskyWordsSection()
+wechatSideSection()
 adminSection(async () => {
   void faults.refresh()
   void riskyWords.refresh()
