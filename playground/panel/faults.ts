@@ -1,5 +1,4 @@
 import { TCB_ERR_CODE } from '../../emulator/src/core/errors'
-import type { FaultRule } from '../../emulator/src/core/faults'
 import { control } from './control'
 import { byId, el } from './dom'
 
@@ -11,6 +10,16 @@ const ACTIONS: Record<string, string[]> = {
   openapi: ['phonenumber.getPhoneNumber', 'security.msgSecCheck'],
   auth: ['login', 'checkSession', 'jscode2session'],
 }
+/** A rule as /control/faults.list returns it (emulator/src/core/faults.ts FaultRule, over JSON). */
+interface FaultRule {
+  service: string
+  action?: string
+  latencyMs?: number
+  error?: { code: string; message?: string }
+  wxErrcode?: { errcode: number; errmsg: string }
+  times?: number
+}
+
 const NO_ERROR = 'none'
 const WX_ERRCODE = 'wx-errcode'
 
