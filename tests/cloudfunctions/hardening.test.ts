@@ -95,7 +95,8 @@ describe.each(['updateProfile', 'bindPhone', 'deleteAccount', 'login', 'consent'
         recordsChecked: checked,
         crashes: 0,
       })
-    })
+      // 1,000 round trips through the emulator: a long-running test by design, given room on a busy machine
+    }, 180_000)
   },
 )
 
