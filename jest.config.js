@@ -21,7 +21,10 @@ module.exports = {
       displayName: 'pages',
       testEnvironment: 'jsdom',
       // the emulator runs in-process here; jsdom would pick mingo's browser (ESM) build
-      moduleNameMapper: { '^mingo$': '<rootDir>/node_modules/mingo/cjs/index.js' },
+      moduleNameMapper: {
+        '^mingo$': '<rootDir>/node_modules/mingo/cjs/index.js',
+        '^mingo/(.*)$': '<rootDir>/node_modules/mingo/cjs/$1.js',
+      },
       testMatch: ['<rootDir>/tests/pages/**/*.test.ts'],
     },
     {
