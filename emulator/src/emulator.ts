@@ -2,6 +2,7 @@ import type { Caller } from './core/caller'
 import { attachServices, type Services } from './core/services'
 import type { FaultInjector } from './core/faults'
 import type { WeChatAccounts } from './accounts'
+import type { OpenPlatform } from './accounts/open-platform'
 import type { EmulatedOpenApi } from './cloud-openapi'
 import type { InvocationIdentity, InvocationResult } from './functions/runner'
 import type { FunctionLogLine } from './functions/function-logs'
@@ -32,6 +33,11 @@ export interface Emulator {
   readonly ctx: { readonly envId: string; readonly appid: string; now: () => number }
   /** the simulated WeChat users */
   readonly accounts: Pick<WeChatAccounts, 'create' | 'list' | 'byOpenid' | 'expireSession'>
+  /** Open Platform accounts (which appids share unionids) and the environment's sharing list (资源复用) */
+  readonly openPlatform: Pick<
+    OpenPlatform,
+    'bind' | 'unbind' | 'list' | 'accountOf' | 'share' | 'unshare' | 'sharedWith'
+  >
   /** latency and failures on any service (core/faults.ts) */
   readonly faults: Pick<FaultInjector, 'add' | 'list' | 'clear'>
   /** what the WeChat client hands out (phone codes, CloudIDs) and WeChat's content-safety verdicts */
@@ -101,6 +107,15 @@ export function publicEmulator(services: Services, stop: () => Promise<void>): E
       list: () => accounts.list(),
       byOpenid: (openid) => accounts.byOpenid(openid),
       expireSession: (openid) => accounts.expireSession(openid),
+    },
+    openPlatform: {
+      bind: (id, appids) => accounts.openPlatform.bind(id, appids),
+      unbind: (appid) => accounts.openPlatform.unbind(appid),
+      list: () => accounts.openPlatform.list(),
+      accountOf: (appid) => accounts.openPlatform.accountOf(appid),
+      share: (appid) => accounts.openPlatform.share(appid),
+      unshare: (appid) => accounts.openPlatform.unshare(appid),
+      sharedWith: () => accounts.openPlatform.sharedWith(),
     },
     faults: {
       add: (rule) => faults.add(rule),

@@ -4,9 +4,12 @@ import { CloudError, invalidParam } from '../core/errors'
 import type { ServiceContext } from '../core/context'
 import type { EmulatorService } from '../core/lifecycle'
 import type { NewAccount, WeChatAccount } from './account'
-import { newLoginCode, newOpenid, newSessionKey, newToken, newUnionid, OPENID_PATTERN } from './ids'
+import { newLoginCode, newSessionKey, newToken, OPENID_PATTERN } from './ids'
+import { randomUUID } from 'node:crypto'
+import { OpenPlatform } from './open-platform'
 
 export type { NewAccount, WeChatAccount }
+export type { OpenPlatformAccount } from './open-platform'
 
 /**
  * The WeChat side of identity: simulated WeChat users (what the real client knows from the logged-in WeChat
@@ -16,6 +19,8 @@ export type { NewAccount, WeChatAccount }
 interface LoginCode {
   code: string
   openid: string
+  /** the mini program whose wx.login issued it: code2Session answers only to that appid */
+  appid: string
   expiresAt: number
   used: boolean
 }
@@ -27,11 +32,15 @@ export const SESSION_TTL_MS = 3 * 24 * 60 * 60 * 1000
 
 export class WeChatAccounts implements EmulatorService {
   private codes = new Map<string, LoginCode>()
+  /** Open Platform accounts (unionids) and the environment's sharing list (open-platform.ts) */
+  readonly openPlatform: OpenPlatform
 
   private constructor(
     private readonly ctx: ServiceContext,
     private readonly store: Datastore<WeChatAccount>,
-  ) {}
+  ) {
+    this.openPlatform = new OpenPlatform(ctx.appid)
+  }
 
   static async open(ctx: ServiceContext): Promise<WeChatAccounts> {
     const store = new Datastore<WeChatAccount>(
@@ -52,17 +61,37 @@ export class WeChatAccounts implements EmulatorService {
       if (v !== undefined && v !== null && (typeof v !== 'string' || v.length > 256))
         throw invalidParam(`${key} must be a string`)
     }
-    const openid = input.openid ?? newOpenid()
+    const appid = input.appid ?? this.ctx.appid
+    if (typeof appid !== 'string' || !/^wx[0-9a-zA-Z]{6,32}$/.test(appid))
+      throw invalidParam('appid must be a mini program appid (wx...)')
+    const person = input.sameAs === undefined ? undefined : await this.byOpenid(String(input.sameAs))
+    if (input.sameAs !== undefined && !person)
+      throw invalidParam(`no simulated WeChat account with openid ${input.sameAs}`)
+    if (person && person.appid === appid) throw invalidParam(`that person has a device for ${appid} already`)
+    const personId = person?.personId ?? randomUUID()
+    const openid = input.openid ?? this.openPlatform.openidOf(personId, appid)
+    const sameOpenPlatform =
+      person &&
+      this.openPlatform.accountOf(appid) &&
+      this.openPlatform.accountOf(appid) === this.openPlatform.accountOf(person.appid)
+    const unionid =
+      input.unionid === null
+        ? undefined
+        : (input.unionid ?? (sameOpenPlatform ? person.unionid : this.openPlatform.unionidOf(personId, appid)))
     const account: WeChatAccount = {
+      appid,
+      personId,
       openid,
-      unionid: input.unionid === null ? undefined : (input.unionid ?? newUnionid()),
-      nickName: input.nickName ?? '微信用户',
-      avatarUrl: input.avatarUrl ?? '',
+      unionid,
+      nickName: input.nickName ?? person?.nickName ?? '微信用户',
+      avatarUrl: input.avatarUrl ?? person?.avatarUrl ?? '',
       phoneNumber:
         input.phoneNumber === null
           ? undefined
-          : (input.phoneNumber ?? `138${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`),
-      countryCode: input.countryCode ?? '86',
+          : (input.phoneNumber ??
+            person?.phoneNumber ??
+            `138${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`),
+      countryCode: input.countryCode ?? person?.countryCode ?? '86',
       token: newToken(),
     }
     try {
@@ -92,7 +121,13 @@ export class WeChatAccounts implements EmulatorService {
   async login(account: WeChatAccount): Promise<string> {
     const now = this.ctx.now()
     const code = newLoginCode()
-    this.codes.set(code, { code, openid: account.openid, expiresAt: now + LOGIN_CODE_TTL_MS, used: false })
+    this.codes.set(code, {
+      code,
+      openid: account.openid,
+      appid: account.appid ?? this.ctx.appid,
+      expiresAt: now + LOGIN_CODE_TTL_MS,
+      used: false,
+    })
     await this.store.updateAsync(
       { openid: account.openid },
       { $set: { sessionKey: newSessionKey(), sessionValidUntil: now + SESSION_TTL_MS } },
@@ -116,11 +151,14 @@ export class WeChatAccounts implements EmulatorService {
    */
   async code2Session(
     code: unknown,
+    appid: string = this.ctx.appid,
   ): Promise<
     { ok: true; openid: string; unionid?: string; session_key: string } | { ok: false; errcode: number; errmsg: string }
   > {
     const entry = typeof code === 'string' ? this.codes.get(code) : undefined
-    if (!entry || entry.expiresAt <= this.ctx.now()) return { ok: false, errcode: 40029, errmsg: 'invalid code' }
+    // a code is bound to the mini program that issued it: another appid's secret cannot exchange it
+    if (!entry || entry.expiresAt <= this.ctx.now() || entry.appid !== appid)
+      return { ok: false, errcode: 40029, errmsg: 'invalid code' }
     if (entry.used) return { ok: false, errcode: 40163, errmsg: 'code been used' }
     entry.used = true
     const account = await this.byOpenid(entry.openid)
@@ -130,6 +168,7 @@ export class WeChatAccounts implements EmulatorService {
 
   async reset(): Promise<void> {
     this.codes.clear()
+    this.openPlatform.reset()
     await this.store.removeAsync({}, { multi: true })
     await this.store.compactDatafileAsync()
   }

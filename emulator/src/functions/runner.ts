@@ -16,6 +16,10 @@ export interface InvocationIdentity {
   openid?: string
   appid?: string
   unionid?: string
+  /** 跨账号调用 (资源复用): the calling mini program's appid, its user's openid and unionid (FROM_* in getWXContext) */
+  fromAppid?: string
+  fromOpenid?: string
+  fromUnionid?: string
   clientIp?: string
   /** TCB_SOURCE: 'wx_client' from the mini program, 'wx_client,scf' from a function called by a function, 'wx_devtools' ... */
   source: string
@@ -225,10 +229,13 @@ export class FunctionRunner implements EmulatorService {
     put('WX_OPENID', identity.openid)
     put('WX_APPID', identity.appid)
     put('WX_UNIONID', identity.unionid)
+    put('WX_FROM_APPID', identity.fromAppid)
+    put('WX_FROM_OPENID', identity.fromOpenid)
+    put('WX_FROM_UNIONID', identity.fromUnionid)
     put('WX_CLIENTIP', identity.clientIp)
     const apiToken = randomUUID()
     put('WX_API_TOKEN', apiToken)
-    invocationTokens.set(apiToken, { openid: identity.openid, functionName: pool.name })
+    invocationTokens.set(apiToken, { openid: identity.openid ?? identity.fromOpenid, functionName: pool.name })
     invocationEnv.WX_CONTEXT_KEYS = keys.join(',')
     const timeLimitMs = pool.config.timeoutMs
     const message: InvokeMessage = { id: 1, event, invocationEnv, requestId, timeLimitMs }

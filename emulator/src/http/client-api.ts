@@ -1,4 +1,5 @@
-import { invalidParam } from '../core/errors'
+import { CloudError, invalidParam } from '../core/errors'
+import { callerContext } from '../functions/caller-context'
 import { boundPhoneNumber, phoneInfo } from '../cloud-openapi/phone-info'
 import type { Services } from '../core/services'
 import type { WeChatAccount } from '../accounts'
@@ -29,6 +30,15 @@ export async function handleClient(
   clientIp: string,
 ): Promise<Record<string, unknown>> {
   const account = await services.accounts.byToken(token)
+  const appid = account.appid ?? services.ctx.appid
+  // 资源复用: a mini program other than the environment's own reaches its cloud resources only when the owner
+  // shared them (wx.login and the other WeChat client APIs do not depend on it)
+  // https://developers.weixin.qq.com/miniprogram/dev/wxcloud/guide/resource-sharing/introduce.html
+  const mayUseEnvironment = () => {
+    if (!services.accounts.openPlatform.mayUse(appid)) {
+      throw new CloudError('INVALIID_ENV', `environment ${services.ctx.envId} is not shared with ${appid}`)
+    }
+  }
   services.ctx.count(`client.${action}`)
   switch (action) {
     case 'auth.login':
@@ -38,6 +48,7 @@ export async function handleClient(
       await services.ctx.faults.apply('auth', 'checkSession')
       return { valid: await services.accounts.checkSession(account) }
     case 'functions.callFunction':
+      mayUseEnvironment()
       return callFunction(services, account, params, clientIp)
     case 'wechat.getPhoneNumberCode':
       // what the open-type="getPhoneNumber" button yields once the user agrees
@@ -49,7 +60,7 @@ export async function handleClient(
       }
     case 'wechat.getPhoneNumberCloudId': {
       // the same button on base libraries before 2.21.2: open data as a CloudID, for cloud.getOpenData
-      const watermark = { appid: services.ctx.appid, timestamp: Math.floor(services.ctx.now() / 1000) }
+      const watermark = { appid, timestamp: Math.floor(services.ctx.now() / 1000) }
       const data = phoneInfo(boundPhoneNumber(account), account.countryCode || '86', watermark)
       return { cloudID: services.openapi.fixtures.issueCloudId(account.openid, data) }
     }
@@ -68,8 +79,9 @@ export async function handleClient(
       }
     default:
       if (!CLIENT_ACTIONS.has(action)) throw invalidParam(`unsupported client action ${action}`)
+      mayUseEnvironment()
       return services.actions[action](
-        { kind: 'client', openid: account.openid, appid: services.ctx.appid, unionid: account.unionid },
+        { kind: 'client', openid: account.openid, appid, unionid: account.unionid },
         params,
       )
   }
@@ -88,14 +100,13 @@ async function callFunction(
   }
   // WeChat still injects the deprecated event.userInfo ({ appId, openId }) and overwrites whatever the page sent
   // there: https://developers.weixin.qq.com/miniprogram/dev/wxcloud/guide/functions/userinfo.html
+  // (on a cross-account call it names the calling app and its openid; WeChat's pages do not say)
   const event = {
     ...(data as Record<string, unknown> | undefined),
-    userInfo: { appId: services.ctx.appid, openId: account.openid },
+    userInfo: { appId: account.appid ?? services.ctx.appid, openId: account.openid },
   }
   const { result, requestId } = await services.functions.invoke(name, event, {
-    openid: account.openid,
-    appid: services.ctx.appid,
-    unionid: account.unionid,
+    ...callerContext(services, account),
     clientIp,
     source: 'wx_client',
   })

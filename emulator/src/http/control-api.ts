@@ -21,6 +21,23 @@ export async function handleControl(
       if (typeof params.openid !== 'string') throw invalidParam('openid must be a string')
       await services.accounts.expireSession(params.openid)
       return {}
+    case 'openPlatform.bind':
+      return { account: services.accounts.openPlatform.bind(params.id, params.appids) }
+    case 'openPlatform.unbind':
+      services.accounts.openPlatform.unbind(params.appid)
+      return { accounts: services.accounts.openPlatform.list() }
+    case 'openPlatform.list':
+      return {
+        accounts: services.accounts.openPlatform.list(),
+        owner: services.ctx.appid,
+        sharedWith: services.accounts.openPlatform.sharedWith(),
+      }
+    case 'environment.share':
+      services.accounts.openPlatform.share(params.appid)
+      return { sharedWith: services.accounts.openPlatform.sharedWith() }
+    case 'environment.unshare':
+      services.accounts.openPlatform.unshare(params.appid)
+      return { sharedWith: services.accounts.openPlatform.sharedWith() }
     case 'faults.add':
       try {
         services.faults.add(params as unknown as FaultRule)

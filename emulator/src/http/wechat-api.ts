@@ -85,7 +85,8 @@ export async function jscode2session(services: Services, query: URLSearchParams)
   if (!secret) return wxError(41004, 'appsecret missing')
   if (!code) return wxError(41008, 'missing code')
   if (query.get('grant_type') !== 'authorization_code') return wxError(40002, 'invalid grant_type')
-  if (appid !== services.ctx.appid) return wxError(40013, 'invalid appid')
+  // the emulator's own appid, or another mini program it simulates (an Open Platform member or a sharing app)
+  if (!services.accounts.openPlatform.knows(appid)) return wxError(40013, 'invalid appid')
   if (secret !== emulatorAppSecret(appid)) return wxError(40125, 'invalid appsecret')
 
   try {
@@ -96,7 +97,7 @@ export async function jscode2session(services: Services, query: URLSearchParams)
     throw e
   }
 
-  const result = await services.accounts.code2Session(code)
+  const result = await services.accounts.code2Session(code, appid)
   if (!result.ok) return wxError(result.errcode, result.errmsg)
 
   // the quota is per user; WeChat counts the call whatever its outcome, so the code is spent either way
