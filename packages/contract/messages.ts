@@ -9,9 +9,11 @@ export const NOTICES = {
   // user center
   PHONE_BOUND: '手机号已绑定',
   PROFILE_SAVED: '资料已保存',
+  DELETE_CONFIRM_TITLE: '注销账号',
+  DELETE_CONFIRM_BODY: '注销后你的资料、头像和手机号将被永久删除，且无法恢复。确定注销吗？',
   ACCOUNT_DELETED: '账号已注销，你的资料与上传的文件已删除',
   // scope center (wx.getSetting / authorize / openSetting)
-  SCOPE_READ_FAILED: '读取授权状态失败，请下拉或返回后重试',
+  SCOPE_READ_FAILED: '读取授权状态失败，请返回上一页后重新进入',
   SCOPE_SETTINGS_UNCHANGED: '授权设置没有变化',
   SCOPE_SETTINGS_UNAVAILABLE: '无法打开设置页，请点右上角“…” → “设置”中操作',
   BACKGROUND_OFF: '未开启',

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { Button, Image, Input, Text, View } from '@tarojs/components'
 import { useAuth } from '../services/auth'
-import { WeAuthError } from '../../packages/contract/errors'
+import { messageFor, WeAuthError } from '../../packages/contract/errors'
 import type { LegacyProfile } from '../services/profile/legacy-profile'
 import { saveProfile } from '../services/profile/profile-service'
 import './profile-form.scss'
@@ -27,7 +27,7 @@ export function ProfileForm({ initial, onDone, onCancel, cancelText = '取消', 
   const save = async () => {
     if (!user) return
     if (!nickName.trim()) {
-      setError('请填写昵称')
+      setError(messageFor('NICKNAME_EMPTY'))
       return
     }
     setSaving(true)
@@ -36,7 +36,7 @@ export function ProfileForm({ initial, onDone, onCancel, cancelText = '取消', 
       await saveProfile(user, { avatarTempPath: avatar, nickName })
       onDone()
     } catch (e) {
-      setError(e instanceof WeAuthError ? e.message : '保存失败，请重试')
+      setError(e instanceof WeAuthError ? e.message : messageFor('INTERNAL'))
     } finally {
       setSaving(false)
     }

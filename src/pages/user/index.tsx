@@ -58,8 +58,8 @@ export default function UserCenter() {
   const remove = async () => {
     setStatus(null)
     const { confirm } = await Taro.showModal({
-      title: '注销账号',
-      content: '注销后你的资料、头像和手机号将被永久删除，且无法恢复。确定注销吗？',
+      title: NOTICES.DELETE_CONFIRM_TITLE,
+      content: NOTICES.DELETE_CONFIRM_BODY,
       confirmText: '注销',
       confirmColor: '#c9302c',
     })
