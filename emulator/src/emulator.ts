@@ -29,6 +29,8 @@ export interface Emulator {
   readonly url: string
   readonly envId: string
   readonly appid: string
+  /** this run's control-API token: send it as x-weauth-control-token with POST /control/<op> */
+  readonly controlToken: string
   /** the environment's ids and its clock: assign `now` to move time (code expiry), restore it afterwards */
   readonly ctx: { readonly envId: string; readonly appid: string; now: () => number }
   /** the simulated WeChat users */
@@ -83,7 +85,7 @@ export interface Emulator {
   stop(): Promise<void>
 }
 
-export function publicEmulator(services: Services, stop: () => Promise<void>): Emulator {
+export function publicEmulator(services: Services, controlToken: string, stop: () => Promise<void>): Emulator {
   const { ctx, accounts, faults, openapi, database, storage } = services
   const files = async (prefix?: string) => storage.list(prefix)
   const dump = (collection: string) => database.dump(collection)
@@ -92,6 +94,7 @@ export function publicEmulator(services: Services, stop: () => Promise<void>): E
     url: ctx.baseUrl,
     envId: ctx.envId,
     appid: ctx.appid,
+    controlToken,
     ctx: {
       envId: ctx.envId,
       appid: ctx.appid,

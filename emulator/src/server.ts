@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { mkdirSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import { join, resolve } from 'node:path'
 import { FaultInjector } from './core/faults'
 import type { ServiceContext, ActionTable } from './core/context'
@@ -34,6 +35,10 @@ export interface EmulatorOptions {
   maxInstancesPerFunction?: number
   /** what the functions print: echoed (default) or only collected (tests), see functions/function-logs.ts */
   functionLogs?: FunctionLogMode
+  /** the control API's token; default: a fresh random one per run (Emulator.controlToken) */
+  controlToken?: string
+  /** host names, besides localhost and IP addresses, that may appear in Host (e.g. a LAN name) */
+  allowedHosts?: string[]
   /** extra HTTP handlers tried before the emulator's routes (the playground serves its pages this way); return true when handled */
   httpHandlers?: HttpHandler[]
 }
@@ -110,12 +115,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   // listen first (services need the base URL), but answer 503 until every service is open
   let services: Services | undefined
-  const server = createServer(createRouter(() => services, options.httpHandlers ?? []))
+  const controlToken = options.controlToken ?? randomBytes(18).toString('base64url')
+  if (controlToken.length < 16) throw new Error('controlToken must be at least 16 characters')
+  let listeningPort = 0
+  const server = createServer(
+    createRouter(() => services, options.httpHandlers ?? [], {
+      port: () => listeningPort,
+      allowedHosts: (options.allowedHosts ?? []).map((h) => h.toLowerCase()),
+      controlToken,
+    }),
+  )
   await new Promise<void>((ok, fail) => {
     server.once('error', fail)
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', ok)
   })
   const { port, address } = server.address() as AddressInfo
+  listeningPort = port
   ctx.baseUrl = `http://${address.includes(':') ? `[${address}]` : address}:${port}`
   const stopServer = async () => {
     await new Promise<void>((ok) => server.close(() => ok()))
@@ -141,7 +156,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       counters.clear()
     },
   }
-  return publicEmulator(services, async () => {
+  return publicEmulator(services, controlToken, async () => {
     await opened.functions.close() // no instance calls back while the rest shuts down
     await stopServer()
     await closeAll(all)

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import { join, resolve } from 'node:path'
 import { startEmulator, type Emulator } from '../../emulator/src'
 import { playgroundRoutes, type PlaygroundDirs } from './routes'
@@ -35,11 +36,14 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   ].filter(([file]) => !existsSync(file))
   if (missing.length)
     throw new Error(`the playground needs ${missing.map(([file, how]) => `${file} (${how})`).join(' and ')}`)
+  // one token per run for the control API, given to the panel page (routes.ts) and nothing else
+  const controlToken = randomBytes(18).toString('base64url')
   const emulator = await startEmulator({
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
     dataDir: options.dataDir,
-    httpHandlers: [playgroundRoutes(dirs)],
+    controlToken,
+    httpHandlers: [playgroundRoutes(dirs, controlToken)],
   })
   return { url: emulator.url, emulator, stop: () => emulator.stop() }
 }

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { sendFile } from './static-files'
 
 export interface PlaygroundDirs {
@@ -15,11 +17,11 @@ export interface PlaygroundDirs {
  * httpHandlers): `/` the control panel, `/playground/*` its assets and the simulated phone's script, `/app/*`
  * the app. Everything else (/client, /control, /storage, /admin) is the emulator's.
  */
-export function playgroundRoutes(dirs: PlaygroundDirs) {
+export function playgroundRoutes(dirs: PlaygroundDirs, controlToken: string) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false
     const { pathname } = new URL(req.url ?? '/', 'http://playground')
-    if (pathname === '/' || pathname === '/index.html') return sendFile(res, dirs.panel, 'index.html', req.method)
+    if (pathname === '/' || pathname === '/index.html') return sendPanel(res, dirs.panel, controlToken, req.method)
     if (pathname === '/favicon.ico') {
       res.writeHead(204).end() // browsers ask; the emulator would answer 405
       return true
@@ -40,4 +42,24 @@ export function playgroundRoutes(dirs: PlaygroundDirs) {
     }
     return false
   }
+}
+
+/**
+ * The control panel's page with this run's control token in a meta tag: the panel sends it with every control
+ * request. Only a page of this origin can read it (the emulator refuses other Host names, so a rebinding page
+ * cannot load it), and it is never served as a script another site could include.
+ */
+async function sendPanel(res: ServerResponse, dir: string, controlToken: string, method: string): Promise<boolean> {
+  const html = (await readFile(join(dir, 'index.html'), 'utf8')).replace(
+    '</head>',
+    `  <meta name="weauth-control-token" content="${controlToken.replace(/[^A-Za-z0-9_-]/g, '')}" />\n  </head>`,
+  )
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+  })
+  res.end(method === 'HEAD' ? undefined : html)
+  return true
 }

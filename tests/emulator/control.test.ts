@@ -6,7 +6,7 @@ const emulator = useEmulator()
 async function control(op: string, body: unknown) {
   const res = await fetch(`${emulator().url}/control/${op}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-weauth-control-token': emulator().controlToken },
     body: JSON.stringify(body),
   })
   return (await res.json()) as Record<string, unknown>
@@ -47,7 +47,7 @@ test('unknown operations and malformed bodies are refused, not crashed on', asyn
   expect(await control('nope', {})).toMatchObject({ ok: false, code: 'INVALID_PARAM' })
   const res = await fetch(`${emulator().url}/control/accounts.create`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-weauth-control-token': emulator().controlToken },
     body: '{not json',
   })
   expect(res.status).toBeGreaterThanOrEqual(400)

@@ -2,11 +2,12 @@ import type { IncomingMessage } from 'node:http'
 import { CloudError, invalidParam } from '../core/errors'
 import type { Services } from '../core/services'
 import { invocationOf } from '../functions/runner'
+import { verifiedFunction } from './tc3-signature'
 
 /**
  * The TCB admin API (`POST /admin`) that the unmodified wx-server-sdk inside cloud functions talks to.
- * Requests must carry the TC3 credential the emulator issued to a function instance; the signature itself is
- * not recomputed (a documented difference).
+ * Requests must be signed (TC3-HMAC-SHA256) with the credential the emulator issued to a function instance;
+ * the signature is recomputed and checked (tc3-signature.ts).
  */
 /** cloud.getOpenData (CloudID resolution) needs no config.json entry: its docs list no permission. */
 const NO_PERMISSION_NEEDED = new Set(['ApiGetOpenDataByCloudId'])
@@ -16,7 +17,7 @@ export async function handleAdmin(
   req: IncomingMessage,
   params: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const functionName = callingFunction(services, req.headers.authorization)
+  const functionName = verifiedFunction(services.credentials, req, params)
   const action = params.action
   if (typeof action !== 'string') throw invalidParam('missing action')
   services.ctx.count(`admin.${action}`)
@@ -56,14 +57,6 @@ export async function handleAdmin(
   const invocation = invocationOf(params.wxCloudApiToken)
   const openid = invocation?.functionName === functionName ? invocation.openid : undefined
   return handler({ kind: 'admin', functionName, openid }, params)
-}
-
-function callingFunction(services: Services, authorization: string | undefined): string {
-  const secretId = /Credential=([^/]+)\//.exec(authorization ?? '')?.[1]
-  const name = secretId ? services.credentials.lookup(secretId)?.functionName : undefined
-  if (!name)
-    throw new CloudError('INVALID_REQUEST_SOURCE', 'request is not signed with a credential issued to a cloud function')
-  return name
 }
 
 /** The SOURCE chain a called function sees: the caller's X-TCB-Source ("wx_client,scf"), or "scf" alone. */

@@ -10,6 +10,7 @@ import { handleClient } from './client-api'
 import { handleControl } from './control-api'
 import { handleWeChatApi } from './wechat-api'
 import { asCloudError, clientReply } from './client-reply'
+import { controlRefusal, hostAllowed } from './request-guard'
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
 
@@ -19,10 +20,25 @@ export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise
  * simulated base library), /control/<op> (the emulator's own panel). Until start-up has finished there are no
  * services, and every request is answered 503 instead of reaching half-built state.
  */
-export function createRouter(getServices: () => Services | undefined, extra: HttpHandler[]) {
+export interface RouterOptions {
+  port: () => number
+  /** host names besides localhost and IP addresses that may be used to reach the emulator */
+  allowedHosts: readonly string[]
+  controlToken: string
+}
+
+export function createRouter(getServices: () => Services | undefined, extra: HttpHandler[], options: RouterOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID()
     try {
+      if (!hostAllowed(req, options.port(), options.allowedHosts)) {
+        req.resume()
+        return sendJson(res, 403, {
+          code: 'INVALID_REQUEST_SOURCE',
+          message: 'reach the emulator by IP address or localhost on its own port (Host refused)',
+          requestId,
+        })
+      }
       const services = getServices()
       if (!services) {
         req.resume()
@@ -36,6 +52,14 @@ export function createRouter(getServices: () => Services | undefined, extra: Htt
         return sendJson(res, 200, { ok: true, envId: services.ctx.envId })
       if (await handleWeChatApi(services, req, res)) return
       if (req.method !== 'POST') return sendJson(res, 405, { code: 'INVALID_PARAM', message: 'POST only', requestId })
+      const [, area, name] = url.pathname.split('/')
+      if (area === 'control') {
+        const refusal = controlRefusal(req, options.controlToken)
+        if (refusal) {
+          req.resume()
+          return sendJson(res, 403, { ok: false, code: 'INVALID_REQUEST_SOURCE', errCode: -501008, errMsg: refusal })
+        }
+      }
       const params = await readBody(req)
       if (url.pathname === '/admin') {
         try {
@@ -49,7 +73,6 @@ export function createRouter(getServices: () => Services | undefined, extra: Htt
           return sendJson(res, 200, asCloudError(e).toAdminBody(requestId))
         }
       }
-      const [, area, name] = url.pathname.split('/')
       if (area === 'client' && name) {
         const ip = req.socket.remoteAddress ?? '127.0.0.1'
         return sendJson(
