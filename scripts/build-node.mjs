@@ -4,7 +4,7 @@
 //   which is exactly what WeChat DevTools uploads and deploys.
 // - the local cloud emulator: emulator/src/**/*.ts -> emulator/dist (transpiled, not bundled).
 // - the reference login server: server/src/main.ts -> server/dist/main.js, one bundled CommonJS file (its
-//   dependencies inlined) that runs with `node server/dist/main.js` on any Node 18+ host.
+//   dependencies inlined except PGlite, which loads its WebAssembly from node_modules) for Node 18+.
 // - the browser playground (playground/): its server -> playground/dist/server.js (the emulator stays the
 //   compiled emulator/dist, required at run time), and two browser bundles in playground/dist/public/: the
 //   control panel and the simulated phone (the emulator's wx client, emulator/src/simulated-wx, for the browser).
@@ -64,12 +64,15 @@ export async function buildServer() {
   const outdir = join(root, 'server', 'dist')
   rmSync(outdir, { recursive: true, force: true })
   await build({
-    entryPoints: [join(root, 'server', 'src', 'main.ts')],
-    outfile: join(outdir, 'main.js'),
+    // main.js is the process; index.js the same server as a library (the page tests start it in a worker)
+    entryPoints: { main: join(root, 'server', 'src', 'main.ts'), index: join(root, 'server', 'src', 'index.ts') },
+    outdir,
     bundle: true,
     platform: 'node',
     target: 'node18',
     format: 'cjs',
+    // PGlite loads its WebAssembly and data files from its own folder; pg's native binding is optional
+    external: ['@electric-sql/pglite', 'pg-native'],
     sourcemap: 'linked',
     legalComments: 'none',
     logLevel: 'warning',

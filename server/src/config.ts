@@ -1,23 +1,54 @@
+import { KeyConfigError, parseSigningKeys, type SigningKey } from './tokens/signing-keys'
+
 /**
- * The login server's settings, from the environment only: appid and secret are never in the repository.
+ * The server's settings, from the environment only: appid, secret and token keys are never in the repository.
+ * loadConfig checks everything at start and names what is wrong; the process exits before it listens.
  *
- *   WEAUTH_APPID              the mini program's appid (wx + 16 hex)                     required
- *   WEAUTH_APP_SECRET         its AppSecret (32 hex), only ever sent to WeChat            required
- *   WEAUTH_TOKEN_SECRET       HMAC key for access tokens, at least 32 characters          required
- *   WEAUTH_WECHAT_API         WeChat API base URL                default https://api.weixin.qq.com
- *   WEAUTH_TOKEN_TTL_SECONDS  access-token lifetime              default 7200 (2 hours)
- *   WEAUTH_OPEN_DATA_MAX_AGE  max watermark age in seconds       default 600
- *   WEAUTH_DATA_DIR           NeDB folder; unset = in memory
- *   HOST / PORT               listen address                     default 127.0.0.1:8788
+ *   WEAUTH_APPID               the mini program's appid (wx + 16 hex)                          required
+ *   WEAUTH_APP_SECRET          its AppSecret, only ever sent to WeChat                          required
+ *   WEAUTH_TOKEN_KEYS          access-token keys "kid:secret,kid:secret" (first signs)          one of these two
+ *   WEAUTH_TOKEN_SECRET        or one secret (>= 32 characters)                                  required
+ *   WEAUTH_DATABASE_URL        postgres://user:pass@host:port/db; unset = PGlite in memory;
+ *                              pglite:///absolute/folder = PGlite kept in that folder
+ *   WEAUTH_PUBLIC_URL          the https origin clients reach this server at (avatar URLs)     default http://HOST:PORT
+ *   WEAUTH_WECHAT_API          WeChat API base URL               default https://api.weixin.qq.com
+ *   WEAUTH_ACCESS_TOKEN_TTL    access-token lifetime, seconds    default 900 (15 minutes)
+ *   WEAUTH_REFRESH_TOKEN_TTL   login session / refresh lifetime  default 2592000 (30 days)
+ *   WEAUTH_OPEN_DATA_MAX_AGE   max watermark age in seconds      default 600
+ *   WEAUTH_CORS_ORIGINS        origins allowed by CORS (H5), comma separated; unset = CORS off
+ *   WEAUTH_LOGIN_PER_IP        logins per IP per minute          default 60
+ *   WEAUTH_LOGIN_PER_USER      logins per WeChat user per minute default 20
+ *   WEAUTH_WRITES_PER_USER     phone/profile writes per user per minute  default 10
+ *   WEAUTH_AUTH_FAILURES_PER_IP refused tokens per IP per minute before 429  default 30
+ *   WEAUTH_TRUST_PROXY         "true" behind a reverse proxy (client IP from X-Forwarded-For)
+ *   WEAUTH_LOG_LEVEL           fatal|error|warn|info|debug|silent  default info
+ *   HOST / PORT                listen address                    default 127.0.0.1:8788
  */
+export interface Limits {
+  loginPerIp: number
+  loginPerUser: number
+  writesPerUser: number
+  authFailuresPerIp: number
+  /** the window of every limit, ms */
+  windowMs: number
+}
+
+export type DatabaseConfig = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string }
+
 export interface ServerConfig {
   appid: string
   appSecret: string
-  tokenSecret: Buffer
+  signingKeys: SigningKey[]
+  database: DatabaseConfig
+  publicUrl: string
   wechatApiBase: string
-  tokenTtlSeconds: number
+  accessTokenTtlSeconds: number
+  refreshTokenTtlSeconds: number
   openDataMaxAgeSeconds: number
-  dataDir?: string
+  corsOrigins: string[]
+  limits: Limits
+  trustProxy: boolean
+  logLevel: string
   host: string
   port: number
 }
@@ -30,6 +61,7 @@ export class ConfigError extends Error {
 }
 
 export const APPID_PATTERN = /^wx[0-9a-f]{16}$/
+const LOCAL_HOSTS = ['127.0.0.1', 'localhost', '[::1]']
 
 type Env = Record<string, string | undefined>
 
@@ -38,39 +70,106 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   if (raw === undefined || raw === '') return fallback
   const value = Number(raw)
   if (!Number.isInteger(value) || value < min || value > max)
-    throw new ConfigError(`${name} must be an integer between ${min} and ${max}`)
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got "${raw}")`)
   return value
+}
+
+function url(name: string, raw: string, protocols: string[]): URL {
+  let parsed: URL
+  try {
+    parsed = new URL(raw)
+  } catch {
+    throw new ConfigError(`${name} is not a URL: "${raw}"`)
+  }
+  if (!protocols.includes(parsed.protocol))
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`)
+  return parsed
+}
+
+function database(raw: string | undefined): DatabaseConfig {
+  if (!raw) return { kind: 'pglite' }
+  const parsed = url('WEAUTH_DATABASE_URL', raw, ['postgres:', 'postgresql:', 'pglite:'])
+  if (parsed.protocol === 'pglite:') {
+    if (!parsed.pathname || parsed.pathname === '/')
+      throw new ConfigError('WEAUTH_DATABASE_URL pglite:///folder needs an absolute folder')
+    return { kind: 'pglite', dataDir: decodeURIComponent(parsed.pathname) }
+  }
+  if (!parsed.hostname || parsed.pathname.length < 2)
+    throw new ConfigError('WEAUTH_DATABASE_URL must name a host and a database: postgres://user:pass@host:5432/db')
+  return { kind: 'postgres', url: raw }
 }
 
 export function loadConfig(env: Env = process.env): ServerConfig {
   const appid = env.WEAUTH_APPID ?? ''
   const appSecret = env.WEAUTH_APP_SECRET ?? ''
-  const tokenSecret = env.WEAUTH_TOKEN_SECRET ?? ''
   if (!APPID_PATTERN.test(appid))
     throw new ConfigError('WEAUTH_APPID must be set to the mini program appid (wx + 16 hex)')
   if (!appSecret)
     throw new ConfigError('WEAUTH_APP_SECRET must be set (from the mini program admin console; never commit it)')
-  if (tokenSecret.length < 32)
-    throw new ConfigError('WEAUTH_TOKEN_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)')
-  const wechatApiBase = (env.WEAUTH_WECHAT_API || 'https://api.weixin.qq.com').replace(/\/+$/, '')
-  let parsed: URL
+  const keySpec = env.WEAUTH_TOKEN_KEYS || env.WEAUTH_TOKEN_SECRET || ''
+  if (!keySpec)
+    throw new ConfigError('WEAUTH_TOKEN_SECRET (or WEAUTH_TOKEN_KEYS) must be set, e.g. `openssl rand -hex 32`')
+  let signingKeys: SigningKey[]
   try {
-    parsed = new URL(wechatApiBase)
-  } catch {
-    throw new ConfigError('WEAUTH_WECHAT_API must be a URL')
+    signingKeys = parseSigningKeys(keySpec)
+  } catch (e) {
+    if (e instanceof KeyConfigError)
+      throw new ConfigError(`${env.WEAUTH_TOKEN_KEYS ? 'WEAUTH_TOKEN_KEYS' : 'WEAUTH_TOKEN_SECRET'}: ${e.message}`)
+    throw e
   }
-  if (parsed.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname)) {
+
+  const wechatApiBase = (env.WEAUTH_WECHAT_API || 'https://api.weixin.qq.com').replace(/\/+$/, '')
+  const wechat = url('WEAUTH_WECHAT_API', wechatApiBase, ['https:', 'http:'])
+  if (wechat.protocol !== 'https:' && !LOCAL_HOSTS.includes(wechat.hostname))
     throw new ConfigError('WEAUTH_WECHAT_API must use https (plain http only for a local emulator)')
+
+  const host = env.HOST || '127.0.0.1'
+  const port = int(env, 'PORT', 8788, 0, 65535)
+  const publicUrl = (env.WEAUTH_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(
+    /\/+$/,
+    '',
+  )
+  url('WEAUTH_PUBLIC_URL', publicUrl, ['https:', 'http:'])
+
+  const corsOrigins = (env.WEAUTH_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
+  for (const origin of corsOrigins) {
+    const parsed = url('WEAUTH_CORS_ORIGINS', origin, ['https:', 'http:'])
+    if (parsed.origin !== origin) throw new ConfigError(`WEAUTH_CORS_ORIGINS: "${origin}" is not a bare origin`)
   }
+
+  const logLevel = env.WEAUTH_LOG_LEVEL || 'info'
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel))
+    throw new ConfigError(`WEAUTH_LOG_LEVEL must be one of fatal, error, warn, info, debug, silent`)
+
+  const accessTokenTtlSeconds = int(env, 'WEAUTH_ACCESS_TOKEN_TTL', 900, 60, 24 * 3600)
+  const refreshTokenTtlSeconds = int(env, 'WEAUTH_REFRESH_TOKEN_TTL', 30 * 24 * 3600, 3600, 365 * 24 * 3600)
+  if (refreshTokenTtlSeconds <= accessTokenTtlSeconds)
+    throw new ConfigError('WEAUTH_REFRESH_TOKEN_TTL must be longer than WEAUTH_ACCESS_TOKEN_TTL')
+
   return {
     appid,
     appSecret,
-    tokenSecret: Buffer.from(tokenSecret, 'utf8'),
+    signingKeys,
+    database: database(env.WEAUTH_DATABASE_URL),
+    publicUrl,
     wechatApiBase,
-    tokenTtlSeconds: int(env, 'WEAUTH_TOKEN_TTL_SECONDS', 7200, 60, 30 * 24 * 3600),
+    accessTokenTtlSeconds,
+    refreshTokenTtlSeconds,
     openDataMaxAgeSeconds: int(env, 'WEAUTH_OPEN_DATA_MAX_AGE', 600, 10, 24 * 3600),
-    dataDir: env.WEAUTH_DATA_DIR || undefined,
-    host: env.HOST || '127.0.0.1',
-    port: int(env, 'PORT', 8788, 0, 65535),
+    corsOrigins,
+    limits: {
+      loginPerIp: int(env, 'WEAUTH_LOGIN_PER_IP', 60, 1, 1_000_000),
+      loginPerUser: int(env, 'WEAUTH_LOGIN_PER_USER', 20, 1, 1_000_000),
+      writesPerUser: int(env, 'WEAUTH_WRITES_PER_USER', 10, 1, 1_000_000),
+      authFailuresPerIp: int(env, 'WEAUTH_AUTH_FAILURES_PER_IP', 30, 1, 1_000_000),
+      windowMs: 60_000,
+    },
+    trustProxy: env.WEAUTH_TRUST_PROXY === 'true',
+    logLevel,
+    host,
+    port,
   }
 }

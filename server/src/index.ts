@@ -1,48 +1,89 @@
-export { createAuthApp, listen, publicUser, HttpError, MAX_BODY_BYTES, NICKNAME_MAX } from './app'
-export type { AuthApp, AuthAppDeps, RunningAuthServer } from './app'
-export type { ErrorCode } from '../../packages/contract/errors'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import { loadConfig, type ServerConfig } from './config'
+import type { Database } from './db/database'
+import { openDatabase } from './db/open'
+import { migrate } from './db/migrate'
+import { AuthStore } from './db/store'
+import type { AppContext } from './http/context'
+import { buildApp } from './http/build-app'
+import { Limiter } from './http/limits'
+import { createWeChatClient, type WeChatApi } from './wechat-client'
+
 export { loadConfig, ConfigError } from './config'
 export type { ServerConfig } from './config'
-export { AuthStore } from './store'
-export type { UserRecord, SessionRecord } from './store'
+export { AuthStore } from './db/store'
+export type { UserRecord } from './db/store'
+export type { Database } from './db/database'
+export { openDatabase } from './db/open'
+export { migrate } from './db/migrate'
 export { createWeChatClient, WeChatUnavailable } from './wechat-client'
 export type { WeChatApi, Code2SessionResult, PhoneResult } from './wechat-client'
 export { decryptData, verifyRawData, signRawData, OpenDataError, DEFAULT_MAX_AGE_SECONDS } from './decrypt'
-export { signAccessToken, verifyAccessToken, TokenError, TOKEN_ISSUER } from './tokens'
-export type { AccessClaims } from './tokens'
-
-import { createAuthApp, listen, type RunningAuthServer } from './app'
-import { loadConfig, type ServerConfig } from './config'
-import { AuthStore } from './store'
-import { createWeChatClient, type WeChatApi } from './wechat-client'
+export { signAccessToken, verifyAccessToken, TokenError, TOKEN_ISSUER } from './tokens/access-token'
+export type { AccessClaims } from './tokens/access-token'
+export { parseSigningKeys } from './tokens/signing-keys'
+export { buildApp, MAX_BODY_BYTES } from './http/build-app'
+export { openPglite, pgliteTemplate } from './db/pglite'
 
 export interface StartOptions {
   /** defaults to loadConfig(process.env) */
   config?: ServerConfig
-  /** defaults to the real WeChat client for config.wechatApiBase */
+  /** defaults to the real WeChat client for config.wechatApiBase, its access token shared through the store */
   wechat?: WeChatApi
-  store?: AuthStore
+  /** an open database (migrated here); defaults to the configured one */
+  database?: Database
+  /** a PGlite data-directory dump to start an in-memory database from (tests: skips initdb) */
+  pgliteTemplate?: Blob
   now?: () => number
-  log?: (entry: Record<string, unknown>) => void
+  logger?: FastifyServerOptions['logger']
 }
 
-export interface StartedServer extends RunningAuthServer {
+export interface StartedServer {
+  url: string
+  app: FastifyInstance
   store: AuthStore
+  close(): Promise<void>
 }
 
-/** Opens the store, builds the app and listens: the whole server, as main.ts and the tests start it. */
+/** Opens and migrates the database, builds the app and listens: the whole server, as main.ts and the tests start it. */
 export async function startAuthServer(options: StartOptions = {}): Promise<StartedServer> {
   const config = options.config ?? loadConfig()
-  const store = options.store ?? (await AuthStore.open(config.dataDir))
+  const now = options.now ?? Date.now
+  const db = options.database ?? (await openDatabase(config.database, { template: options.pgliteTemplate }))
+  if (options.database) await migrate(db)
+  const store = new AuthStore(db)
   const wechat =
     options.wechat ??
     createWeChatClient({
       baseUrl: config.wechatApiBase,
       appid: config.appid,
       secret: config.appSecret,
-      now: options.now,
+      now,
+      tokens: {
+        current: () => store.wechatAccessToken(config.appid, new Date(now())),
+        refresh: (fetchFresh, refused) =>
+          store.refreshWechatAccessToken(config.appid, new Date(now()), fetchFresh, refused),
+      },
     })
-  const app = createAuthApp({ config, store, wechat, now: options.now, log: options.log })
-  const running = await listen(app, config.host, config.port)
-  return { ...running, store }
+  const ctx: AppContext = { config, store, wechat, now, limiter: new Limiter(store, config.limits, now) }
+  const app = await buildApp(ctx, { logger: options.logger })
+  const address = await app.listen({ host: config.host, port: config.port })
+  const bound = app.server.address()
+  const url =
+    bound && typeof bound === 'object'
+      ? `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`
+      : address
+  // expired sessions, refresh tokens and counters are of no use to anyone: swept hourly (any instance may)
+  const sweeper = setInterval(() => void store.sweep(new Date(now())).catch(() => undefined), 3600_000)
+  sweeper.unref()
+  return {
+    url,
+    app,
+    store,
+    async close() {
+      clearInterval(sweeper)
+      await app.close()
+      if (!options.database) await db.close()
+    },
+  }
 }

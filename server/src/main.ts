@@ -1,4 +1,4 @@
-// The reference login server as a process: `node server/dist/main.js` with WEAUTH_* set (see config.ts).
+// The server as a process: `node server/dist/main.js` with WEAUTH_* set (see config.ts).
 import { ConfigError, loadConfig } from './config'
 import { startAuthServer } from './index'
 
@@ -13,11 +13,16 @@ async function main(): Promise<void> {
     }
     throw e
   }
-  const server = await startAuthServer({
-    config,
-    log: (entry) => console.log(JSON.stringify({ time: new Date().toISOString(), ...entry })),
-  })
-  console.log(`weauth-server listening on ${server.url} (appid ${config.appid}, WeChat API ${config.wechatApiBase})`)
+  let server
+  try {
+    server = await startAuthServer({ config })
+  } catch (e) {
+    console.error(`weauth-server: cannot start: ${(e as Error).message}`)
+    process.exit(1)
+  }
+  server.app.log.info(
+    `weauth-server listening on ${server.url} (appid ${config.appid}, database ${config.database.kind}, WeChat API ${config.wechatApiBase})`,
+  )
   const stop = () => void server.close().then(() => process.exit(0))
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)

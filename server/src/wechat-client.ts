@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 
@@ -21,6 +22,34 @@ export type PhoneResult = ({ ok: true } & PhoneInfo) | { ok: false; errcode: num
 export interface WeChatApi {
   code2Session(code: string): Promise<Code2SessionResult>
   getPhoneNumber(code: string): Promise<PhoneResult>
+  /**
+   * Whether WeChat still holds this session_key for the user (wxa/checksession): asked before decrypting
+   * open data with it, so a key a newer wx.login replaced is not trusted.
+   * https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/user-login/checkSessionKey.html
+   */
+  checkSessionKey(openid: string, sessionKey: string): Promise<boolean>
+}
+
+/**
+ * Where WeChat's access token lives (db/store.ts keeps it in PostgreSQL so every instance shares it):
+ * `current` reads it, `refresh` fetches a new one at most once across instances.
+ */
+export interface AccessTokenCache {
+  current(): Promise<string | null>
+  refresh(fetchFresh: () => Promise<{ token: string; expiresAt: Date }>, refused?: string): Promise<string>
+}
+
+/** One process's cache, for a client used without a store. */
+export function memoryTokenCache(now: () => number = Date.now): AccessTokenCache {
+  let held: { token: string; expiresAt: Date } | null = null
+  return {
+    current: async () => (held && held.expiresAt.getTime() > now() ? held.token : null),
+    async refresh(fetchFresh, refused) {
+      if (held && held.token !== refused && held.expiresAt.getTime() > now()) return held.token
+      held = await fetchFresh()
+      return held.token
+    },
+  }
 }
 
 /** WeChat could not be reached, timed out, or answered something that is not its JSON. */
@@ -38,6 +67,8 @@ export interface WeChatClientOptions {
   secret: string
   timeoutMs?: number
   now?: () => number
+  /** shared access-token storage; default: this process only */
+  tokens?: AccessTokenCache
 }
 
 type Json = Record<string, unknown>
@@ -88,28 +119,41 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatApi {
   const base = options.baseUrl.replace(/\/+$/, '')
   const timeoutMs = options.timeoutMs ?? 5000
   const now = options.now ?? Date.now
-  let accessToken: { value: string; until: number } | null = null
+  const tokens = options.tokens ?? memoryTokenCache(now)
 
-  async function stableToken(forceRefresh: boolean): Promise<string> {
-    if (!forceRefresh && accessToken && accessToken.until > now()) return accessToken.value
+  /**
+   * POST cgi-bin/stable_token: WeChat's stable access token, valid 2 hours; renewed five minutes early so it
+   * never expires between the check and WeChat receiving it. force_refresh only after WeChat refused it.
+   * https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-access-token/getStableAccessToken.html
+   */
+  const fetchStableToken = (forceRefresh: boolean) => async () => {
     const json = await exchange(
       new URL(`${base}/cgi-bin/stable_token`),
       'POST',
-      {
-        grant_type: 'client_credential',
-        appid: options.appid,
-        secret: options.secret,
-        force_refresh: forceRefresh,
-      },
+      { grant_type: 'client_credential', appid: options.appid, secret: options.secret, force_refresh: forceRefresh },
       timeoutMs,
     )
     if (typeof json.access_token !== 'string' || !json.access_token) {
       throw new WeChatUnavailable(`stable_token failed: ${json.errcode} ${json.errmsg}`)
     }
     const ttl = typeof json.expires_in === 'number' ? json.expires_in : 7200
-    // renew five minutes early so a token never expires between the check and WeChat receiving it
-    accessToken = { value: json.access_token, until: now() + Math.max(60, ttl - 300) * 1000 }
-    return accessToken.value
+    return { token: json.access_token, expiresAt: new Date(now() + Math.max(60, ttl - 300) * 1000) }
+  }
+
+  async function accessToken(refused?: string): Promise<string> {
+    if (!refused) {
+      const current = await tokens.current()
+      if (current) return current
+    }
+    return tokens.refresh(fetchStableToken(refused !== undefined), refused)
+  }
+
+  /** A call with the access token; 40001 / 42001 (invalid / expired token) refresh it once and repeat. */
+  async function withAccessToken(call: (token: string) => Promise<Json>): Promise<Json> {
+    const token = await accessToken()
+    const json = await call(token)
+    if (json.errcode !== 40001 && json.errcode !== 42001) return json
+    return call(await accessToken(token))
   }
 
   return {
@@ -138,26 +182,38 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatApi {
       }
     },
 
+    /** https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/user-info/phone-number/getPhoneNumber.html */
     async getPhoneNumber(code) {
-      for (const retry of [false, true]) {
-        const token = await stableToken(retry)
+      const json = await withAccessToken((token) => {
         const url = new URL(`${base}/wxa/business/getuserphonenumber`)
         url.searchParams.set('access_token', token)
-        const json = await exchange(url, 'POST', { code }, timeoutMs)
-        // 40001 / 42001: the access token is invalid or expired: refresh it once
-        if (!retry && (json.errcode === 40001 || json.errcode === 42001)) continue
-        if (json.errcode !== undefined && json.errcode !== 0) return errOf(json)
-        const info = json.phone_info as Partial<PhoneInfo> | undefined
-        if (!info || typeof info.phoneNumber !== 'string')
-          throw new WeChatUnavailable('getuserphonenumber answered without phone_info')
-        return {
-          ok: true,
-          phoneNumber: info.phoneNumber,
-          purePhoneNumber: String(info.purePhoneNumber ?? info.phoneNumber),
-          countryCode: String(info.countryCode ?? '86'),
-        }
+        return exchange(url, 'POST', { code }, timeoutMs)
+      })
+      if (json.errcode !== undefined && json.errcode !== 0) return errOf(json)
+      const info = json.phone_info as Partial<PhoneInfo> | undefined
+      if (!info || typeof info.phoneNumber !== 'string')
+        throw new WeChatUnavailable('getuserphonenumber answered without phone_info')
+      return {
+        ok: true,
+        phoneNumber: info.phoneNumber,
+        purePhoneNumber: String(info.purePhoneNumber ?? info.phoneNumber),
+        countryCode: String(info.countryCode ?? '86'),
       }
-      throw new WeChatUnavailable('getuserphonenumber: access token refused twice')
+    },
+
+    /** GET wxa/checksession: signature = hex HMAC-SHA256 of the empty string keyed by the session_key. */
+    async checkSessionKey(openid, sessionKey) {
+      const json = await withAccessToken((token) => {
+        const url = new URL(`${base}/wxa/checksession`)
+        url.searchParams.set('access_token', token)
+        url.searchParams.set('openid', openid)
+        url.searchParams.set('signature', createHmac('sha256', sessionKey).update('').digest('hex'))
+        url.searchParams.set('sig_method', 'hmac_sha256')
+        return exchange(url, 'GET', undefined, timeoutMs)
+      })
+      if (json.errcode === undefined || json.errcode === 0) return true
+      if (json.errcode === 87009) return false // invalid signature: not the user's current session_key
+      throw new WeChatUnavailable(`checksession failed: ${json.errcode} ${json.errmsg}`)
     },
   }
 }

@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
-import { startAuthServer, type StartedServer } from '../../server/src'
-import { loadConfig } from '../../server/src/config'
 import { emulatorAppSecret } from '../../emulator/src/http/wechat-api'
 import type { HttpExchanger } from '../../emulator/src/simulated-wx'
 import type { Emulator } from '../../emulator/src'
+import { SERVER_LIBRARY, startServerWorker, type WorkerServer } from './auth-server-worker'
 
 /** The weapp built with TARO_APP_AUTH_PROVIDER=http (scripts/test.mjs builds it). */
 export const HTTP_WEAPP_DIST = join(__dirname, '..', '..', 'test-output', 'weapp-http')
@@ -13,7 +12,7 @@ export const HTTP_WEAPP_DIST = join(__dirname, '..', '..', 'test-output', 'weapp
 export const AUTH_SERVER_ORIGIN = 'https://weauth-server.test'
 
 export interface AuthServerHandle {
-  server(): StartedServer
+  server(): WorkerServer
   /** wx.request for the simulated client: AUTH_SERVER_ORIGIN goes to the server, anything else fails like DNS */
   request: HttpExchanger
   /** while true, requests to the server fail like a dropped connection */
@@ -22,24 +21,22 @@ export interface AuthServerHandle {
 
 /** Starts the reference login server against this test file's emulator (its jscode2session) and stops it after. */
 export function useAuthServer(emulator: () => Emulator): AuthServerHandle {
-  let server: StartedServer | undefined
+  let server: WorkerServer | undefined
   beforeAll(async () => {
-    if (!existsSync(join(HTTP_WEAPP_DIST, 'app.js'))) {
-      throw new Error(
-        `${HTTP_WEAPP_DIST} is missing: run \`npm test\` (or the http build step of scripts/test.mjs) first`,
-      )
+    for (const built of [join(HTTP_WEAPP_DIST, 'app.js'), SERVER_LIBRARY]) {
+      if (!existsSync(built))
+        throw new Error(`${built} is missing: run \`npm test\` (or its build steps in scripts/test.mjs) first`)
     }
     const appid = emulator().ctx.appid
-    server = await startAuthServer({
-      config: loadConfig({
-        WEAUTH_APPID: appid,
-        WEAUTH_APP_SECRET: emulatorAppSecret(appid),
-        WEAUTH_TOKEN_SECRET: 'page-tests-token-secret-0123456789abcdef',
-        WEAUTH_WECHAT_API: emulator().url,
-        PORT: '0',
-      }),
+    server = await startServerWorker({
+      WEAUTH_APPID: appid,
+      WEAUTH_APP_SECRET: emulatorAppSecret(appid),
+      WEAUTH_TOKEN_SECRET: 'page-tests-token-secret-0123456789abcdef',
+      WEAUTH_WECHAT_API: emulator().url,
+      WEAUTH_PUBLIC_URL: AUTH_SERVER_ORIGIN,
+      PORT: '0',
     })
-  })
+  }, 60_000)
   afterAll(async () => {
     await server?.close()
   })

@@ -9,6 +9,14 @@ import type { WeChatAccount } from '../../emulator/src'
  * login server in server/, which exchanges codes at the emulator's jscode2session).
  */
 const emulator = useEmulator()
+
+interface StoredToken {
+  v: number
+  token: string
+  expiresAt: number
+  refreshToken?: string
+  refreshExpiresAt?: number
+}
 const authServer = useAuthServer(emulator)
 
 interface Provider {
@@ -45,7 +53,7 @@ const providers: Array<[string, Provider]> = [
       launchWith: () => ({ dist: HTTP_WEAPP_DIST, request: authServer.request }),
       backendCalls: (calls) => calls.filter((c) => c.startsWith('request:')),
       records: async (openid) => {
-        const user = await authServer.server().store.userByOpenid(openid)
+        const user = await authServer.server().userByOpenid(openid)
         return user ? [user] : []
       },
       // WeChat's side fails: jscode2session answers -1, the server answers 502 UPSTREAM
@@ -169,13 +177,19 @@ describe('the http provider specifically', () => {
     return mp
   }
 
-  test('the device keeps a bearer token and the user view, never the openid or the session_key', async () => {
+  test('the device keeps a short-lived bearer token and a refresh token, never the openid or the session_key', async () => {
     const account = await emulator().accounts.create()
     const mp = await signIn(account)
     expect(mp.runtime.state.calls).not.toContain('cloud.callFunction:login')
-    const token = mp.runtime.wx.getStorageSync('weauth:token') as { token: string; expiresAt: number }
-    expect(token).toMatchObject({ v: 2, token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) })
-    expect(token.expiresAt).toBeGreaterThan(Date.now() + 60 * 60 * 1000)
+    const token = mp.runtime.wx.getStorageSync('weauth:token') as StoredToken
+    expect(token).toMatchObject({
+      v: 2,
+      token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+      refreshToken: expect.stringMatching(/^[\w-]{43}$/),
+    })
+    expect(token.expiresAt).toBeGreaterThan(Date.now() + 10 * 60 * 1000)
+    expect(token.expiresAt).toBeLessThan(Date.now() + 16 * 60 * 1000)
+    expect(token.refreshExpiresAt).toBeGreaterThan(Date.now() + 29 * 24 * 3600 * 1000)
     const sessionKey = (await emulator().accounts.byOpenid(account.openid))!.sessionKey!
     const everythingStored = JSON.stringify([...mp.runtime.state.storage.values()])
     expect(everythingStored).not.toContain(sessionKey)
@@ -224,16 +238,44 @@ describe('the http provider specifically', () => {
     }
   })
 
-  test('an access token past its expiry is renewed silently on launch with one login request', async () => {
+  test('an expired access token is renewed with the refresh token at the next call, without wx.login', async () => {
+    const account = await emulator().accounts.create({ phoneNumber: '13812340000' })
+    const first = await signIn(account)
+    const stored = first.runtime.wx.getStorageSync('weauth:token') as StoredToken
+    first.runtime.wx.setStorageSync('weauth:token', { ...stored, expiresAt: Date.now() - 1000 })
+    const second = await start(account, { device: first.runtime.device })
+    const center = await second.open('pages/user/index')
+    await center.find('user-center')
+    expect(loginRequests(second.runtime.state.calls)).toHaveLength(0)
+    const detail = second.runtime.openType.getPhoneNumber()
+    if (!second.runtime.device.privacy.agreed) {
+      await center.find('privacy-sheet')
+      await center.trigger('privacy-agree', 'agreeprivacyauthorization', {})
+    }
+    await center.trigger('user-bind-phone', 'getphonenumber', await detail)
+    await eventually(async () => expect(await center.text('user-phone')).toContain('138****0000'))
+    const requests = second.runtime.state.calls.filter((c) => c.startsWith('request:'))
+    expect(requests).toEqual(['request:POST /auth/refresh', 'request:POST /auth/phone'])
+    expect(second.runtime.state.calls.filter((c) => c === 'login')).toHaveLength(0)
+    const renewed = second.runtime.wx.getStorageSync('weauth:token') as StoredToken
+    expect([renewed.token, renewed.refreshToken]).not.toContain(stored.token)
+    expect(renewed.refreshToken).not.toBe(stored.refreshToken)
+  })
+
+  test('access and refresh token both expired: signed in again silently on launch with one login request', async () => {
     const account = await emulator().accounts.create()
     const first = await signIn(account)
-    const stored = first.runtime.wx.getStorageSync('weauth:token') as { v: number; token: string; expiresAt: number }
-    first.runtime.wx.setStorageSync('weauth:token', { ...stored, expiresAt: Date.now() - 1000 })
+    const stored = first.runtime.wx.getStorageSync('weauth:token') as StoredToken
+    first.runtime.wx.setStorageSync('weauth:token', {
+      ...stored,
+      expiresAt: Date.now() - 1000,
+      refreshExpiresAt: Date.now() - 1000,
+    })
     const second = await start(account, { device: first.runtime.device })
     const home = await second.open('pages/index/index')
     expect(await home.text('home-login-count')).toContain('第 2 次登录')
     expect(loginRequests(second.runtime.state.calls)).toHaveLength(1)
-    expect((second.runtime.wx.getStorageSync('weauth:token') as { token: string }).token).not.toBe(stored.token)
+    expect((second.runtime.wx.getStorageSync('weauth:token') as StoredToken).token).not.toBe(stored.token)
   })
 
   test('logout revokes the session on the server: the old token no longer works', async () => {

@@ -5,6 +5,7 @@ import { LOGIN_CODE_TTL_MS } from '../../emulator/src/accounts'
 import type { WeChatAccount } from '../../emulator/src'
 import { useEmulator } from '../helpers/emulator'
 import { http } from '../helpers/http'
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database'
 
 /**
  * The emulator's `GET /sns/jscode2session` answers like WeChat's, and the reference login server works
@@ -128,6 +129,7 @@ describe('emulator: GET /sns/jscode2session', () => {
 
 describe('the login server against the emulated WeChat', () => {
   let server: StartedServer
+  let database: TestDatabase
   const env = () => ({
     WEAUTH_APPID: appid(),
     WEAUTH_APP_SECRET: emulatorAppSecret(appid()),
@@ -136,9 +138,13 @@ describe('the login server against the emulated WeChat', () => {
     PORT: '0',
   })
   beforeAll(async () => {
-    server = await startAuthServer({ config: loadConfig(env()) })
+    database = await createTestDatabase()
+    server = await startAuthServer({ config: loadConfig(env()), database: database.db, logger: false })
+  }, 60_000)
+  afterAll(async () => {
+    await server.close()
+    await database.drop()
   })
-  afterAll(() => server.close())
 
   const post = (path: string, body: unknown, token?: string) =>
     http(`${server.url}${path}`, { method: 'POST', body, token })
@@ -181,7 +187,11 @@ describe('the login server against the emulated WeChat', () => {
   })
 
   test('a server configured with the wrong secret cannot sign anyone in', async () => {
-    const wrong = await startAuthServer({ config: loadConfig({ ...env(), WEAUTH_APP_SECRET: 'f'.repeat(32) }) })
+    const wrong = await startAuthServer({
+      config: loadConfig({ ...env(), WEAUTH_APP_SECRET: 'f'.repeat(32) }),
+      database: database.db,
+      logger: false,
+    })
     try {
       const account = await emulator().accounts.create()
       const res = await http(`${wrong.url}/auth/login`, { method: 'POST', body: { code: await wxLogin(account) } })

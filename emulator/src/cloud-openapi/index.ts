@@ -28,6 +28,11 @@ export interface EmulatedOpenApi extends EmulatorService {
     /** the risk rank riskControl.getUserRiskRank answers for this openid (default 0) */
     setRiskRank(openid: string, rank: number): void
   }
+  /** the same APIs as JSON, for WeChat's HTTPS server API (emulator/src/http/wechat-api.ts); undefined = unknown */
+  callJson(
+    apiName: 'phonenumber.getPhoneNumber' | 'security.msgSecCheck',
+    data: Record<string, unknown>,
+  ): Record<string, unknown>
   reset(): Promise<void>
   /** WeChat's answer when the function's config.json lacks the API in permissions.openapi (errCode -604101) */
   permissionDenied(apiName: string): Record<string, unknown>
@@ -97,6 +102,7 @@ export function createOpenApi(ctx: ServiceContext): EmulatedOpenApi {
       issueCloudId: (openid, data) => cloudIds.issue(openid, data),
       setRiskRank: (openid, rank) => riskRanks.set(openid, rank),
     },
+    callJson: (apiName, data) => openApis[apiName](data),
     reset: async () => {
       riskRanks.clear()
       phoneCodes.clear()

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { createCipheriv, createHash, randomBytes } from 'node:crypto'
+import { createCipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { readBody } from './body'
 import { CloudError } from '../core/errors'
 import { boundPhoneNumber, phoneInfo } from '../cloud-openapi/phone-info'
 import { servicesOf, type Services } from '../core/services'
@@ -21,6 +22,8 @@ import { wechatRid } from '../core/wechat-rid'
 export const JSCODE2SESSION_PER_MINUTE = 100
 
 interface WeChatApiState {
+  /** the stable access token (cgi-bin/stable_token) and when it expires */
+  accessToken: { value: string; expiresAt: number } | null
   perMinute: number
   /** openid -> calls in the current minute window */
   windows: Map<string, { start: number; count: number }>
@@ -31,7 +34,7 @@ const states = new WeakMap<object, WeChatApiState>()
 function stateOf(services: Services): WeChatApiState {
   let state = states.get(services.ctx)
   if (!state) {
-    state = { perMinute: JSCODE2SESSION_PER_MINUTE, windows: new Map() }
+    state = { accessToken: null, perMinute: JSCODE2SESSION_PER_MINUTE, windows: new Map() }
     states.set(services.ctx, state)
   }
   return state
@@ -66,14 +69,130 @@ function sendText(res: ServerResponse, body: unknown): void {
   res.end(text)
 }
 
+function sendJson(res: ServerResponse, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}
+
+async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown> | null> {
+  try {
+    return await readBody(req)
+  } catch {
+    return null
+  }
+}
+
 /** Handles WeChat server-API paths; returns false for anything else (the emulator's own routes). */
 export async function handleWeChatApi(services: Services, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://emulator')
-  if (url.pathname !== '/sns/jscode2session') return false
-  // WeChat reads the query string whatever the method; drain any body
-  req.resume()
-  sendText(res, await jscode2session(services, url.searchParams))
-  return true
+  switch (url.pathname) {
+    case '/sns/jscode2session':
+      // WeChat reads the query string whatever the method; drain any body
+      req.resume()
+      sendText(res, await jscode2session(services, url.searchParams))
+      return true
+    case '/cgi-bin/stable_token': {
+      const body = req.method === 'POST' ? await jsonBody(req) : null
+      sendJson(res, body ? stableToken(services, body) : wxError(47001, 'data format error'))
+      return true
+    }
+    case '/wxa/business/getuserphonenumber':
+    case '/wxa/msg_sec_check': {
+      const body = req.method === 'POST' ? await jsonBody(req) : null
+      const refused = accessTokenRefusal(services, url.searchParams.get('access_token'))
+      if (refused) sendJson(res, refused)
+      else if (!body) sendJson(res, wxError(47001, 'data format error'))
+      else if (url.pathname === '/wxa/msg_sec_check')
+        sendJson(res, services.openapi.callJson('security.msgSecCheck', body))
+      else sendJson(res, await getUserPhoneNumber(services, body))
+      return true
+    }
+    case '/wxa/checksession':
+      req.resume()
+      sendJson(
+        res,
+        accessTokenRefusal(services, url.searchParams.get('access_token')) ??
+          (await checkSession(services, url.searchParams)),
+      )
+      return true
+  }
+  return false
+}
+
+/** How long WeChat's access token lives: "有效期目前为 2 个小时" (7200 s). */
+export const ACCESS_TOKEN_TTL_SECONDS = 7200
+
+/**
+ * POST /cgi-bin/stable_token {grant_type: client_credential, appid, secret, force_refresh?}: the stable access
+ * token. While it is valid every call answers the same token (with its remaining lifetime); force_refresh
+ * issues a new one and the old one stops working.
+ * https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-access-token/getStableAccessToken.html
+ */
+export function stableToken(services: Services, body: Record<string, unknown>): Record<string, unknown> {
+  services.ctx.count('wechat.stable_token')
+  const { grant_type, appid, secret, force_refresh } = body
+  if (grant_type !== 'client_credential') return wxError(40002, 'invalid grant_type')
+  if (typeof appid !== 'string' || !appid) return wxError(41002, 'appid missing')
+  if (typeof secret !== 'string' || !secret) return wxError(41004, 'appsecret missing')
+  if (appid !== services.ctx.appid) return wxError(40013, 'invalid appid')
+  if (secret !== emulatorAppSecret(appid)) return wxError(40125, 'invalid appsecret')
+  const state = stateOf(services)
+  const now = services.ctx.now()
+  if (force_refresh === true || !state.accessToken || state.accessToken.expiresAt <= now) {
+    state.accessToken = {
+      value: randomBytes(48).toString('base64url'),
+      expiresAt: now + ACCESS_TOKEN_TTL_SECONDS * 1000,
+    }
+  }
+  return { access_token: state.accessToken.value, expires_in: Math.floor((state.accessToken.expiresAt - now) / 1000) }
+}
+
+/** 41001 missing, 40001 not the current token, 42001 expired: WeChat's answers to a bad access_token. */
+function accessTokenRefusal(services: Services, token: string | null): Record<string, unknown> | null {
+  if (!token) return wxError(41001, 'access_token missing')
+  const current = stateOf(services).accessToken
+  if (!current || current.value !== token)
+    return wxError(40001, 'invalid credential, access_token is invalid or not latest')
+  if (current.expiresAt <= services.ctx.now()) return wxError(42001, 'access_token expired')
+  return null
+}
+
+/**
+ * POST /wxa/business/getuserphonenumber?access_token {code, openid?}: the phone number behind the button's
+ * dynamic code (single use, 5 minutes; with openid, the code must be that user's).
+ * https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/user-info/phone-number/getPhoneNumber.html
+ */
+async function getUserPhoneNumber(services: Services, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  services.ctx.count('wechat.getuserphonenumber')
+  try {
+    const rule = await services.faults.apply('openapi', 'phonenumber.getPhoneNumber')
+    if (rule?.wxErrcode) return wxError(rule.wxErrcode.errcode, rule.wxErrcode.errmsg)
+  } catch (e) {
+    if (e instanceof CloudError) return wxError(-1, 'system error')
+    throw e
+  }
+  return services.openapi.callJson('phonenumber.getPhoneNumber', body)
+}
+
+/**
+ * GET /wxa/checksession?access_token&openid&signature&sig_method=hmac_sha256: whether the session_key the
+ * caller holds is the user's current one; signature = hex HMAC-SHA256 of the empty string keyed by it.
+ * 87009 "invalid signature" otherwise.
+ * https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/user-login/checkSessionKey.html
+ */
+async function checkSession(services: Services, query: URLSearchParams): Promise<Record<string, unknown>> {
+  services.ctx.count('wechat.checksession')
+  const openid = query.get('openid')
+  const signature = query.get('signature') ?? ''
+  if (!openid) return wxError(40003, 'invalid openid')
+  if (query.get('sig_method') !== 'hmac_sha256') return wxError(87010, 'invalid sig_method')
+  const account = await services.accounts.byOpenid(openid)
+  if (!account?.sessionKey) return wxError(87009, 'invalid signature')
+  const expected = Buffer.from(createHmac('sha256', account.sessionKey).update('').digest('hex'))
+  const given = Buffer.from(signature)
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return wxError(87009, 'invalid signature')
+  return { errcode: 0, errmsg: 'ok' }
 }
 
 export async function jscode2session(services: Services, query: URLSearchParams): Promise<Record<string, unknown>> {

@@ -1,0 +1,361 @@
+import { randomBytes } from 'node:crypto'
+import type { Database, Queryable } from './database'
+
+/**
+ * Everything the server keeps, in PostgreSQL (or PGlite): users (one per openid), login sessions and their
+ * rotating refresh tokens, each user's latest session_key, avatars, rate-limit counters and WeChat's access
+ * token. Nothing lives in the instance, so any number of instances can serve behind one load balancer.
+ * Every write is one statement or one transaction: it is durable when the promise resolves, and a failure
+ * changes nothing.
+ */
+export interface UserRecord {
+  id: string
+  openid: string
+  unionid: string | null
+  nickName: string
+  avatarUrl: string
+  phoneNumber: string | null
+  countryCode: string | null
+  createdAt: Date
+  lastLoginAt: Date
+  loginCount: number
+  privacyConsentAt: Date | null
+  privacyConsentVersion: string | null
+  status: 'active' | 'banned'
+}
+
+export interface SessionView {
+  user: UserRecord
+  revokedAt: Date | null
+  expiresAt: Date
+}
+
+export type LoginOutcome =
+  | { ok: true; user: UserRecord; isNew: boolean; sessionId: string }
+  | { ok: false; reason: 'banned'; user: UserRecord }
+
+export type RefreshOutcome =
+  | { ok: true; user: UserRecord; sessionId: string; expiresAt: Date }
+  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'reused' | 'banned' }
+
+export interface Avatar {
+  contentType: string
+  bytes: Buffer
+}
+
+export const newId = () => randomBytes(12).toString('hex')
+
+type Row = Record<string, unknown>
+
+const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)))
+const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v))
+
+function toUser(r: Row): UserRecord {
+  return {
+    id: String(r.id),
+    openid: String(r.openid),
+    unionid: (r.unionid as string | null) ?? null,
+    nickName: String(r.nick_name ?? ''),
+    avatarUrl: String(r.avatar_url ?? ''),
+    phoneNumber: (r.phone_number as string | null) ?? null,
+    countryCode: (r.country_code as string | null) ?? null,
+    createdAt: date(r.created_at),
+    lastLoginAt: date(r.last_login_at),
+    loginCount: Number(r.login_count),
+    privacyConsentAt: dateOrNull(r.privacy_consent_at),
+    privacyConsentVersion: (r.privacy_consent_version as string | null) ?? null,
+    status: r.status === 'banned' ? 'banned' : 'active',
+  }
+}
+
+const USER_COLUMNS: Record<string, string> = {
+  nickName: 'nick_name',
+  avatarUrl: 'avatar_url',
+  phoneNumber: 'phone_number',
+  countryCode: 'country_code',
+  status: 'status',
+  privacyConsentAt: 'privacy_consent_at',
+  privacyConsentVersion: 'privacy_consent_version',
+}
+
+export type UserChanges = Partial<
+  Pick<
+    UserRecord,
+    'nickName' | 'avatarUrl' | 'phoneNumber' | 'countryCode' | 'status' | 'privacyConsentAt' | 'privacyConsentVersion'
+  >
+>
+
+function setClause(changes: UserChanges, firstParam: number): { sql: string; values: unknown[] } {
+  const entries = Object.entries(changes).filter(([, v]) => v !== undefined)
+  if (entries.length === 0) throw new Error('no changes')
+  return {
+    sql: entries.map(([k], i) => `${USER_COLUMNS[k]} = $${firstParam + i}`).join(', '),
+    values: entries.map(([, v]) => v),
+  }
+}
+
+export class AuthStore {
+  constructor(readonly db: Database) {}
+
+  /**
+   * One statement for the whole sign-in: upsert the user by openid (the unique constraint settles concurrent
+   * first logins: one INSERT wins, the others become the UPDATE), keep the newest session_key, open a login
+   * session and its first refresh token. A banned user gets neither a session nor a token.
+   */
+  async login(input: {
+    openid: string
+    unionid?: string
+    sessionKey: string
+    consentVersion?: string
+    now: Date
+    sessionExpiresAt: Date
+    refreshTokenHash: string
+  }): Promise<LoginOutcome> {
+    const sessionId = newId()
+    const { rows } = await this.db.query(
+      `WITH u AS (
+         INSERT INTO users (id, openid, unionid, created_at, last_login_at, login_count,
+                            privacy_consent_at, privacy_consent_version)
+         VALUES ($1, $2, $3, $4, $4, 1, CASE WHEN $5::text IS NULL THEN NULL ELSE $4::timestamptz END, $5)
+         ON CONFLICT (openid) DO UPDATE SET
+           last_login_at = EXCLUDED.last_login_at,
+           login_count = users.login_count + 1,
+           unionid = COALESCE(EXCLUDED.unionid, users.unionid),
+           privacy_consent_at = CASE
+             WHEN EXCLUDED.privacy_consent_version IS NOT NULL
+              AND EXCLUDED.privacy_consent_version IS DISTINCT FROM users.privacy_consent_version
+             THEN EXCLUDED.last_login_at ELSE users.privacy_consent_at END,
+           privacy_consent_version = COALESCE(EXCLUDED.privacy_consent_version, users.privacy_consent_version)
+         WHERE users.status = 'active'
+         RETURNING *, (xmax = 0) AS is_new
+       ), k AS (
+         INSERT INTO wechat_sessions (openid, session_key, updated_at) VALUES ($2, $6, $4)
+         ON CONFLICT (openid) DO UPDATE SET session_key = EXCLUDED.session_key, updated_at = EXCLUDED.updated_at
+       ), s AS (
+         INSERT INTO sessions (id, user_id, created_at, expires_at) SELECT $7, u.id, $4, $8 FROM u RETURNING id
+       ), r AS (
+         INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) SELECT $9, s.id, $4, $8 FROM s
+       )
+       SELECT * FROM u`,
+      [
+        newId(),
+        input.openid,
+        input.unionid ?? null,
+        input.now,
+        input.consentVersion ?? null,
+        input.sessionKey,
+        sessionId,
+        input.sessionExpiresAt,
+        input.refreshTokenHash,
+      ],
+    )
+    if (rows[0]) return { ok: true, user: toUser(rows[0]), isNew: rows[0].is_new === true, sessionId }
+    const existing = await this.userByOpenid(input.openid)
+    if (!existing) throw new Error('login upsert returned no user')
+    return { ok: false, reason: 'banned', user: existing }
+  }
+
+  async userById(id: string): Promise<UserRecord | null> {
+    const { rows } = await this.db.query('SELECT * FROM users WHERE id = $1', [id])
+    return rows[0] ? toUser(rows[0]) : null
+  }
+
+  async userByOpenid(openid: string): Promise<UserRecord | null> {
+    const { rows } = await this.db.query('SELECT * FROM users WHERE openid = $1', [openid])
+    return rows[0] ? toUser(rows[0]) : null
+  }
+
+  async countUsers(): Promise<number> {
+    const { rows } = await this.db.query<{ n: string }>('SELECT count(*) AS n FROM users')
+    return Number(rows[0].n)
+  }
+
+  /** The session an access token names, with its user: one query per authenticated request. */
+  async session(sessionId: string): Promise<SessionView | null> {
+    const { rows } = await this.db.query(
+      `SELECT u.*, s.revoked_at AS s_revoked_at, s.expires_at AS s_expires_at
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
+      [sessionId],
+    )
+    if (!rows[0]) return null
+    return { user: toUser(rows[0]), revokedAt: dateOrNull(rows[0].s_revoked_at), expiresAt: date(rows[0].s_expires_at) }
+  }
+
+  async updateUser(id: string, changes: UserChanges): Promise<UserRecord | null> {
+    const set = setClause(changes, 2)
+    const { rows } = await this.db.query(`UPDATE users SET ${set.sql} WHERE id = $1 RETURNING *`, [id, ...set.values])
+    return rows[0] ? toUser(rows[0]) : null
+  }
+
+  /** Nickname and/or a new avatar in one transaction; the avatar replaces the user's previous one. */
+  async saveProfile(
+    id: string,
+    changes: { nickName?: string; avatarUrl?: string },
+    avatar?: { id: string; contentType: string; bytes: Buffer; now: Date },
+  ): Promise<UserRecord | null> {
+    return this.db.transaction(async (tx) => {
+      if (avatar) {
+        await tx.query('DELETE FROM avatars WHERE user_id = $1', [id])
+        await tx.query(
+          'INSERT INTO avatars (id, user_id, content_type, bytes, created_at) VALUES ($1, $2, $3, $4, $5)',
+          [avatar.id, id, avatar.contentType, avatar.bytes, avatar.now],
+        )
+      }
+      const set = setClause(changes, 2)
+      const { rows } = await tx.query(`UPDATE users SET ${set.sql} WHERE id = $1 RETURNING *`, [id, ...set.values])
+      if (!rows[0]) throw new Error('user vanished while saving the profile')
+      return toUser(rows[0])
+    })
+  }
+
+  async avatar(id: string): Promise<Avatar | null> {
+    const { rows } = await this.db.query('SELECT content_type, bytes FROM avatars WHERE id = $1', [id])
+    if (!rows[0]) return null
+    return { contentType: String(rows[0].content_type), bytes: Buffer.from(rows[0].bytes as Uint8Array) }
+  }
+
+  /**
+   * Deletes the account for real, in one transaction: the user row (sessions, refresh tokens and avatars go
+   * with it, ON DELETE CASCADE) and the session_key. Returns false when there was no such user.
+   */
+  async deleteUser(id: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ openid: string }>('DELETE FROM users WHERE id = $1 RETURNING openid', [id])
+      if (!rows[0]) return false
+      await tx.query('DELETE FROM wechat_sessions WHERE openid = $1', [rows[0].openid])
+      return true
+    })
+  }
+
+  async revokeSession(sessionId: string, now: Date, reason = 'logout'): Promise<void> {
+    await this.db.query(
+      'UPDATE sessions SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL',
+      [sessionId, now, reason],
+    )
+  }
+
+  /** Ends every session of a user (log out everywhere, ban): their access and refresh tokens stop at once. */
+  async revokeAllSessions(userId: string, now: Date, reason: string, tx: Queryable = this.db): Promise<number> {
+    const { rowCount } = await tx.query(
+      'UPDATE sessions SET revoked_at = $2, revoked_reason = $3 WHERE user_id = $1 AND revoked_at IS NULL',
+      [userId, now, reason],
+    )
+    return rowCount
+  }
+
+  /** Bans a user and ends all their sessions, in one transaction. */
+  async banUser(userId: string, now: Date): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query("UPDATE users SET status = 'banned' WHERE id = $1", [userId])
+      await this.revokeAllSessions(userId, now, 'banned', tx)
+    })
+  }
+
+  /**
+   * Spends a refresh token and issues its successor in the same session (rotation). A token presented a
+   * second time means it was copied: the whole family (the session) is revoked, so the thief's and the
+   * owner's tokens all stop, and the owner signs in again with wx.login.
+   */
+  async rotateRefreshToken(tokenHash: string, nextHash: string, now: Date): Promise<RefreshOutcome> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query(
+        `SELECT rt.used_at, rt.expires_at, s.id AS session_id, s.revoked_at, s.expires_at AS session_expires_at,
+                s.user_id
+           FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
+          WHERE rt.token_hash = $1 FOR UPDATE OF rt, s`,
+        [tokenHash],
+      )
+      const row = rows[0]
+      if (!row) return { ok: false, reason: 'unknown' } as const
+      const sessionId = String(row.session_id)
+      if (row.revoked_at) return { ok: false, reason: 'revoked' } as const
+      if (row.used_at) {
+        await tx.query("UPDATE sessions SET revoked_at = $2, revoked_reason = 'refresh-token-reuse' WHERE id = $1", [
+          sessionId,
+          now,
+        ])
+        return { ok: false, reason: 'reused' } as const
+      }
+      if (date(row.expires_at) <= now) return { ok: false, reason: 'expired' } as const
+      const user = await tx.query('SELECT * FROM users WHERE id = $1', [row.user_id])
+      if (!user.rows[0]) return { ok: false, reason: 'unknown' } as const
+      if (user.rows[0].status === 'banned') return { ok: false, reason: 'banned' } as const
+      const expiresAt = date(row.session_expires_at)
+      await tx.query('UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1', [tokenHash, now])
+      await tx.query(
+        'INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
+        [nextHash, sessionId, now, expiresAt],
+      )
+      return { ok: true, user: toUser(user.rows[0]), sessionId, expiresAt } as const
+    })
+  }
+
+  /** The latest session_key WeChat gave for this user: what their next open data is encrypted with. */
+  async sessionKeyOf(openid: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ session_key: string }>(
+      'SELECT session_key FROM wechat_sessions WHERE openid = $1',
+      [openid],
+    )
+    return rows[0]?.session_key ?? null
+  }
+
+  /**
+   * Counts one hit of `key` in a fixed window shared by every instance; answers the count so far and when
+   * the window ends. Expired windows restart at 1.
+   */
+  async hit(key: string, windowMs: number, now: Date): Promise<{ count: number; resetAt: Date }> {
+    const { rows } = await this.db.query(
+      `INSERT INTO rate_counters (key, count, reset_at) VALUES ($1, 1, $2)
+       ON CONFLICT (key) DO UPDATE SET
+         count = CASE WHEN rate_counters.reset_at <= $3 THEN 1 ELSE rate_counters.count + 1 END,
+         reset_at = CASE WHEN rate_counters.reset_at <= $3 THEN EXCLUDED.reset_at ELSE rate_counters.reset_at END
+       RETURNING count, reset_at`,
+      [key, new Date(now.getTime() + windowMs), now],
+    )
+    return { count: Number(rows[0].count), resetAt: date(rows[0].reset_at) }
+  }
+
+  /** Drops what can no longer be used: expired counters, sessions and refresh tokens. */
+  async sweep(now: Date): Promise<void> {
+    await this.db.query('DELETE FROM rate_counters WHERE reset_at <= $1', [now])
+    await this.db.query('DELETE FROM sessions WHERE expires_at <= $1', [now])
+  }
+
+  /** WeChat's access token as last stored by any instance, if it is still good at `freshUntil`. */
+  async wechatAccessToken(appid: string, freshUntil: Date): Promise<string | null> {
+    const { rows } = await this.db.query<{ access_token: string }>(
+      'SELECT access_token FROM wechat_access_tokens WHERE appid = $1 AND expires_at > $2',
+      [appid, freshUntil],
+    )
+    return rows[0]?.access_token ?? null
+  }
+
+  /**
+   * Refreshes WeChat's access token at most once across all instances: under a transaction-scoped advisory
+   * lock, re-reads the shared row (another instance may just have refreshed it) and only then calls
+   * `fetchFresh`. `unless` is a token the caller saw refused: a stored token other than it is used as is.
+   */
+  async refreshWechatAccessToken(
+    appid: string,
+    freshUntil: Date,
+    fetchFresh: () => Promise<{ token: string; expiresAt: Date }>,
+    refused?: string,
+  ): Promise<string> {
+    return this.db.transaction(async (tx) => {
+      await tx.query("SELECT pg_advisory_xact_lock(hashtext('wechat_access_token:' || $1))", [appid])
+      const { rows } = await tx.query<{ access_token: string }>(
+        'SELECT access_token FROM wechat_access_tokens WHERE appid = $1 AND expires_at > $2',
+        [appid, freshUntil],
+      )
+      const stored = rows[0]?.access_token
+      if (stored && stored !== refused) return stored
+      const fresh = await fetchFresh()
+      await tx.query(
+        `INSERT INTO wechat_access_tokens (appid, access_token, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (appid) DO UPDATE SET access_token = EXCLUDED.access_token, expires_at = EXCLUDED.expires_at`,
+        [appid, fresh.token, fresh.expiresAt],
+      )
+      return fresh.token
+    })
+  }
+}

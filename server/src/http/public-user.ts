@@ -1,0 +1,23 @@
+import { toPublicUser, type PublicUser } from '../../../packages/contract/user-view'
+import type { UserRecord } from '../db/store'
+import { HttpError } from './http-error'
+
+/** What a client may see of a user: the contract's public view, the same the `login` cloud function returns. */
+export function publicUser(user: UserRecord): PublicUser {
+  return toPublicUser({
+    id: user.id,
+    nickName: user.nickName,
+    avatar: user.avatarUrl,
+    phoneNumber: user.phoneNumber,
+    createdAt: user.createdAt,
+    lastLoginAt: user.lastLoginAt,
+    loginCount: user.loginCount,
+    privacyConsentAt: user.privacyConsentAt,
+    privacyConsentVersion: user.privacyConsentVersion,
+    countryCode: user.countryCode,
+  })
+}
+
+export function requireConsent(user: UserRecord): void {
+  if (!user.privacyConsentAt) throw new HttpError(403, 'CONSENT_REQUIRED')
+}
