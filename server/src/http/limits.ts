@@ -36,22 +36,31 @@ export class Limiter {
 type Incr = (err: Error | null, res?: { current: number; ttl: number }) => void
 
 /** A store for @fastify/rate-limit over the shared counters (its `incr(key, cb, timeWindow, max)` contract). */
-export function pgRateLimitStore(store: AuthStore, now: () => number) {
-  return class PgRateLimitStore {
-    private readonly prefix: string
-    constructor(options: { routeInfo?: unknown } = {}) {
-      const route = (options.routeInfo ?? {}) as { url?: string; method?: string }
-      this.prefix = route.url ? `ip:${route.method} ${route.url}:` : 'ip:'
-    }
-    incr(key: string, cb: Incr, timeWindow: number): void {
-      const at = now()
-      store.hit(`${this.prefix}${key}`, timeWindow, new Date(at)).then(
-        ({ count, resetAt }) => cb(null, { current: count, ttl: Math.max(0, resetAt.getTime() - at) }),
-        (e: Error) => cb(e),
-      )
-    }
-    child(routeOptions: { routeInfo?: unknown }) {
-      return new PgRateLimitStore(routeOptions)
-    }
+class PgRateLimitStore {
+  private readonly prefix: string
+  constructor(
+    private readonly store: AuthStore,
+    private readonly now: () => number,
+    routeInfo?: unknown,
+  ) {
+    const route = (routeInfo ?? {}) as { url?: string; method?: string }
+    this.prefix = route.url ? `ip:${route.method} ${route.url}:` : 'ip:'
   }
+  incr(key: string, cb: Incr, timeWindow: number): void {
+    const at = this.now()
+    this.store.hit(`${this.prefix}${key}`, timeWindow, new Date(at)).then(
+      ({ count, resetAt }) => cb(null, { current: count, ttl: Math.max(0, resetAt.getTime() - at) }),
+      (e: Error) => cb(e),
+    )
+  }
+  child(routeOptions: { routeInfo?: unknown }): PgRateLimitStore {
+    return new PgRateLimitStore(this.store, this.now, routeOptions.routeInfo)
+  }
+}
+
+/** The plugin constructs its store itself (`new Store(options)`): a class bound to this store and clock. */
+export function pgRateLimitStore(store: AuthStore, now: () => number) {
+  return function BoundPgRateLimitStore() {
+    return new PgRateLimitStore(store, now)
+  } as unknown as new (options: unknown) => PgRateLimitStore
 }
