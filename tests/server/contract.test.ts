@@ -16,6 +16,8 @@ import { createTestDatabase, type TestDatabase } from '../helpers/test-database'
  */
 const TARGET = process.env.WEAUTH_CONTRACT_URL
 const WECHAT = process.env.WEAUTH_CONTRACT_EMULATOR_URL
+/** the emulator run's control token (it prints it at start: x-weauth-control-token) */
+let controlToken = process.env.WEAUTH_CONTRACT_EMULATOR_TOKEN ?? ''
 
 let base = ''
 let wechatBase = ''
@@ -31,6 +33,7 @@ beforeAll(async () => {
     return
   }
   emulator = await startEmulator({})
+  controlToken = emulator.controlToken
   database = await createTestDatabase()
   const appid = emulator.ctx.appid
   reference = await startAuthServer({
@@ -59,7 +62,7 @@ async function wechat(area: 'control' | 'client', op: string, body: unknown, tok
   const res = await http(`${wechatBase}/${area}/${op}`, {
     method: 'POST',
     body,
-    headers: token ? { 'x-weauth-token': token } : {},
+    headers: token ? { 'x-weauth-token': token } : { 'x-weauth-control-token': controlToken },
   })
   if (!res.json?.ok) throw new Error(`emulator ${op}: ${res.text}`)
   return res.json
