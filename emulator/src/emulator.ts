@@ -2,7 +2,7 @@ import type { Caller } from './core/caller'
 import { attachServices, type Services } from './core/services'
 import type { FaultInjector } from './core/faults'
 import type { WeChatAccounts } from './accounts'
-import type { OpenPlatform } from './accounts/open-platform'
+import type { OpenPlatform, OpenPlatformAccount } from './accounts/open-platform'
 import type { EmulatedOpenApi } from './cloud-openapi'
 import type { InvocationIdentity, InvocationResult } from './functions/runner'
 import type { FunctionLogLine } from './functions/function-logs'
@@ -36,10 +36,10 @@ export interface Emulator {
   /** the simulated WeChat users */
   readonly accounts: Pick<WeChatAccounts, 'create' | 'list' | 'byOpenid' | 'expireSession'>
   /** Open Platform accounts (which appids share unionids) and the environment's sharing list (资源复用) */
-  readonly openPlatform: Pick<
-    OpenPlatform,
-    'bind' | 'unbind' | 'list' | 'accountOf' | 'share' | 'unshare' | 'sharedWith'
-  >
+  readonly openPlatform: Pick<OpenPlatform, 'unbind' | 'list' | 'accountOf' | 'share' | 'unshare' | 'sharedWith'> & {
+    /** binds appids to an Open Platform account; their devices get a unionid from then on */
+    bind(id: string, appids: string[]): Promise<OpenPlatformAccount>
+  }
   /** latency and failures on any service (core/faults.ts) */
   readonly faults: Pick<FaultInjector, 'add' | 'list' | 'clear'>
   /** what the WeChat client hands out (phone codes, CloudIDs) and WeChat's content-safety verdicts */
@@ -112,7 +112,7 @@ export function publicEmulator(services: Services, controlToken: string, stop: (
       expireSession: (openid) => accounts.expireSession(openid),
     },
     openPlatform: {
-      bind: (id, appids) => accounts.openPlatform.bind(id, appids),
+      bind: (id, appids) => accounts.bindOpenPlatform(id, appids),
       unbind: (appid) => accounts.openPlatform.unbind(appid),
       list: () => accounts.openPlatform.list(),
       accountOf: (appid) => accounts.openPlatform.accountOf(appid),

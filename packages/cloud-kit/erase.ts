@@ -1,6 +1,7 @@
 import type { DB } from 'wx-server-sdk'
 import { deleteFiles } from './cloud'
 import { filesOf, updatedCount, USERS, type UserRecord } from './users'
+import { IDENTITIES, MERGES } from './accounts'
 
 /** What an account deletion removed, for the receipt the user keeps on screen. */
 export interface Receipt {
@@ -65,6 +66,15 @@ export async function eraseUser(db: DB.Database, user: UserRecord): Promise<Eras
       return { notDurable: 'files' }
     }
   }
+  // every mini program's identity of the account (and its merge records) goes before the record: if this fails,
+  // the frozen record still exists and the next attempt finishes the deletion
+  try {
+    await db.collection(IDENTITIES).where({ userId: user._id }).remove()
+    await db.collection(MERGES).where({ into: user._id }).remove()
+  } catch (e) {
+    console.error('deletion: identities not removed', e)
+    return { notDurable: 'identities' }
+  }
   let removed = 0
   try {
     const res = (await users.doc(user._id).remove()) as { stats?: { removed?: number } }
@@ -77,7 +87,7 @@ export async function eraseUser(db: DB.Database, user: UserRecord): Promise<Eras
 }
 
 function receipt(users: number, files: string[], user?: UserRecord): Receipt {
-  const removed = ['账号记录（微信身份标识、登录记录、隐私政策同意记录）']
+  const removed = ['账号记录（各小程序的微信身份标识、登录记录、隐私政策同意记录）']
   if (user?.nickName) removed.push('昵称')
   if (files.length) removed.push(`头像文件 ${files.length} 个`)
   if (user?.phoneNumber) removed.push('手机号')

@@ -28,6 +28,8 @@ export interface UserRecord {
   /** WeChat's risk rank at registration (riskControl.getUserRiskRank), when the policy is not `off` */
   riskRank?: number | null
   updatedAt?: Date
+  /** accounts merged into this one (merge.ts): makes folding each of them in happen once */
+  mergedFrom?: string[]
 }
 
 export const USERS = 'users'

@@ -18,7 +18,7 @@ const whoCalls = async (token: string) => {
 beforeEach(() => emulator().reset())
 
 test('one person: a different openid per mini program, one unionid per Open Platform account', async () => {
-  emulator().openPlatform.bind('weauth-open-platform', [SECOND])
+  await emulator().openPlatform.bind('weauth-open-platform', [SECOND])
   const first = await emulator().accounts.create()
   const second = await emulator().accounts.create({ appid: SECOND, sameAs: first.openid })
   const unbound = await emulator().accounts.create({ appid: UNBOUND, sameAs: first.openid })
@@ -34,12 +34,12 @@ test('one person: a different openid per mini program, one unionid per Open Plat
 })
 
 test('another Open Platform account gives the same person another unionid', async () => {
-  emulator().openPlatform.bind('other-company', [SECOND])
+  await emulator().openPlatform.bind('other-company', [SECOND])
   const first = await emulator().accounts.create()
   const second = await emulator().accounts.create({ appid: SECOND, sameAs: first.openid })
   expect(second.unionid).toMatch(/^o/)
   expect(second.unionid).not.toBe(first.unionid)
-  expect(() => emulator().openPlatform.bind('weauth-open-platform', [SECOND])).toThrow(/bound to open platform/)
+  await expect(emulator().openPlatform.bind('weauth-open-platform', [SECOND])).rejects.toThrow(/bound to open platform/)
 })
 
 test("the environment's own mini program: OPENID, APPID, UNIONID and no FROM_*", async () => {
@@ -50,7 +50,7 @@ test("the environment's own mini program: OPENID, APPID, UNIONID and no FROM_*",
 })
 
 test("a sharing mini program's call carries its own ids as FROM_* and never the owner's OPENID", async () => {
-  emulator().openPlatform.bind('weauth-open-platform', [SECOND])
+  await emulator().openPlatform.bind('weauth-open-platform', [SECOND])
   emulator().openPlatform.share(SECOND)
   const owner = await emulator().accounts.create()
   const sharing = await emulator().accounts.create({ appid: SECOND, sameAs: owner.openid })
@@ -106,8 +106,16 @@ test('the control API binds, shares and creates devices for another appid', asyn
   await expect(emulator().control('accounts.create', { appid: SECOND, sameAs: 'nobody00' })).rejects.toThrow()
 })
 
+test('binding an app later gives its existing devices a unionid', async () => {
+  const first = await emulator().accounts.create()
+  const before = await emulator().accounts.create({ appid: SECOND, sameAs: first.openid })
+  expect(before.unionid).toBeUndefined()
+  await emulator().openPlatform.bind('weauth-open-platform', [SECOND])
+  expect((await emulator().accounts.byOpenid(before.openid))?.unionid).toBe(first.unionid)
+})
+
 test('a login code answers only to the appid whose wx.login issued it', async () => {
-  emulator().openPlatform.bind('weauth-open-platform', [SECOND])
+  await emulator().openPlatform.bind('weauth-open-platform', [SECOND])
   const device = await emulator().accounts.create({ appid: SECOND })
   const { code } = (await emulator().client('auth.login', device.token, {})) as any
   const services = (await import('../../emulator/src/core/services')).servicesOf(emulator())

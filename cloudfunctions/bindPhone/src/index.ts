@@ -1,4 +1,5 @@
 import { cloud } from '../../../packages/cloud-kit/cloud'
+import { callerOf } from '../../../packages/cloud-kit/accounts'
 import { currentUser } from '../../../packages/cloud-kit/current-user'
 import { fail, ok, type Result } from '../../../packages/contract/result'
 import { parseEvent } from '../../../packages/cloud-kit/validate'
@@ -13,10 +14,11 @@ import { publicView, updatedCount, USERS, type PublicUser } from '../../../packa
 export async function main(event: unknown): Promise<Result<{ user: PublicUser }>> {
   const parsed = parseEvent(PhoneProof, event)
   if ('error' in parsed) return parsed.error
-  const { OPENID } = cloud.getWXContext()
+  const caller = callerOf(cloud.getWXContext())
+  const OPENID = caller?.openid
   const db = cloud.database()
   try {
-    const found = await currentUser(db, OPENID, { requireConsent: true })
+    const found = await currentUser(db, caller, { requireConsent: true })
     if ('error' in found) return found.error
     const { user } = found
     const phone = await resolvePhone(parsed.value, OPENID!)

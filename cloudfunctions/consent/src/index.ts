@@ -1,4 +1,5 @@
 import { cloud } from '../../../packages/cloud-kit/cloud'
+import { callerOf } from '../../../packages/cloud-kit/accounts'
 import * as v from 'valibot'
 import { currentUser } from '../../../packages/cloud-kit/current-user'
 import { fail, ok, type Result } from '../../../packages/contract/result'
@@ -23,10 +24,10 @@ const Event = v.variant('action', [
 export async function main(event: unknown): Promise<Result<{ user: PublicUser }>> {
   const parsed = parseEvent(Event, event)
   if ('error' in parsed) return parsed.error
-  const { OPENID } = cloud.getWXContext()
+  const caller = callerOf(cloud.getWXContext())
   const db = cloud.database()
   try {
-    const found = await currentUser(db, OPENID)
+    const found = await currentUser(db, caller)
     if ('error' in found) return found.error
     const { user } = found
     const accepting = parsed.value.action === 'accept'

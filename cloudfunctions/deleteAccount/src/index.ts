@@ -1,4 +1,5 @@
 import { cloud } from '../../../packages/cloud-kit/cloud'
+import { callerOf } from '../../../packages/cloud-kit/accounts'
 import * as v from 'valibot'
 import { currentUser } from '../../../packages/cloud-kit/current-user'
 import { eraseUser, type Receipt } from '../../../packages/cloud-kit/erase'
@@ -16,10 +17,10 @@ const Event = v.object({ confirm: v.literal(true, '注销需要确认') })
 export async function main(event: unknown): Promise<Result<{ deleted: Receipt }>> {
   const parsed = parseEvent(Event, event)
   if ('error' in parsed) return parsed.error
-  const { OPENID } = cloud.getWXContext()
+  const caller = callerOf(cloud.getWXContext())
   const db = cloud.database()
   try {
-    const found = await currentUser(db, OPENID, { allowDeleting: true })
+    const found = await currentUser(db, caller, { allowDeleting: true })
     if ('error' in found) return found.error
     const outcome = await eraseUser(db, found.user)
     if ('notDurable' in outcome) return fail('DELETE_NOT_DURABLE')

@@ -7,6 +7,8 @@ import { parseEvent } from '../../../packages/cloud-kit/validate'
 import { registrationRisk } from '../../../packages/cloud-kit/risk'
 import { eraseUser } from '../../../packages/cloud-kit/erase'
 import { asWritten, newUserRecord } from '../../../packages/cloud-kit/registration'
+import { callerOf, resolveAccount } from '../../../packages/cloud-kit/accounts'
+import { mergeAccounts } from '../../../packages/cloud-kit/merge'
 import {
   isDuplicateKey,
   publicView,
@@ -27,49 +29,53 @@ const LoginEvent = v.object({
 })
 
 /**
- * Signs the caller in: finds their user record by the openid WeChat attached to the call, creating it on the
- * first login (after the registration risk check). One read and one write per login; two concurrent first
- * logins leave one record (unique index on _openid).
+ * Signs the caller in to their organisation account (packages/cloud-kit/accounts.ts): found by this mini program's
+ * openid, else by the person's unionid (the same account from every mini program bound to the organisation's Open
+ * Platform account), created on the first login after the registration risk check. A call through resource
+ * sharing signs in with FROM_APPID/FROM_OPENID/FROM_UNIONID, the calling app's own ids. Concurrent first logins,
+ * from one or several mini programs, leave one account (claims on unique `_id`s, then the record under the id
+ * the claims name). An openid-only account met with its unionid is merged into the unionid's account (merge.ts).
  */
 export async function main(event: unknown): Promise<Result<{ user: PublicUser; isNew: boolean }>> {
   const parsed = parseEvent(LoginEvent, event)
   if ('error' in parsed) return parsed.error
   const consented = parsed.value.consentVersion !== undefined
-  const { OPENID, APPID, UNIONID, CLIENTIP } = cloud.getWXContext()
-  if (!OPENID) return fail('NOT_LOGGED_IN')
+  const context = cloud.getWXContext()
+  const caller = callerOf(context)
+  if (!caller) return fail('NOT_LOGGED_IN')
 
   const db = cloud.database()
   const users = db.collection(USERS)
   try {
-    let existing = await findUser(OPENID)
-    if (existing?.status === 'deleting') {
+    let resolved = await resolveAccount(db, caller, (from, into) => mergeAccounts(db, from, into))
+    if ('user' in resolved && resolved.user.status === 'deleting') {
       // a deletion the user confirmed did not finish: finish it first, then this is a first login
-      if ('notDurable' in (await eraseUser(db, existing))) return fail('DELETE_NOT_DURABLE')
-      existing = undefined
+      if ('notDurable' in (await eraseUser(db, resolved.user))) return fail('DELETE_NOT_DURABLE')
+      resolved = await resolveAccount(db, caller, (from, into) => mergeAccounts(db, from, into))
     }
-    if (existing) return await signIn(existing)
-    const risk = await registrationRisk(db, { openid: OPENID, appid: String(APPID ?? ''), clientIp: CLIENTIP })
+    if ('user' in resolved) return await signIn(resolved.user)
+    const risk = await registrationRisk(db, {
+      openid: caller.openid,
+      appid: caller.appid,
+      clientIp: String(context.CLIENTIP ?? ''),
+    })
     if (risk.refuse) return fail('RISKY_USER')
-    const who = { openid: OPENID, appid: String(APPID ?? ''), unionid: UNIONID ? String(UNIONID) : null }
+    const who = { openid: caller.openid, appid: caller.appid, unionid: caller.unionid }
     const record = newUserRecord(db, who, { consented, riskRank: risk.rank })
     try {
-      const { _id } = (await users.add({ data: record })) as DB.IAddResult
-      return ok({ user: publicView(asWritten(record, String(_id))), isNew: true })
+      await users.add({ data: { _id: resolved.createAs, ...record } })
+      return ok({ user: publicView(asWritten(record, resolved.createAs)), isNew: true })
     } catch (e) {
       if (!isDuplicateKey(e)) throw e
-      // a concurrent first login of this user created the record first: sign in to it instead
-      const winner = await findUser(OPENID)
+      // a concurrent first login of this person (from this or another mini program) created it first
+      const { data } = (await users.where({ _id: resolved.createAs }).limit(1).get()) as DB.IQueryResult
+      const winner = data[0] as UserRecord | undefined
       if (!winner) throw e
       return await signIn(winner)
     }
   } catch (e) {
     console.error('login failed', e)
     return fail('UPSTREAM')
-  }
-
-  async function findUser(openid: string): Promise<UserRecord | undefined> {
-    const { data } = (await users.where({ _openid: openid }).limit(1).get()) as DB.IQueryResult
-    return data[0] as UserRecord | undefined
   }
 
   async function signIn(user: UserRecord): Promise<Result<{ user: PublicUser; isNew: boolean }>> {
@@ -85,7 +91,7 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser; i
         lastLoginAt: db.serverDate(),
         updatedAt: db.serverDate(),
         loginCount: _.inc(1),
-        ...(UNIONID ? { unionid: String(UNIONID) } : {}),
+        ...(caller!.unionid ? { unionid: caller!.unionid } : {}),
         ...consent,
       },
     })

@@ -1,4 +1,5 @@
 import { cloud, deleteFiles } from '../../../packages/cloud-kit/cloud'
+import { callerOf } from '../../../packages/cloud-kit/accounts'
 import * as v from 'valibot'
 import { currentUser } from '../../../packages/cloud-kit/current-user'
 import { isInUserFolder } from '../../../packages/cloud-kit/files'
@@ -31,13 +32,14 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser }>
     if ('problem' in checked) return fail(checked.problem)
     nickName = checked.value
   }
-  const { OPENID } = cloud.getWXContext()
+  const caller = callerOf(cloud.getWXContext())
+  const OPENID = caller?.openid
   const db = cloud.database()
   let saved = false
   // set once the file is known to be in the caller's own folder: only then may a failure remove it
   let ownUpload: string | undefined
   try {
-    const found = await currentUser(db, OPENID, { requireConsent: true })
+    const found = await currentUser(db, caller, { requireConsent: true })
     if ('error' in found) return found.error
     const { user } = found
     if (avatarFileId !== undefined && !isInUserFolder(avatarFileId, user._id)) {

@@ -102,6 +102,21 @@ export class WeChatAccounts implements EmulatorService {
     return account
   }
 
+  /**
+   * Binds appids to an Open Platform account; the persons' devices in those apps get their unionid from then on,
+   * as WeChat gives one once a mini program is bound (an account made before has none stored anywhere else).
+   */
+  async bindOpenPlatform(id: unknown, appids: unknown) {
+    const account = this.openPlatform.bind(id, appids)
+    for (const device of await this.store.findAsync({ appid: { $in: account.appids } })) {
+      const unionid = this.openPlatform.unionidOf(device.personId, device.appid)
+      if (device.personId && unionid && !device.unionid) {
+        await this.store.updateAsync({ openid: device.openid }, { $set: { unionid } })
+      }
+    }
+    return account
+  }
+
   async list(): Promise<WeChatAccount[]> {
     return this.store.findAsync({}).sort({ openid: 1 })
   }

@@ -22,7 +22,7 @@ export async function handleControl(
       await services.accounts.expireSession(params.openid)
       return {}
     case 'openPlatform.bind':
-      return { account: services.accounts.openPlatform.bind(params.id, params.appids) }
+      return { account: await services.accounts.bindOpenPlatform(params.id, params.appids) }
     case 'openPlatform.unbind':
       services.accounts.openPlatform.unbind(params.appid)
       return { accounts: services.accounts.openPlatform.list() }

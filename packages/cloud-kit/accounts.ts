@@ -1,0 +1,154 @@
+import type { DB } from 'wx-server-sdk'
+import { isDuplicateKey, USERS, type UserRecord } from './users'
+
+/**
+ * One account per person per organisation. The `users` record is the account; the ways into it live in the
+ * `identities` collection, one document per key, the key being the document's `_id`:
+ *   `openid:<appid>:<openid>` - a mini program's openid of the person (kind 'openid'; listed as the account's
+ *                               identities), and
+ *   `unionid:<unionid>`       - the person's unionid on the organisation's Open Platform account (kind 'unionid').
+ * A collection of its own rather than an `identities` array on the record, because `_id` is unique in every
+ * collection, so "this openid / this unionid belongs to exactly one account" holds under any race without a
+ * unique index over array elements (which the cloud database does not promise). Claims are written before the
+ * account record, with the account id chosen up front, so a crash between the two leaves a claim the next login
+ * completes. Without a unionid (an app bound to no Open Platform account) each openid is its own account.
+ * https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/union-id.html
+ */
+export const IDENTITIES = 'identities'
+export const MERGES = 'accountMerges'
+
+export interface IdentityRecord {
+  _id: string
+  kind: 'openid' | 'unionid'
+  userId: string
+  appid?: string
+  openid?: string
+  linkedAt: Date
+}
+
+/** Who is calling, from the WeChat context: the app's own user, or through resource sharing the FROM_* ids. */
+export interface Caller {
+  appid: string
+  openid: string
+  unionid: string | null
+  /** the call came from another mini program the environment is shared with (跨账号调用) */
+  viaSharing: boolean
+}
+
+/**
+ * The caller of a cloud function. On a cross-account call (资源复用) the caller is FROM_APPID/FROM_OPENID/FROM_UNIONID,
+ * never the owner's ids (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/guide/resource-sharing/guidance.html).
+ */
+export function callerOf(context: Record<string, unknown>): Caller | undefined {
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined)
+  const fromOpenid = str(context.FROM_OPENID)
+  if (fromOpenid) {
+    const appid = str(context.FROM_APPID)
+    if (!appid) return undefined
+    return { appid, openid: fromOpenid, unionid: str(context.FROM_UNIONID) ?? null, viaSharing: true }
+  }
+  const openid = str(context.OPENID)
+  if (!openid) return undefined
+  return { appid: str(context.APPID) ?? '', openid, unionid: str(context.UNIONID) ?? null, viaSharing: false }
+}
+
+export const openidKey = (appid: string, openid: string): string => `openid:${appid}:${openid}`
+export const unionidKey = (unionid: string): string => `unionid:${unionid}`
+
+const newAccountId = (): string =>
+  'u' + Array.from({ length: 24 }, () => '0123456789abcdefghijklmnopqrstuv'[Math.floor(Math.random() * 32)]).join('')
+
+export async function getDoc<T>(db: DB.Database, collection: string, id: string): Promise<T | undefined> {
+  const { data } = (await db.collection(collection).where({ _id: id }).limit(1).get()) as DB.IQueryResult
+  return data[0] as T | undefined
+}
+
+/** Claims a key for an account; if someone claimed it first, the winner's account id. */
+async function claim(db: DB.Database, key: string, data: Omit<IdentityRecord, '_id' | 'linkedAt'>): Promise<string> {
+  try {
+    await db.collection(IDENTITIES).add({ data: { _id: key, ...data, linkedAt: db.serverDate() } })
+    return data.userId
+  } catch (e) {
+    if (!isDuplicateKey(e)) throw e
+    const winner = await getDoc<IdentityRecord>(db, IDENTITIES, key)
+    if (!winner) throw e
+    return winner.userId
+  }
+}
+
+/** The caller's account record, without creating or changing anything (for every function but login). */
+export async function findAccount(db: DB.Database, caller: Caller): Promise<UserRecord | undefined> {
+  const identity = await getDoc<IdentityRecord>(db, IDENTITIES, openidKey(caller.appid, caller.openid))
+  if (identity) return getDoc<UserRecord>(db, USERS, identity.userId)
+  return legacyRecord(db, caller.openid)
+}
+
+/** A record from before identities existed (or written by a function that keys by _openid alone). */
+async function legacyRecord(db: DB.Database, openid: string): Promise<UserRecord | undefined> {
+  const { data } = (await db.collection(USERS).where({ _openid: openid }).limit(1).get()) as DB.IQueryResult
+  return data[0] as UserRecord | undefined
+}
+
+/**
+ * Login's resolution: which account the caller signs into, linking what is new. Returns the record, or the id the
+ * account must be created under (claims are in place; creating it with this `_id` is race-free and idempotent).
+ * When the caller's unionid already leads to another account than their openid (an account made before the app was
+ * bound to the Open Platform), that account is merged into the unionid's one (merge.ts).
+ */
+export async function resolveAccount(
+  db: DB.Database,
+  caller: Caller,
+  merge: (from: string, into: string) => Promise<void>,
+): Promise<{ user: UserRecord } | { createAs: string }> {
+  const key = openidKey(caller.appid, caller.openid)
+  const identity = await getDoc<IdentityRecord>(db, IDENTITIES, key)
+  let userId = identity?.userId
+  if (!userId) {
+    const legacy = await legacyRecord(db, caller.openid)
+    if (legacy) userId = await claim(db, key, openidIdentity(caller, legacy._id))
+  }
+  if (caller.unionid) {
+    const holder = await claim(db, unionidKey(caller.unionid), { kind: 'unionid', userId: userId ?? newAccountId() })
+    if (!userId) userId = await claim(db, key, openidIdentity(caller, holder))
+    if (userId !== holder) {
+      const into = await holderWithRecord(db, caller.unionid, holder, userId)
+      if (into !== userId) await merge(userId, into)
+      userId = into
+    }
+  } else if (!userId) {
+    userId = await claim(db, key, openidIdentity(caller, newAccountId()))
+  }
+  const user = await getDoc<UserRecord>(db, USERS, userId)
+  return user ? { user } : { createAs: userId }
+}
+
+/**
+ * The account a unionid claim leads to. A claim whose account was never written (a first login that stopped
+ * after claiming) hands the unionid over to the caller's account instead of merging into nothing.
+ */
+async function holderWithRecord(db: DB.Database, unionid: string, holder: string, mine: string): Promise<string> {
+  if (await getDoc<UserRecord>(db, USERS, holder)) return holder
+  await db
+    .collection(IDENTITIES)
+    .where({ _id: unionidKey(unionid), userId: holder })
+    .update({ data: { userId: mine } })
+  const now = await getDoc<IdentityRecord>(db, IDENTITIES, unionidKey(unionid))
+  return now?.userId ?? holder
+}
+
+function openidIdentity(caller: Caller, userId: string): Omit<IdentityRecord, '_id' | 'linkedAt'> {
+  return { kind: 'openid', appid: caller.appid, openid: caller.openid, userId }
+}
+
+/** The mini programs an account is signed into from (no openids: the user center shows apps and dates). */
+export async function identitiesOf(
+  db: DB.Database,
+  userId: string,
+): Promise<Array<{ appid: string; openid: string; linkedAt: Date }>> {
+  const { data } = (await db
+    .collection(IDENTITIES)
+    .where({ userId, kind: 'openid' })
+    .limit(100)
+    .get()) as DB.IQueryResult
+  return (data as IdentityRecord[]).map((d) => ({ appid: d.appid!, openid: d.openid!, linkedAt: d.linkedAt }))
+}
