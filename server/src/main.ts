@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     console.error(`weauth-server: cannot start: ${(e as Error).message}`)
     process.exit(1)
   }
-  server.app.log.info(
+  console.log(
     `weauth-server listening on ${server.url} (appid ${config.appid}, database ${config.database.kind}, WeChat API ${config.wechatApiBase})`,
   )
   const stop = () => void server.close().then(() => process.exit(0))

@@ -1,0 +1,119 @@
+// Logins per second of the own server (server/dist/main.js) with 1 and 2 instances on one PostgreSQL, the
+// WeChat side emulated (emulator/dist). Codes are made before the clock starts (wx.login through the
+// emulator's client API), so the figure is the server's: jscode2session round trip + one upsert statement.
+//   WEAUTH_BENCH_DATABASE_URL=postgres://… node bench/server/logins.mjs [logins=2000] [concurrency=64]
+import { spawn } from 'node:child_process'
+import { request } from 'node:http'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const require = createRequire(import.meta.url)
+const { startEmulator } = require(join(root, 'emulator', 'dist', 'server.js'))
+const { emulatorAppSecret } = require(join(root, 'emulator', 'dist', 'http', 'wechat-api.js'))
+const { Client } = require('pg')
+
+const url = process.env.WEAUTH_BENCH_DATABASE_URL || process.env.WEAUTH_TEST_DATABASE_URL
+if (!url) {
+  console.log('server logins/s: skipped (set WEAUTH_BENCH_DATABASE_URL to a PostgreSQL database)')
+  process.exit(0)
+}
+const total = Number(process.argv[2] ?? 2000)
+const concurrency = Number(process.argv[3] ?? 64)
+
+function post(base, path, body) {
+  const payload = Buffer.from(JSON.stringify(body))
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${base}${path}`,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': payload.length }, agent },
+      (res) => {
+        const chunks = []
+        res.on('data', (c) => chunks.push(c))
+        res.on('end', () =>
+          resolve({ status: res.statusCode, json: JSON.parse(Buffer.concat(chunks).toString() || 'null') }),
+        )
+      },
+    )
+    req.on('error', reject)
+    req.end(payload)
+  })
+}
+const agent = new (require('node:http').Agent)({ keepAlive: true, maxSockets: 256 })
+
+async function freshDatabase() {
+  const admin = new Client({ connectionString: url })
+  await admin.connect()
+  const name = `weauth_bench_${Date.now()}`
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const u = new URL(url)
+  u.pathname = `/${name}`
+  return u.toString()
+}
+
+function startServer(env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'server', 'dist', 'main.js')], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    child.stdout.on('data', (d) => {
+      out += d
+      const m = /listening on (http:\/\/[^\s"]+)/.exec(out)
+      if (m) resolve({ child, url: m[1] })
+    })
+    child.stderr.on('data', (d) => (out += d))
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)))
+  })
+}
+
+async function run(instances) {
+  const emulator = await startEmulator({ port: 0 })
+  const appid = emulator.ctx.appid
+  const databaseUrl = await freshDatabase()
+  const env = {
+    WEAUTH_APPID: appid,
+    WEAUTH_APP_SECRET: emulatorAppSecret(appid),
+    WEAUTH_TOKEN_SECRET: 'bench-token-secret-0123456789abcdefgh',
+    WEAUTH_WECHAT_API: emulator.url,
+    WEAUTH_DATABASE_URL: databaseUrl,
+    WEAUTH_LOGIN_PER_IP: '1000000',
+    WEAUTH_LOG_LEVEL: 'warn',
+    PORT: '0',
+  }
+  const servers = []
+  for (let i = 0; i < instances; i++) servers.push(await startServer(env))
+  const codes = []
+  for (let i = 0; i < total; i++) {
+    const account = await emulator.accounts.create()
+    const reply = await emulator.client('auth.login', account.token, {})
+    codes.push(reply.code)
+  }
+  let next = 0
+  let ok = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < codes.length) {
+        const i = next++
+        const res = await post(servers[i % servers.length].url, '/auth/login', { code: codes[i] })
+        if (res.status === 200) ok++
+      }
+    }),
+  )
+  const seconds = (performance.now() - started) / 1000
+  for (const s of servers) s.child.kill('SIGTERM')
+  await emulator.stop()
+  return { instances, logins: total, ok, seconds, perSecond: ok / seconds }
+}
+
+for (const instances of [1, 2]) {
+  const r = await run(instances)
+  console.log(
+    `server logins/s, ${r.instances} instance(s) on one PostgreSQL: ${r.perSecond.toFixed(0)} (${r.ok}/${r.logins} ok in ${r.seconds.toFixed(2)} s, concurrency ${concurrency})`,
+  )
+}
+agent.destroy()
