@@ -15,9 +15,9 @@ import { filesOf, USERS, type UserRecord } from './users'
  * 1. record the merge with a snapshot of the merged account (`accountMerges/<from>><into>`, add; exists = resume);
  * 2. fold the snapshot into the survivor, once: the update is conditional on `mergedFrom` not holding `from` yet;
  * 3. remove the merged account's record;
- * 4. point the merged account's identities at the survivor (until then its openid still leads to `from`, whose
- *    missing record plus the recorded merge make the next login resume here);
- * 5. mark the record done and drop the snapshot (it holds personal data).
+ * 4. mark the record done and drop the snapshot (it holds personal data);
+ * 5. point the merged account's identities at the survivor. Until then its openid still leads to `from`, whose
+ *    missing record and the unionid's claim bring the next login back here, which redoes only what is left.
  */
 export async function mergeAccounts(db: DB.Database, from: string, into: string): Promise<void> {
   const _ = db.command
@@ -36,8 +36,8 @@ export async function mergeAccounts(db: DB.Database, from: string, into: string)
     }
     record ??= { _id: id, ...data, startedAt: new Date() } as unknown as MergeRecord
   }
-  if (record.state === 'done') return
-  const source = record.source
+  // a merge marked done has folded and removed everything: only pointing the identities may be left to do
+  const source = record.state === 'done' ? null : record.source
   if (source) {
     const survivor = await getDoc<UserRecord>(db, USERS, into)
     if (!survivor) throw new Error(`merge ${id}: the surviving account is missing`)
@@ -50,11 +50,13 @@ export async function mergeAccounts(db: DB.Database, from: string, into: string)
     }
   }
   await users(db).where({ _id: from }).remove()
+  if (record.state !== 'done') {
+    await merges.doc(id).update({ data: { state: 'done', source: null, doneAt: db.serverDate() } })
+  }
   await db
     .collection(IDENTITIES)
     .where({ userId: from })
     .update({ data: { userId: into } })
-  await merges.doc(id).update({ data: { state: 'done', source: null, doneAt: db.serverDate() } })
 }
 
 interface MergeRecord {

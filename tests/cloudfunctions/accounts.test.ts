@@ -91,3 +91,68 @@ test('deleting the account removes every identity, from whichever app it is aske
   // signing in again from either app starts a new account
   expect(await login(first)).toMatchObject({ ok: true, isNew: true })
 })
+
+describe('merging an openid-only account into its unionid account', () => {
+  /** The owner's app signs in with a unionid; the second app, not yet bound, makes an openid-only account. */
+  async function twoAccounts() {
+    const first = await emulator().accounts.create()
+    const second = await emulator().accounts.create({ appid: SECOND, sameAs: first.openid })
+    const survivor = await login(first)
+    await callFunction(emulator(), second, 'consent', { action: 'withdraw' }).catch(() => undefined)
+    const merged = await login(second)
+    await login(second)
+    expect(merged.user.id).not.toBe(survivor.user.id)
+    await bindSecond()
+    return { first, second, survivorId: survivor.user.id as string, mergedId: merged.user.id as string }
+  }
+
+  async function expectConverged(survivorId: string, mergedId: string) {
+    const users = await accounts()
+    expect(users.map((u) => u._id)).toEqual([survivorId])
+    expect(users[0]).toMatchObject({ loginCount: 1 + 2 + 1, mergedFrom: [mergedId] })
+    expect(new Set((await identities()).map((i) => i.userId))).toEqual(new Set([survivorId]))
+    expect(await identities()).toHaveLength(2)
+    const merges = await documents(emulator(), 'accountMerges')
+    expect(merges).toEqual([expect.objectContaining({ from: mergedId, into: survivorId, state: 'done', source: null })])
+  }
+
+  test('is deterministic: the unionid account survives, counts are summed, the merge is recorded', async () => {
+    const { second, survivorId, mergedId } = await twoAccounts()
+    const reply = await login(second)
+    expect(reply).toMatchObject({ ok: true, isNew: false, user: { id: survivorId, loginCount: 4 } })
+    await expectConverged(survivorId, mergedId)
+    // idempotent: signing in again changes nothing but the count
+    expect(await login(second)).toMatchObject({ ok: true, user: { id: survivorId, loginCount: 5 } })
+    expect(await accounts()).toHaveLength(1)
+  })
+
+  test('a fault at any step of the merge leaves a state the next login completes', async () => {
+    let faultHit = true
+    let step = 0
+    for (; faultHit; step++) {
+      await emulator().reset()
+      emulator().openPlatform.share(SECOND)
+      const { second, survivorId, mergedId } = await twoAccounts()
+      emulator().faults.add({
+        service: 'database',
+        after: step,
+        times: 1,
+        error: { code: 'DATABASE_REQUEST_FAILED', message: 'injected crash' },
+      })
+      const first = await login(second)
+      faultHit = emulator().faults.list().length === 0
+      emulator().faults.clear()
+      if (faultHit) expect(first).toMatchObject({ ok: false, code: 'UPSTREAM' })
+      const next = await login(second)
+      expect(next).toMatchObject({ ok: true, user: { id: survivorId } })
+      const users = await accounts()
+      expect(users.map((u) => u._id)).toEqual([survivorId])
+      expect(users[0].mergedFrom).toEqual([mergedId])
+      expect(new Set((await identities()).map((i) => i.userId))).toEqual(new Set([survivorId]))
+      expect((await documents(emulator(), 'accountMerges'))[0]).toMatchObject({ state: 'done', source: null })
+      expect(step).toBeLessThan(40)
+    }
+    // every database request of the merging login was made to fail once (the last run passed untouched)
+    expect(step).toBeGreaterThanOrEqual(10)
+  })
+})

@@ -21,6 +21,8 @@ export interface FaultRule {
   wxErrcode?: { errcode: number; errmsg: string }
   /** how many matching requests the rule affects; undefined = all */
   times?: number
+  /** how many matching requests pass untouched before the rule applies (a crash at the n-th step); default 0 */
+  after?: number
 }
 
 export class FaultInjector implements EmulatorService {
@@ -46,6 +48,9 @@ export class FaultInjector implements EmulatorService {
       !(Number.isInteger(rule.wxErrcode?.errcode) && typeof rule.wxErrcode?.errmsg === 'string')
     ) {
       throw new RangeError('fault rule wxErrcode must be { errcode: integer, errmsg: string }')
+    }
+    if (rule.after !== undefined && (!Number.isInteger(rule.after) || rule.after < 0)) {
+      throw new RangeError('fault rule after must be a whole number of requests')
     }
     if (rule.times !== undefined && (!Number.isInteger(rule.times) || rule.times < 1)) {
       throw new RangeError('fault rule times must be a positive integer')
@@ -79,6 +84,10 @@ export class FaultInjector implements EmulatorService {
     const index = this.rules.findIndex((r) => r.service === service && (r.action === undefined || r.action === action))
     if (index < 0) return undefined
     const rule = this.rules[index]
+    if (rule.after) {
+      rule.after -= 1
+      return undefined
+    }
     if (rule.times !== undefined) {
       rule.times -= 1
       if (rule.times === 0) this.rules.splice(index, 1)
