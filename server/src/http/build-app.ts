@@ -61,7 +61,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     trustProxy: ctx.config.trustProxy,
     requestTimeout: 15_000,
     // ids of our own making are hex; anything else in a path is not ours
-    maxParamLength: 64,
+    routerOptions: { maxParamLength: 64 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   })
 
