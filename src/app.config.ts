@@ -6,6 +6,7 @@ export default defineAppConfig({
     'pages/agreement/index',
     'pages/user/index',
     'pages/scopes/index',
+    'pages/delete/index',
   ],
   window: {
     backgroundTextStyle: 'light',

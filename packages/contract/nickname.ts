@@ -53,13 +53,15 @@ export function checkNickName(input: unknown): { value: string } | { problem: Ni
   // surrogates first: normalize() would keep a lone one but the text is broken either way
   if (LONE_SURROGATE.test(input)) return { problem: 'NICKNAME_BROKEN_TEXT' }
   if (input.length > NICKNAME_MAX_UNITS * 4) return { problem: 'NICKNAME_TOO_LONG' }
-  const value = input.normalize('NFC').trim()
-  if (!value) return { problem: 'NICKNAME_EMPTY' }
-  if (CONTROL.test(value)) return { problem: 'NICKNAME_CONTROL_CHAR' }
-  if (BIDI.test(value)) return { problem: 'NICKNAME_BIDI_CHAR' }
-  if (HANGUL_FILLER.test(value)) return { problem: 'NICKNAME_BLANK_FILLER' }
-  if (ZERO_WIDTH.test(value) || value.replace(ZWJ_IN_EMOJI, '').includes('\u200D'))
+  const normalized = input.normalize('NFC')
+  // checked before trimming: trim() would silently drop a leading BOM or line break
+  if (CONTROL.test(normalized)) return { problem: 'NICKNAME_CONTROL_CHAR' }
+  if (BIDI.test(normalized)) return { problem: 'NICKNAME_BIDI_CHAR' }
+  if (HANGUL_FILLER.test(normalized)) return { problem: 'NICKNAME_BLANK_FILLER' }
+  if (ZERO_WIDTH.test(normalized) || normalized.replace(ZWJ_IN_EMOJI, '').includes('\u200D'))
     return { problem: 'NICKNAME_INVISIBLE_CHAR' }
+  const value = normalized.trim()
+  if (!value) return { problem: 'NICKNAME_EMPTY' }
   if (LEADING_MARK.test(value)) return { problem: 'NICKNAME_BROKEN_TEXT' }
   if (MARKUP.test(value)) return { problem: 'NICKNAME_MARKUP' }
   if (value.length > NICKNAME_MAX_UNITS || graphemeCount(value) > NICKNAME_MAX) return { problem: 'NICKNAME_TOO_LONG' }

@@ -56,7 +56,13 @@ const PROMPTS: Prompt[] = [
     ['choose', 'Pick'],
     ['cancel', 'Cancel'],
   ]),
-  simple('phoneNumber', 'the phone number dialog of open-type="getPhoneNumber"', ALLOW_DENY),
+  simple('phoneNumber', 'the phone number dialog of open-type="getPhoneNumber" and its documented failures', [
+    ['allow', 'Allow'],
+    ['deny', 'Deny'],
+    ['quota', 'Quota used up (1400001)'],
+    ['noPermission', 'No permission'],
+    ['noPhone', 'No phone on WeChat'],
+  ]),
   simple('getUserProfile', 'the profile dialog of wx.getUserProfile (old base library only)', ALLOW_DENY),
 ]
 const SCOPES: Prompt[] = [

@@ -12,6 +12,9 @@ const PHONE_OUTCOMES: Array<[id: string, label: string, errcode: number, errmsg:
 /** WeChat's 授权用户信息变更 pushes (emulator/src/functions/message-push.ts). */
 const PUSHES: Array<[id: string, label: string, params: Record<string, unknown>]> = [
   ['revoke-profile', 'revokes nickname + avatar', { event: 'user_authorization_revoke', revokeInfo: '6' }],
+  ['revoke-nickname', 'revokes the picked nickname (19)', { event: 'user_authorization_revoke', revokeInfo: '19' }],
+  ['revoke-avatar', 'revokes the picked avatar (20)', { event: 'user_authorization_revoke', revokeInfo: '20' }],
+  ['revoke-phone', 'revokes the phone number (8)', { event: 'user_authorization_revoke', revokeInfo: '8' }],
   ['cancel', 'cancels the authorization', { event: 'user_authorization_cancellation' }],
   ['modified', 'changes their WeChat profile', { event: 'user_info_modified' }],
 ]

@@ -198,3 +198,11 @@ export async function consentAndAuthorize(page: PageHandle): Promise<void> {
   await page.find('consent-checked')
   await page.tap('authorize-button')
 }
+
+/**
+ * What tapping the profile form's formType="submit" button does on WeChat: the form's submit event, carrying
+ * the fields' values as WeChat left them (miniprogram-simulate does not turn the tap into a submit itself).
+ */
+export async function submitProfile(page: PageHandle, nickName: string): Promise<void> {
+  await page.trigger('profile-form', 'submit', { value: { nickName } })
+}

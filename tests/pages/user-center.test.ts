@@ -1,5 +1,12 @@
 import { documents, useEmulator } from '../helpers/emulator'
-import { consentAndAuthorize, eventually, launch, type MiniProgram, type PageHandle } from '../helpers/miniprogram'
+import {
+  consentAndAuthorize,
+  eventually,
+  launch,
+  submitProfile,
+  type MiniProgram,
+  type PageHandle,
+} from '../helpers/miniprogram'
 import { storedPaths, userRecord } from '../helpers/users'
 
 const emulator = useEmulator()
@@ -44,7 +51,7 @@ describe('profile fill-in behind the privacy guide', () => {
     expect(await chooseAvatar(mp, auth, 'agree')).not.toBeNull()
     await auth.find('profile-avatar-image')
     await auth.trigger('profile-nickname', 'input', { value: '小红' })
-    await auth.tap('profile-save')
+    await submitProfile(auth, '小红')
 
     const saved = await eventually(async () => {
       const r = await userRecord(emulator(), record._openid)
@@ -62,7 +69,7 @@ describe('profile fill-in behind the privacy guide', () => {
     const { mp, auth, record } = await signIn()
     await chooseAvatar(mp, auth, 'agree')
     await auth.trigger('profile-nickname', 'input', { value: '坏词大王' })
-    await auth.tap('profile-save')
+    await submitProfile(auth, '坏词大王')
     expect(await auth.text('profile-error')).toContain('不合规')
     expect(await userRecord(emulator(), record._openid)).toMatchObject({ nickName: '', avatarFileId: '' })
     // the avatar uploaded for the refused save was removed again
@@ -122,7 +129,8 @@ describe('user center', () => {
     const used = await detail
     await page.trigger('user-bind-phone', 'getphonenumber', used)
     await eventually(async () => expect(await page.text('user-phone')).toContain('138****5678'))
-    await page.trigger('user-bind-phone', 'getphonenumber', used)
+    // a bound number is changed through real-time verification (2.24.4+): same code exchange, same refusal
+    await page.trigger('user-bind-phone', 'getrealtimephonenumber', used)
     await eventually(async () => expect(await page.text('user-message')).toContain('已使用'))
     expect((await userRecord(emulator(), account.openid)).phoneNumber).toBe('13812345678')
   })
@@ -139,27 +147,45 @@ describe('user center', () => {
     expect(next.runtime.state.calls.filter((c) => c.startsWith('cloud.'))).toHaveLength(0)
   })
 
-  test('delete account: cancelling keeps everything; confirming removes the record and files', async () => {
+  test('delete account: the notice page asks for an explicit confirmation, then removes everything and keeps a receipt until dismissed', async () => {
     // a profile with an avatar first, so there is a stored file to delete
-    const { mp, auth, record } = await signIn()
+    const { mp, auth, record, account } = await signIn({ phoneNumber: '13812345678' })
     await chooseAvatar(mp, auth, 'agree')
     await auth.trigger('profile-nickname', 'input', { value: '再见' })
-    await auth.tap('profile-save')
+    await submitProfile(auth, '再见')
     await eventually(async () => expect((await userRecord(emulator(), record._openid)).nickName).toBe('再见'))
     expect(await storedPaths(emulator(), `users/${record._id}/`)).toHaveLength(1)
     const page = await mp.open('pages/user/index')
     await page.find('user-center')
-
-    mp.runtime.state.choices.modal = 'cancel'
     await page.tap('user-delete')
+    expect(mp.runtime.state.navigations.at(-1)).toMatchObject({ kind: 'navigateTo', url: '/pages/delete/index' })
+
+    const notice = await mp.open('pages/delete/index')
+    await notice.find('delete-notice')
+    // not confirmed yet: the button does nothing
+    await notice.tap('delete-confirm')
     expect(await userRecord(emulator(), record._openid)).toBeDefined()
-
-    mp.runtime.state.choices.modal = 'confirm'
-    await page.tap('user-delete')
-    await eventually(async () => expect(await userRecord(emulator(), record._openid)).toBeUndefined())
+    await notice.tap('delete-understood')
+    await notice.find('delete-understood-checked')
+    await notice.tap('delete-confirm')
+    await notice.find('delete-receipt')
+    const items = await notice.text('delete-receipt-items')
+    expect(items).toContain('账号记录')
+    expect(items).toContain('昵称')
+    expect(items).toContain('头像文件 1 个')
+    expect(await notice.text('delete-receipt-time')).toMatch(/注销时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}/)
+    expect(await userRecord(emulator(), record._openid)).toBeUndefined()
     expect(await storedPaths(emulator(), `users/${record._id}/`)).toEqual([])
     expect((await documents(emulator(), 'users')).some((u) => u._id === record._id)).toBe(false)
-    // the device forgets the login once the reply arrives (the record goes first, on the server)
-    await eventually(() => expect(mp.runtime.wx.getStorageSync('weauth:session')).toBe(''))
+    expect(mp.runtime.wx.getStorageSync('weauth:session')).toBe('')
+
+    // the receipt survives a relaunch until it is dismissed
+    const next = await launch({ emulator: emulator(), account, device: mp.runtime.device })
+    const again = await next.open('pages/delete/index')
+    await again.find('delete-receipt')
+    await again.tap('delete-receipt-dismiss')
+    const last = await launch({ emulator: emulator(), account, device: next.runtime.device })
+    const gone = await last.open('pages/delete/index')
+    await gone.find('delete-signed-out')
   })
 })

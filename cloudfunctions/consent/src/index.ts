@@ -38,7 +38,11 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser }>
       .collection(USERS)
       .where({ _id: user._id, status: 'active' })
       .update({ data: { ...changes, updatedAt: db.serverDate() } })
-    if (updatedCount(res) !== 1) return fail('NOT_LOGGED_IN')
+    // 0 updated: the record is gone or frozen by a deletion (or, within the same millisecond, already so)
+    if (updatedCount(res) !== 1) {
+      const again = await currentUser(db, OPENID)
+      if ('error' in again) return again.error
+    }
     const now = new Date()
     return ok({
       user: publicView({

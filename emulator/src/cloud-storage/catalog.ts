@@ -38,6 +38,8 @@ export class Catalog {
 
   async remove(cloudPath: string): Promise<void> {
     await this.store.removeAsync({ cloudPath }, {})
+    // NeDB only appends: rewrite the file so the entry (and who uploaded it) is gone from disk, not just memory
+    await this.store.compactDatafileAsync()
   }
 
   async list(prefix = ''): Promise<StoredFile[]> {

@@ -61,7 +61,10 @@ export class StoredCollection {
 
   async remove(ids: Array<string | number>): Promise<number> {
     if (!ids.length) return 0
-    return this.store.removeAsync({ _id: { $in: ids } }, { multi: true })
+    const removed = await this.store.removeAsync({ _id: { $in: ids } }, { multi: true })
+    // NeDB only appends: rewrite the file so deleted documents are gone from disk, not just from memory
+    if (removed) await this.store.compactDatafileAsync()
+    return removed
   }
 
   async clear(): Promise<void> {

@@ -7,6 +7,10 @@ import { BRAND } from '../../config/brand'
 import { ProfileForm } from '../../components/profile-form'
 import { authService, useAuth } from '../../services/auth'
 import { requestLegacyProfile, type LegacyProfile } from '../../services/profile/legacy-profile'
+import { phoneLogin, type PhoneNumberDetail } from '../../services/profile/profile-service'
+import { PRIVACY_POLICY_VERSION } from '../../config/privacy'
+import { WeAuthError } from '../../../packages/contract/errors'
+import { PolicyUpdate } from '../../components/policy-update'
 import './index.scss'
 
 /** Goes back to the page that sent the user here, or to the given route when there is none. */
@@ -22,16 +26,19 @@ export default function AuthPage() {
   // the button stays tappable without consent (WeChat fires no tap on a disabled button): a tap then nudges the row
   const [nudge, setNudge] = useState(0)
   const [prefill, setPrefill] = useState<LegacyProfile | null>(null)
+  const [phoneError, setPhoneError] = useState<string | null>(null)
 
   const onAuthorize = () => {
     if (!agreed) {
       setNudge((n) => n + 1)
       return
     }
+    setPhoneError(null)
     // getUserProfile only works when called synchronously from the tap, so it starts before the login round trip
     const legacy = requestLegacyProfile()
+    // the tick and this tap are the consent to the version this page showed: the only place login records it
     authService
-      .login()
+      .login({ consentVersion: PRIVACY_POLICY_VERSION })
       .then((signedIn) => {
         if (signedIn.hasProfile) returnToCaller(params.redirect)
         else return legacy.then(setPrefill)
@@ -39,6 +46,22 @@ export default function AuthPage() {
       .catch(() => {
         // the error state is shown below with a retry button
       })
+  }
+
+  /** 手机号快捷登录: one backend call after the phone button signs in and binds the number, or neither. */
+  const onPhoneLogin = (detail: PhoneNumberDetail) => {
+    setPhoneError(null)
+    let started: Promise<unknown>
+    try {
+      started = phoneLogin(detail)
+    } catch (e) {
+      setPhoneError(e instanceof WeAuthError ? e.message : '登录失败，请重试')
+      return
+    }
+    started.then(
+      () => returnToCaller(params.redirect),
+      (e: unknown) => setPhoneError(e instanceof WeAuthError ? e.message : '登录失败，请重试'),
+    )
   }
 
   if (status === 'logged-in' && user) {
@@ -54,6 +77,7 @@ export default function AuthPage() {
           cancelId="profile-skip"
         />
         <PrivacySheet />
+        <PolicyUpdate />
       </View>
     )
   }
@@ -78,7 +102,27 @@ export default function AuthPage() {
               Taro's H5 button keeps among its children (NotFoundError: insertBefore on 重试) */}
           <Text>{status === 'error' ? '重试' : '微信授权登录'}</Text>
         </Button>
-        {status === 'error' && error ? (
+        {agreed ? (
+          <Button
+            className="secondary-button"
+            id="phone-login-button"
+            openType="getPhoneNumber"
+            disabled={busy}
+            onGetPhoneNumber={(e) => onPhoneLogin(e.detail)}
+          >
+            <Text>手机号快捷登录</Text>
+          </Button>
+        ) : (
+          // before consent the button nudges the consent row: WeChat's phone dialog must not open yet
+          <Button className="secondary-button" id="phone-login-button" disabled={busy} onClick={() => setNudge((n) => n + 1)}>
+            <Text>手机号快捷登录</Text>
+          </Button>
+        )}
+        {phoneError ? (
+          <Text className="status status--error" id="phone-login-error">
+            {phoneError}
+          </Text>
+        ) : status === 'error' && error ? (
           <Text className="status status--error" id="auth-error">
             {error}
           </Text>
@@ -96,6 +140,7 @@ export default function AuthPage() {
         </Text>
       </View>
       <Text className="auth__footnote">我们只用你的微信身份创建账号；头像、昵称和手机号都由你决定是否填写</Text>
+      <PrivacySheet />
     </View>
   )
 }

@@ -2,17 +2,24 @@ import { useState } from 'react'
 import { Button, Image, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { PrivacySheet } from '../../components/privacy-sheet'
+import { PolicyUpdate } from '../../components/policy-update'
 import { ProfileForm } from '../../components/profile-form'
 import { authService, useAuth } from '../../services/auth'
 import { WeAuthError } from '../../../packages/contract/errors'
 import { NOTICES } from '../../../packages/contract/messages'
-import { bindPhone, deleteAccount } from '../../services/profile/profile-service'
+import {
+  bindPhone,
+  consentIsCurrent,
+  setConsent,
+  type PhoneNumberDetail,
+} from '../../services/profile/profile-service'
+import { realtimePhoneAvailable } from '../../services/profile/realtime-phone'
 import './index.scss'
 
 const messageOf = (e: unknown) => (e instanceof WeAuthError ? e.message : new WeAuthError('INTERNAL').message)
 
 /** The one result line of the last action, shown under the control that started it; the next action clears it. */
-type Status = { action: 'phone' | 'profile' | 'delete'; kind: 'ok' | 'error'; text: string } | null
+type Status = { action: 'phone' | 'profile' | 'delete' | 'consent'; kind: 'ok' | 'error'; text: string } | null
 
 /** The user center: profile, phone number, log out and account deletion. */
 export default function UserCenter() {
@@ -37,7 +44,7 @@ export default function UserCenter() {
     )
   }
 
-  const onPhone = async (detail: { errMsg?: string; code?: string; cloudID?: string }) => {
+  const onPhone = async (detail: PhoneNumberDetail) => {
     setStatus(null)
     setBusy(true)
     try {
@@ -55,26 +62,42 @@ export default function UserCenter() {
     Taro.reLaunch({ url: '/pages/index/index' })
   }
 
-  const remove = async () => {
+  // the deletion-notice page says what goes and asks for an explicit confirmation before anything is removed
+  const remove = () => {
+    setStatus(null)
+    Taro.navigateTo({ url: '/pages/delete/index' })
+  }
+
+  /** Withdrawing stops every profile and phone use until the policy is accepted again (the account stays). */
+  const withdraw = async () => {
     setStatus(null)
     const { confirm } = await Taro.showModal({
-      title: NOTICES.DELETE_CONFIRM_TITLE,
-      content: NOTICES.DELETE_CONFIRM_BODY,
-      confirmText: '注销',
-      confirmColor: '#c9302c',
+      title: '撤回隐私政策同意',
+      content:
+        '撤回后，我们将停止使用你的头像、昵称和手机号，相关功能暂不可用，直到你再次同意。账号会保留；如需删除数据，请使用“注销账号”。',
+      confirmText: '撤回',
     })
     if (!confirm) return
+    await consentAction('withdraw', '已撤回同意。需要时可随时重新同意隐私政策')
+  }
+
+  /** An explicit tap next to the policy link: the only way a withdrawn or never-given consent is recorded. */
+  const consentAction = async (action: 'accept' | 'withdraw', done: string) => {
+    setStatus(null)
     setBusy(true)
     try {
-      await deleteAccount()
-      // the home page shows the notice after the relaunch: a toast shown here would close with this page
-      Taro.reLaunch({ url: '/pages/index/index?notice=ACCOUNT_DELETED' })
+      await setConsent(action)
+      setStatus({ action: 'consent', kind: 'ok', text: done })
     } catch (e) {
-      setStatus({ action: 'delete', kind: 'error', text: messageOf(e) })
+      setStatus({ action: 'consent', kind: 'error', text: messageOf(e) })
     } finally {
       setBusy(false)
     }
   }
+
+  const consented = consentIsCurrent(user)
+  // changing a bound number asks for a freshly verified one where the base library has it (2.24.4+)
+  const realtime = !!user.phoneMasked && realtimePhoneAvailable()
 
   const statusFor = (action: NonNullable<Status>['action'], id: string) =>
     status?.action === action ? (
@@ -129,16 +152,28 @@ export default function UserCenter() {
           </Button>
         )}
         {statusFor('profile', 'user-profile-message')}
-        <Button
-          className="secondary-button"
-          id="user-bind-phone"
-          openType="getPhoneNumber"
-          disabled={busy}
-          onGetPhoneNumber={(e) => onPhone(e.detail)}
-        >
-          {/* an element: a changing bare string would replace the button's children (see the auth page) */}
-          <Text>{user.phoneMasked ? '更换手机号' : '绑定手机号'}</Text>
-        </Button>
+        {realtime ? (
+          <Button
+            className="secondary-button"
+            id="user-bind-phone"
+            openType="getRealtimePhoneNumber"
+            disabled={busy}
+            onGetRealTimePhoneNumber={(e) => onPhone(e.detail as PhoneNumberDetail)}
+          >
+            <Text>更换手机号</Text>
+          </Button>
+        ) : (
+          <Button
+            className="secondary-button"
+            id="user-bind-phone"
+            openType="getPhoneNumber"
+            disabled={busy}
+            onGetPhoneNumber={(e) => onPhone(e.detail)}
+          >
+            {/* an element: a changing bare string would replace the button's children (see the auth page) */}
+            <Text>{user.phoneMasked ? '更换手机号' : '绑定手机号'}</Text>
+          </Button>
+        )}
         {statusFor('phone', 'user-message')}
         <Button
           className="secondary-button"
@@ -153,6 +188,34 @@ export default function UserCenter() {
       </View>
 
       <View className="card user__section">
+        {consented ? (
+          <Button className="secondary-button" id="user-withdraw-consent" disabled={busy} onClick={withdraw}>
+            <Text>撤回隐私政策同意</Text>
+          </Button>
+        ) : !user.consentVersion ? (
+          <View id="user-consent-missing">
+            <Text className="muted">
+              你尚未同意（或已撤回）
+              <Text
+                className="link"
+                id="user-policy-link"
+                onClick={() => Taro.navigateTo({ url: '/pages/privacy/index' })}
+              >
+                《隐私政策》
+              </Text>
+              ，头像、昵称和手机号功能暂不可用。
+            </Text>
+            <Button
+              className="secondary-button"
+              id="user-accept-consent"
+              disabled={busy}
+              onClick={() => void consentAction('accept', '已同意隐私政策')}
+            >
+              <Text>阅读并同意隐私政策</Text>
+            </Button>
+          </View>
+        ) : null}
+        {statusFor('consent', 'user-consent-message')}
         <Button className="secondary-button" id="user-logout" onClick={logout}>
           退出登录
         </Button>
@@ -162,6 +225,7 @@ export default function UserCenter() {
         {statusFor('delete', 'user-delete-message')}
       </View>
       <PrivacySheet />
+      <PolicyUpdate />
     </View>
   )
 }

@@ -5,6 +5,7 @@ import { clearSession, readSession, writeSession } from './session-store'
 import { TRANSIENT_BACKOFF_MS, withRetry, type RetryPolicy } from '../retry'
 import { WeAuthError } from '../../../packages/contract/errors'
 import type { AuthState, User } from './types'
+import type { ConsentGiven, PhoneProof } from '../backend/backend'
 
 /**
  * Signing in is safe to repeat (the backend upserts by openid), so a transient failure (backend or network)
@@ -63,10 +64,25 @@ export class AuthService {
     }
   }
 
-  login(): Promise<User> {
+  /**
+   * Signs in. `consent` only from the authorization page's tap (the person accepted that version just now);
+   * restore() never passes it, so a silent re-login never records consent.
+   */
+  login(consent?: ConsentGiven): Promise<User> {
+    return this.signInWith(() => withRetry(() => this.provider.signIn(consent), LOGIN_RETRY))
+  }
+
+  /** 手机号快捷登录: one backend call that signs in and binds the phone; never retried (the code is single use). */
+  loginWithPhone(proof: PhoneProof, consent: ConsentGiven): Promise<User> {
+    const phoneLogin = this.provider.phoneLogin
+    if (!phoneLogin) return Promise.reject(new WeAuthError('UNSUPPORTED'))
+    return this.signInWith(() => phoneLogin(proof, consent))
+  }
+
+  private signInWith(attempt: () => Promise<User>): Promise<User> {
     if (this.inflight) return this.inflight
     this.set({ status: 'logging-in', user: this.state.user, error: null })
-    this.inflight = withRetry(() => this.provider.signIn(), LOGIN_RETRY)
+    this.inflight = attempt()
       .then((user) => {
         writeSession(user)
         this.set({ status: 'logged-in', user, error: null })

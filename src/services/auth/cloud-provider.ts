@@ -1,8 +1,8 @@
 import Taro from '@tarojs/taro'
-import { PRIVACY_POLICY_VERSION } from '../../config/privacy'
 import { isErrorCode, WeAuthError } from '../../../packages/contract/errors'
 import { LOGIN_TIMEOUT_MESSAGE, withLoginTimeout } from './login-errors'
 import type { User } from './types'
+import type { ConsentGiven } from '../backend/backend'
 
 interface LoginReply {
   ok: boolean
@@ -13,9 +13,10 @@ interface LoginReply {
 
 /**
  * wx.login refreshes the WeChat session (so wx.checkSession passes next launch); the login function signs in.
- * Only reachable after the user accepted the privacy policy (the authorization page, or a cached session that did).
+ * `consent` is sent only from the authorization page's tap; a silent re-login sends none, and the reply's
+ * `user.consentVersion` says whether the policy must be shown again.
  */
-export async function loginWithCloud(): Promise<User> {
+export async function loginWithCloud(consent?: ConsentGiven): Promise<User> {
   const attempt = async (): Promise<User> => {
     try {
       await Taro.login()
@@ -24,7 +25,10 @@ export async function loginWithCloud(): Promise<User> {
     }
     let reply: LoginReply
     try {
-      const res = await Taro.cloud.callFunction({ name: 'login', data: { consentVersion: PRIVACY_POLICY_VERSION } })
+      const res = await Taro.cloud.callFunction({
+        name: 'login',
+        data: consent ? { consentVersion: consent.consentVersion } : {},
+      })
       reply = res.result as LoginReply
     } catch (e) {
       const errMsg = String((e as { errMsg?: string })?.errMsg ?? e)

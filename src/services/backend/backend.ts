@@ -8,8 +8,12 @@ import type { User } from '../auth/types'
  */
 export interface Backend {
   readonly name: 'cloud' | 'http'
-  /** wx.login and the backend round trip; resolves with the user view or rejects with a WeAuthError */
-  signIn(): Promise<User>
+  /**
+   * wx.login and the backend round trip; resolves with the user view or rejects with a WeAuthError.
+   * `consent` only when the person just tapped to accept that policy version (the authorization page); a
+   * silent re-login passes nothing, so it never records consent (docs/privacy.md).
+   */
+  signIn(consent?: ConsentGiven): Promise<User>
   /**
    * Whether this device still holds what the backend needs besides a valid WeChat session: the cloud needs
    * nothing (WeChat attaches the identity), the http backend a usable access or refresh token.
@@ -23,7 +27,15 @@ export interface Backend {
   bindPhone(proof: PhoneProof): Promise<User>
   /** deletes the account and everything stored for it on the backend */
   deleteAccount(): Promise<DeletedAccount>
-  // Later actions (consent by version, withdrawal, phone login, ...) are added here with both implementations.
+  /** records the current policy version (accept, from a tap) or clears the consent (withdraw) */
+  consent(action: 'accept' | 'withdraw'): Promise<User>
+  /** 手机号快捷登录: signs in and binds the phone in one backend call, with the consent just given */
+  phoneLogin(proof: PhoneProof, consent: ConsentGiven): Promise<User>
+}
+
+/** A consent the person just gave by a tap: the policy version they were shown. */
+export interface ConsentGiven {
+  consentVersion: string
 }
 
 export interface ProfileChanges {
@@ -38,7 +50,12 @@ export interface ProfileChanges {
  */
 export type PhoneProof = { code: string } | { cloudId?: string; encryptedData?: string; iv?: string }
 
+/** The deletion receipt: what was removed and when (the user keeps it on screen until dismissed). */
 export interface DeletedAccount {
   users: number
   files: string[]
+  /** what was removed, in the words the receipt shows */
+  removed: string[]
+  /** ISO time of the deletion */
+  at: string
 }

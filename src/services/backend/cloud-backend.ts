@@ -3,6 +3,7 @@ import { WeAuthError } from '../../../packages/contract/errors'
 import type { User } from '../auth/types'
 import { loginWithCloud } from '../auth/cloud-provider'
 import { callCloud } from '../cloud-call'
+import { PRIVACY_POLICY_VERSION } from '../../config/privacy'
 import type { Backend, DeletedAccount } from './backend'
 
 const extensionOf = (path: string) => (/\.(png|jpe?g|webp|gif)$/i.exec(path)?.[1] ?? 'png').toLowerCase()
@@ -56,5 +57,24 @@ export const cloudBackend: Backend = {
   async deleteAccount() {
     const { deleted } = await callCloud<{ deleted: DeletedAccount }>('deleteAccount', { confirm: true })
     return deleted
+  },
+
+  async consent(action) {
+    const data = action === 'accept' ? { action, version: PRIVACY_POLICY_VERSION } : { action }
+    const { user } = await callCloud<{ user: User }>('consent', data)
+    return user
+  },
+
+  async phoneLogin(proof, consent) {
+    const data = 'code' in proof ? { code: proof.code } : proof.cloudId ? { cloudId: proof.cloudId } : null
+    if (!data) throw new WeAuthError('UNSUPPORTED', '当前微信版本不支持手机号授权，请升级微信')
+    try {
+      await Taro.login()
+    } catch {
+      throw new WeAuthError('NETWORK')
+    }
+    // never retried: the phone code is single use
+    const { user } = await callCloud<{ user: User }>('phoneLogin', { ...data, consentVersion: consent.consentVersion })
+    return user
   },
 }

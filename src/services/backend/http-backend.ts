@@ -4,7 +4,7 @@ import { WeAuthError } from '../../../packages/contract/errors'
 import { withLoginTimeout } from '../auth/login-errors'
 import { clearToken, readRefreshToken, readToken, writeCredentials, type Credentials } from '../auth/token-store'
 import type { User } from '../auth/types'
-import type { Backend, DeletedAccount } from './backend'
+import type { Backend, ConsentGiven, DeletedAccount } from './backend'
 import { isServerFailure, requestServer, uploadToServer, type Method } from './http-request'
 
 /**
@@ -43,23 +43,27 @@ function keep(reply: TokenReply): void {
   writeCredentials(credentials)
 }
 
-async function loginOnce(): Promise<User> {
+async function loginOnce(consent?: ConsentGiven): Promise<User> {
   let code: string
   try {
     code = (await Taro.login()).code
   } catch {
     throw new WeAuthError('NETWORK')
   }
-  const reply = await requestServer<LoginReply>('POST', '/auth/login', { code, consentVersion: PRIVACY_POLICY_VERSION })
+  // consent only from the authorization page's tap: a silent re-login never records it
+  const reply = await requestServer<LoginReply>('POST', '/auth/login', {
+    code,
+    ...(consent ? { consentVersion: consent.consentVersion } : {}),
+  })
   if (!reply.user) throw new WeAuthError('UPSTREAM')
   keep(reply)
   return reply.user
 }
 
 /** Signs in against the server; a refused (stale or spent) code is retried once with a fresh wx.login. */
-function signIn(): Promise<User> {
-  const attempt = loginOnce().catch((e: unknown) => {
-    if (isServerFailure(e, ...STALE_CODE)) return loginOnce()
+function signIn(consent?: ConsentGiven): Promise<User> {
+  const attempt = loginOnce(consent).catch((e: unknown) => {
+    if (isServerFailure(e, ...STALE_CODE)) return loginOnce(consent)
     throw e
   })
   return withLoginTimeout(attempt)
@@ -141,9 +145,38 @@ export const httpBackend: Backend = {
   },
 
   async deleteAccount(): Promise<DeletedAccount> {
-    const { deleted } = await request<{ deleted: { users: number } }>('DELETE', '/auth/me')
+    const { deleted } = await request<{ deleted: Partial<DeletedAccount> & { users: number } }>('DELETE', '/auth/me')
     // the server ended every session of the account: nothing left to revoke
     clearToken()
-    return { users: deleted.users, files: [] }
+    return {
+      users: deleted.users,
+      files: deleted.files ?? [],
+      removed: deleted.removed ?? ['账号记录', '登录会话'],
+      at: deleted.at ?? new Date().toISOString(),
+    }
+  },
+
+  async consent(action) {
+    const body = action === 'accept' ? { action, version: PRIVACY_POLICY_VERSION } : { action }
+    return (await request<{ user: User }>('POST', '/auth/consent', body)).user
+  },
+
+  /** POST /auth/phone-login {code, consentVersion}: wx.login's code and the phone code, one server transaction */
+  async phoneLogin(proof, consent) {
+    if (!('code' in proof)) throw new WeAuthError('UNSUPPORTED', '当前微信版本不支持手机号快捷登录，请升级微信')
+    let code: string
+    try {
+      code = (await Taro.login()).code
+    } catch {
+      throw new WeAuthError('NETWORK')
+    }
+    const reply = await requestServer<LoginReply>('POST', '/auth/phone-login', {
+      code,
+      phoneCode: proof.code,
+      consentVersion: consent.consentVersion,
+    })
+    if (!reply.user) throw new WeAuthError('UPSTREAM')
+    keep(reply)
+    return reply.user
   },
 }

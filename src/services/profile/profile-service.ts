@@ -1,6 +1,8 @@
 import { authService, type User } from '../auth'
-import { WeAuthError } from '../../../packages/contract/errors'
-import { configuredBackend, type DeletedAccount } from '../backend'
+import { PRIVACY_POLICY_VERSION } from '../../config/privacy'
+import { phoneProofOf, type PhoneNumberDetail } from './phone-outcome'
+import { keepReceipt, type Receipt } from './deletion-receipt'
+import { configuredBackend } from '../backend'
 
 export type { DeletedAccount } from '../backend'
 
@@ -20,32 +22,38 @@ export async function saveProfile(user: User, draft: ProfileDraft): Promise<User
   return saved
 }
 
-/** The detail of the getphonenumber button event. */
-export interface PhoneNumberDetail {
-  errMsg?: string
-  code?: string
-  cloudID?: string
-  encryptedData?: string
-  iv?: string
-}
+export type { PhoneNumberDetail } from './phone-outcome'
 
 /** Binds the phone number behind a getPhoneNumber button tap; the number is exchanged server-side. */
 export async function bindPhone(detail: PhoneNumberDetail): Promise<User> {
-  if (!detail || !/:ok$/.test(detail.errMsg ?? '')) {
-    throw new WeAuthError('PHONE_DENIED')
-  }
-  const user = await configuredBackend.bindPhone(
-    detail.code
-      ? { code: detail.code }
-      : { cloudId: detail.cloudID, encryptedData: detail.encryptedData, iv: detail.iv },
-  )
+  const user = await configuredBackend.bindPhone(phoneProofOf(detail))
   authService.update(user)
   return user
 }
 
-/** Deletes the account on the server, then forgets the login state on this device. */
-export async function deleteAccount(): Promise<DeletedAccount> {
+/** 手机号快捷登录 from the authorization page: the consent the person just ticked, and the phone button's event. */
+export function phoneLogin(detail: PhoneNumberDetail): Promise<User> {
+  return authService.loginWithPhone(phoneProofOf(detail), { consentVersion: PRIVACY_POLICY_VERSION })
+}
+
+/** Accepts the current privacy policy version (from the policy sheet's tap) or withdraws consent. */
+export async function setConsent(action: 'accept' | 'withdraw'): Promise<User> {
+  const user = await configuredBackend.consent(action)
+  authService.update(user)
+  return user
+}
+
+/** Whether this user has accepted the policy version the app shows now. */
+export const consentIsCurrent = (user: Pick<User, 'consentVersion'> | null | undefined): boolean =>
+  !!user && user.consentVersion === PRIVACY_POLICY_VERSION
+
+/**
+ * Deletes the account on the backend, keeps the receipt on the device (until dismissed), then forgets the login
+ * state. A deletion the backend could not make durable rejects (DELETE_NOT_DURABLE) and changes nothing here.
+ */
+export async function deleteAccount(): Promise<Receipt> {
   const deleted = await configuredBackend.deleteAccount()
+  const receipt = keepReceipt(deleted)
   authService.logout()
-  return deleted
+  return receipt
 }

@@ -28,10 +28,24 @@ export function openTypes(state: ClientState, ensureAgreed: (referrer: string) =
      * detail for `bindgetphonenumber`: a dynamic `code` on base library 2.21.2+, a `cloudID` (resolved by
      * cloud.getOpenData in a function) before it
      */
-    async getPhoneNumber(): Promise<{ errMsg: string; code?: string; cloudID?: string; errno?: number }> {
-      if (!(await agreed('getPhoneNumber')))
-        return { errMsg: 'getPhoneNumber:fail privacy permission is not authorized', errno: 104 }
-      if (state.choices.phoneNumber === 'deny') return { errMsg: 'getPhoneNumber:fail user deny' }
+    async getPhoneNumber(
+      api: 'getPhoneNumber' | 'getRealtimePhoneNumber' = 'getPhoneNumber',
+    ): Promise<{ errMsg: string; code?: string; cloudID?: string; errno?: number }> {
+      if (!(await agreed(api))) return { errMsg: `${api}:fail privacy permission is not authorized`, errno: 104 }
+      const outcome = state.choices.phoneNumber
+      if (outcome === 'deny') return { errMsg: `${api}:fail user deny` }
+      // errno 1400001 "该功能使用次数已达当前小程序上限，暂时无法使用" (documented on the getPhoneNumber page)
+      if (outcome === 'quota') return { errMsg: `${api}:fail no quota`, errno: 1400001 }
+      // personal or unverified mini programs: the docs list the ability as unavailable, errMsg not given
+      if (outcome === 'noPermission') return { errMsg: `${api}:fail no permission` }
+      // WeChat asks the user to bind a phone first; the wording of a give-up is not documented
+      if (outcome === 'noPhone') return { errMsg: `${api}:fail user has no phone number bound` }
+      if (api === 'getRealtimePhoneNumber') {
+        // real-time verification (2.24.4+) yields a code only, exchanged the same way
+        const reply = await state.transport('wechat.getPhoneNumberCode', {})
+        if (!reply.ok) throw new WxFail(reply.errMsg)
+        return { errMsg: `${api}:ok`, code: reply.code as string }
+      }
       if (!atLeast(state.baseLibrary, BASE_LIBRARY.PHONE_CODE_SINCE)) {
         const reply = await state.transport('wechat.getPhoneNumberCloudId', {})
         if (!reply.ok) throw new WxFail(reply.errMsg)
