@@ -9,9 +9,10 @@ import { recordFigures } from '../helpers/figures'
 const emulator = useEmulator({ maxInstancesPerFunction: 8 })
 const TRIALS = 30
 
-/** What the app does when a save fails after its upload: it deletes the uploaded file itself. */
+/** What the app does when a save fails after its upload: it deletes the uploaded file itself (wx.cloud.deleteFile). */
 async function clientDeletes(e: Emulator, account: { token: string }, fileID: string) {
-  await e.client('storage.batchDeleteFile', account.token, { fileList: [fileID] })
+  const reply = await e.client('storage.batchDeleteFile', account.token, { fileid_list: [fileID] })
+  expect(reply).toMatchObject({ ok: true })
 }
 
 async function leftovers(e: Emulator, openid: string, userId: string) {
@@ -37,7 +38,8 @@ describe(`deletion racing the other functions (${TRIALS} trials each)`, () => {
         callFunction(emulator(), wechat, 'deleteAccount', { confirm: true }),
       ])
       if (!save.ok) await clientDeletes(emulator(), wechat, avatar)
-      save.ok ? oks++ : refused++
+      if (save.ok) oks++
+      else refused++
       expect(del).toMatchObject({ ok: true })
       const left = await leftovers(emulator(), wechat.openid, userId)
       expect([left.oldRecords, left.withPersonalData, left.files]).toEqual([0, 0, 0])

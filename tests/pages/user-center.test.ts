@@ -47,6 +47,9 @@ describe('profile fill-in behind the privacy guide', () => {
     expect(await chooseAvatar(mp, auth, 'disagree')).toBeNull()
     await eventually(() => expect(auth.has('privacy-sheet')).toBe(false))
     expect(auth.has('profile-avatar-image')).toBe(false)
+    // the refusal is answered kindly; WeChat asks again only after 10 s (the simulated clock moves on here)
+    await auth.find('privacy-refused')
+    mp.runtime.state.privacyRefusedUntil = undefined
 
     expect(await chooseAvatar(mp, auth, 'agree')).not.toBeNull()
     await auth.find('profile-avatar-image')

@@ -114,7 +114,12 @@ export default function AuthPage() {
           </Button>
         ) : (
           // before consent the button nudges the consent row: WeChat's phone dialog must not open yet
-          <Button className="secondary-button" id="phone-login-button" disabled={busy} onClick={() => setNudge((n) => n + 1)}>
+          <Button
+            className="secondary-button"
+            id="phone-login-button"
+            disabled={busy}
+            onClick={() => setNudge((n) => n + 1)}
+          >
             <Text>手机号快捷登录</Text>
           </Button>
         )}

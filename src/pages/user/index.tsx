@@ -7,12 +7,7 @@ import { ProfileForm } from '../../components/profile-form'
 import { authService, useAuth } from '../../services/auth'
 import { WeAuthError } from '../../../packages/contract/errors'
 import { NOTICES } from '../../../packages/contract/messages'
-import {
-  bindPhone,
-  consentIsCurrent,
-  setConsent,
-  type PhoneNumberDetail,
-} from '../../services/profile/profile-service'
+import { bindPhone, consentIsCurrent, setConsent, type PhoneNumberDetail } from '../../services/profile/profile-service'
 import { realtimePhoneAvailable } from '../../services/profile/realtime-phone'
 import './index.scss'
 
