@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * `node emulator/dist/cli.js [start|reset] [--data DIR] [--port N]`: runs the local WeChat Cloud on its own
- * (the playground starts it for you), or wipes its data folder.
+ * `weauth-emulator [start|reset] [--functions DIR] [--database DIR] [--data DIR] [--port N] [--env ID] [--appid ID]`
+ * (or `node emulator/dist/cli.js ...`): runs the local WeChat Cloud on its own, for this project or any other
+ * project's `cloudfunctions/` (docs/emulator/use-it-on-your-project.md), or wipes its data folder.
  */
 import { rmSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -23,7 +24,18 @@ async function main(): Promise<void> {
   if (command !== 'start') throw new Error(`unknown command ${command} (start | reset)`)
   const port = Number(option('port', process.env.PORT ?? '8787'))
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be 0-65535')
-  const emulator = await startEmulator({ dataDir, port })
+  const dir = (name: string) => {
+    const value = option(name, '')
+    return value ? resolve(value) : undefined
+  }
+  const emulator = await startEmulator({
+    dataDir,
+    port,
+    functionsDir: dir('functions'),
+    databaseDir: dir('database'),
+    envId: option('env', '') || undefined,
+    appid: option('appid', '') || undefined,
+  })
   console.log(`WeChat Cloud emulator on ${emulator.url} (env ${emulator.envId}, data ${dataDir})`)
   console.log(`control API token (header x-weauth-control-token): ${emulator.controlToken}`)
   const stop = () => void emulator.stop().then(() => process.exit(0))

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { CloudError, invalidParam } from '../core/errors'
 import type { ServiceContext } from '../core/context'
 import type { EmulatorService } from '../core/lifecycle'
+import { repairTornTail } from '../core/data-file'
 import type { NewAccount, WeChatAccount } from './account'
 import { newLoginCode, newSessionKey, newToken, OPENID_PATTERN } from './ids'
 import { randomUUID } from 'node:crypto'
@@ -43,6 +44,7 @@ export class WeChatAccounts implements EmulatorService {
   }
 
   static async open(ctx: ServiceContext): Promise<WeChatAccounts> {
+    if (ctx.dataDir) repairTornTail(join(ctx.dataDir, 'wechat', 'accounts.db'))
     const store = new Datastore<WeChatAccount>(
       ctx.dataDir ? { filename: join(ctx.dataDir, 'wechat', 'accounts.db'), autoload: false } : { inMemoryOnly: true },
     )

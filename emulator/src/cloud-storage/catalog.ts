@@ -1,5 +1,6 @@
 import Datastore from '@seald-io/nedb'
 import { join } from 'node:path'
+import { repairTornTail } from '../core/data-file'
 
 /** One stored file's metadata; the bytes live in the blob store under `blob`. */
 export interface StoredFile {
@@ -17,6 +18,7 @@ export class Catalog {
   private constructor(private readonly store: Datastore<StoredFile>) {}
 
   static async open(dir: string | undefined): Promise<Catalog> {
+    if (dir) repairTornTail(join(dir, 'files.db'))
     const store = new Datastore<StoredFile>(
       dir ? { filename: join(dir, 'files.db'), autoload: false } : { inMemoryOnly: true },
     )
@@ -36,9 +38,9 @@ export class Catalog {
     return previous
   }
 
+  /** Removes the entry and rewrites the file, so the file's metadata (who uploaded what) is gone from disk too. */
   async remove(cloudPath: string): Promise<void> {
     await this.store.removeAsync({ cloudPath }, {})
-    // NeDB only appends: rewrite the file so the entry (and who uploaded it) is gone from disk, not just memory
     await this.store.compactDatafileAsync()
   }
 

@@ -2,6 +2,7 @@ import Datastore from '@seald-io/nedb'
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { CloudError } from '../core/errors'
+import { isFileSystemError, repairTornTail } from '../core/data-file'
 import type { IndexSpec } from './config'
 
 export type Doc = Record<string, unknown> & { _id: string | number }
@@ -21,6 +22,7 @@ export class StoredCollection {
   ) {}
 
   static async open(name: string, dir: string | undefined, indexes: IndexSpec[]): Promise<StoredCollection> {
+    if (dir) repairTornTail(join(dir, `${name}.db`))
     const store = new Datastore<Doc>(dir ? { filename: join(dir, `${name}.db`) } : { inMemoryOnly: true })
     await store.loadDatabaseAsync()
     for (const index of indexes)
@@ -40,9 +42,17 @@ export class StoredCollection {
     return this.store.findAsync(prefilter)
   }
 
+  /**
+   * Writes fail closed: NeDB changes its memory before appending to the file, so when the append fails (disk
+   * full, read-only, gone) the change is undone in memory too and the caller gets an error: a write that did not
+   * reach the disk is never visible.
+   */
   async insert(docs: Doc[]): Promise<void> {
     // NeDB inserts an array atomically: all or none
-    await this.guard(() => this.store.insertAsync(docs))
+    await this.guard(
+      () => this.store.insertAsync(docs),
+      () => this.store.removeAsync({ _id: { $in: docs.map((d) => d._id) } }, { multi: true }),
+    )
   }
 
   /** Replaces documents by _id; on a failure the ones already replaced are put back. */
@@ -50,20 +60,25 @@ export class StoredCollection {
     const done: Doc[] = []
     try {
       for (const { before, after } of updates) {
-        await this.guard(() => this.store.updateAsync({ _id: before._id }, after, {}))
         done.push(before)
+        await this.guard(() => this.store.updateAsync({ _id: before._id }, after, {}))
       }
     } catch (e) {
-      for (const before of done) await this.store.updateAsync({ _id: before._id }, before, {})
+      // memory is put back even where the file cannot be written (its old lines still hold the old documents)
+      for (const before of done) await this.store.updateAsync({ _id: before._id }, before, {}).catch(() => undefined)
       throw e
     }
   }
 
+  /** Deletes, then rewrites the file so the deleted documents are gone from it too, not only masked. */
   async remove(ids: Array<string | number>): Promise<number> {
     if (!ids.length) return 0
-    const removed = await this.store.removeAsync({ _id: { $in: ids } }, { multi: true })
-    // NeDB only appends: rewrite the file so deleted documents are gone from disk, not just from memory
-    if (removed) await this.store.compactDatafileAsync()
+    const doomed = await this.store.findAsync({ _id: { $in: ids } })
+    const removed = await this.guard(
+      () => this.store.removeAsync({ _id: { $in: ids } }, { multi: true }),
+      () => this.store.insertAsync(doomed),
+    )
+    await this.guard(() => this.store.compactDatafileAsync())
     return removed
   }
 
@@ -73,10 +88,17 @@ export class StoredCollection {
   }
 
   /** NeDB's errors in WeChat's words: a unique-index violation is MongoDB's E11000 behind -502001. */
-  private async guard<T>(write: () => Promise<T>): Promise<T> {
+  private async guard<T>(write: () => Promise<T>, undoInMemory?: () => Promise<unknown>): Promise<T> {
     try {
       return await write()
     } catch (e) {
+      if (isFileSystemError(e)) {
+        await undoInMemory?.().catch(() => undefined)
+        throw new CloudError(
+          'DATABASE_REQUEST_FAILED',
+          `the write did not reach the disk (${e.code}); nothing was changed: ${e.message}`,
+        )
+      }
       const err = e as { errorType?: string; key?: unknown; message?: string }
       if (err.errorType === 'uniqueViolated') {
         const index = this.indexes.find((i) => i.unique) ?? { name: 'unique', keys: ['?'] }

@@ -10,11 +10,31 @@ import { invalidParam } from '../core/errors'
 export function parseEjson(value: unknown, field: string): unknown {
   if (typeof value !== 'string') throw invalidParam(`${field} must be an EJSON string`)
   if (value.length > MAX_REQUEST_CHARS) throw invalidParam(`${field} is larger than ${MAX_REQUEST_CHARS} characters`)
+  let parsed: unknown
   try {
-    return EJSON.parse(value, { relaxed: true })
+    parsed = EJSON.parse(value, { relaxed: true })
   } catch (e) {
     throw invalidParam(`${field} is not valid EJSON: ${(e as Error).message}`)
   }
+  if (depthOf(parsed) > MAX_NESTING) throw invalidParam(`${field} is nested deeper than ${MAX_NESTING} levels`)
+  return parsed
+}
+
+/** MongoDB refuses documents nested deeper than 100 levels (https://www.mongodb.com/docs/manual/reference/limits/). */
+export const MAX_NESTING = 100
+
+/** How deeply objects and arrays nest, counted without recursion (so a hostile value cannot overflow the stack). */
+function depthOf(value: unknown): number {
+  let max = 0
+  const stack: Array<[unknown, number]> = [[value, 0]]
+  while (stack.length) {
+    const [v, depth] = stack.pop()!
+    if (typeof v !== 'object' || v === null) continue
+    if (depth + 1 > max) max = depth + 1
+    if (max > MAX_NESTING) return max
+    for (const child of Object.values(v)) stack.push([child, depth + 1])
+  }
+  return max
 }
 
 /** Like parseEjson but requires a plain object (a query, a document, an update). */

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import busboy from 'busboy'
-import { invalidParam } from '../core/errors'
+import { CloudError, invalidParam } from '../core/errors'
 
 /** The largest request body the emulator accepts (WeChat's own gateway limits are lower for most calls). */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -22,15 +22,26 @@ export async function readBody(req: IncomingMessage): Promise<Record<string, unk
   return parsed as Record<string, unknown>
 }
 
+/**
+ * The body's bytes, up to `limit`. A larger body is refused with INVALID_PARAM (the caller answers it), and the
+ * rest is read and dropped so the client gets that answer instead of a reset connection; a sender that goes on
+ * far past the limit is cut off.
+ */
 export function readRaw(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
+    let over = false
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
+      if (over) {
+        if (size > limit * 4) req.destroy()
+        return
+      }
       if (size > limit) {
-        reject(invalidParam(`request body exceeds ${limit} bytes`))
-        req.destroy()
+        over = true
+        chunks.length = 0
+        reject(new CloudError('INVALID_PARAM', `request body exceeds ${limit} bytes`))
         return
       }
       chunks.push(chunk)

@@ -60,10 +60,9 @@ export function createRouter(getServices: () => Services | undefined, extra: Htt
           return sendJson(res, 403, { ok: false, code: 'INVALID_REQUEST_SOURCE', errCode: -501008, errMsg: refusal })
         }
       }
-      const params = await readBody(req)
       if (url.pathname === '/admin') {
         try {
-          const reply = await handleAdmin(services, req, params)
+          const reply = await handleAdmin(services, req, await readBody(req))
           // 云调用 answers in protobuf, not JSON (emulator/src/cloud-openapi/replies.ts)
           const raw = rawBodyOf(reply)
           if (!raw) return sendJson(res, 200, { ...reply, requestId })
@@ -75,19 +74,23 @@ export function createRouter(getServices: () => Services | undefined, extra: Htt
       }
       if (area === 'client' && name) {
         const ip = req.socket.remoteAddress ?? '127.0.0.1'
+        const token = req.headers['x-weauth-token']
         return sendJson(
           res,
           200,
-          await clientReply(() => handleClient(services, name, req.headers['x-weauth-token'], params, ip)),
+          await clientReply(async () => handleClient(services, name, token, await readBody(req), ip)),
         )
       }
       if (area === 'control' && name) {
-        return sendJson(res, 200, await clientReply(() => handleControl(services, name, params)))
+        return sendJson(res, 200, await clientReply(async () => handleControl(services, name, await readBody(req))))
       }
       sendJson(res, 404, { code: 'INVALID_PARAM', message: `no route ${url.pathname}`, requestId })
     } catch (e) {
       const err = e instanceof CloudError ? e : asCloudError(e)
       if (!res.headersSent) sendJson(res, 400, err.toAdminBody(requestId))
+    } finally {
+      // a body refused part-way is still arriving: answer, then close instead of reading it for keep-alive
+      if (!req.complete && !res.headersSent) res.setHeader('connection', 'close')
     }
   }
 }
