@@ -72,17 +72,20 @@ export function createRouter(getServices: () => Services | undefined, extra: Htt
           return sendJson(res, 200, asCloudError(e).toAdminBody(requestId))
         }
       }
-      if (area === 'client' && name) {
+      if ((area === 'client' || area === 'control') && name) {
+        // a body that cannot be read is the request's fault: 400, in the reply shape these callers expect
+        let params: Record<string, unknown>
+        try {
+          params = await readBody(req)
+        } catch (e) {
+          const err = asCloudError(e)
+          return sendJson(res, 400, { ok: false, errCode: err.errCode, errMsg: err.message, code: err.code })
+        }
+        if (area === 'control')
+          return sendJson(res, 200, await clientReply(() => handleControl(services, name, params)))
         const ip = req.socket.remoteAddress ?? '127.0.0.1'
         const token = req.headers['x-weauth-token']
-        return sendJson(
-          res,
-          200,
-          await clientReply(async () => handleClient(services, name, token, await readBody(req), ip)),
-        )
-      }
-      if (area === 'control' && name) {
-        return sendJson(res, 200, await clientReply(async () => handleControl(services, name, await readBody(req))))
+        return sendJson(res, 200, await clientReply(() => handleClient(services, name, token, params, ip)))
       }
       sendJson(res, 404, { code: 'INVALID_PARAM', message: `no route ${url.pathname}`, requestId })
     } catch (e) {
