@@ -40,7 +40,7 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser }>
       .update({ data: { ...changes, updatedAt: db.serverDate() } })
     // 0 updated: the record is gone or frozen by a deletion (or, within the same millisecond, already so)
     if (updatedCount(res) !== 1) {
-      const again = await currentUser(db, OPENID)
+      const again = await currentUser(db, caller)
       if ('error' in again) return again.error
     }
     const now = new Date()
