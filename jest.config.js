@@ -3,7 +3,7 @@
 // The compiled mini program (dist/) and cloud functions run as built, never transformed.
 const shared = {
   transform: { '\\.tsx?$': 'babel-jest' },
-  transformIgnorePatterns: ['/node_modules/', '<rootDir>/dist/', '<rootDir>/cloudfunctions/[^/]+/index\\.js$'],
+  transformIgnorePatterns: ['/node_modules/', '<rootDir>/dist/', '<rootDir>/dist-cloud/'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
 }
 

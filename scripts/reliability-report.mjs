@@ -191,7 +191,7 @@ for (const [section, rows] of sections) {
 lines.push(
   '## How the proofs run',
   '',
-  '- Cloud functions run compiled (`cloudfunctions/*/index.js`), with the unmodified `wx-server-sdk`, against the local',
+  '- Cloud functions run as deployed (`dist-cloud/*/index.js`, the unmodified `wx-server-sdk` bundled in), against the local',
   '  emulator (docs/emulator/); faults are injected there (`emulator.faults.add`), never by mocking the code under test.',
   "- Page guarantees run the compiled weapp (`dist/`) under miniprogram-simulate with the emulator's simulated WeChat client.",
   '- Database rules are the shipped `database/rules/users.json`, evaluated on the client path the mini program uses.',

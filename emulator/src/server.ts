@@ -60,7 +60,8 @@ function serviceList(ctx: ServiceContext, options: EmulatorOptions, credentials:
     openapi: async () => createOpenApi(ctx),
     functions: async () =>
       new FunctionRunner(ctx, {
-        functionsDir: options.functionsDir ?? join(REPO_ROOT, 'cloudfunctions'),
+        // the deploy folders `npm run build:cloud` writes (what DevTools uploads), not the sources
+        functionsDir: options.functionsDir ?? join(REPO_ROOT, 'dist-cloud'),
         maxInstances: options.maxInstancesPerFunction,
         logs: options.functionLogs,
         credentials,

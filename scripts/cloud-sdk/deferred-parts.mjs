@@ -1,0 +1,178 @@
+// The parts of wx-server-sdk (and of @cloudbase/node-sdk under it) that a WeAuth function never touches on
+// its way to a database call or a 云调用, and that the SDK nevertheless loads when it is required: the
+// data-model client, the AI client, JWT signing (custom login tickets), the COS XML parser (storage errors),
+// form-data and its own mime-db (multipart uploads and open-API calls with files), and the protobuf open-API
+// code (cloud.openapi.*). Bundled into each function, each one is still there, unchanged, but evaluated on
+// first use instead of at cold start.
+//
+// Each entry is an exact rewrite of one file of the pinned version. `count` is how many times `find` must
+// occur in it: a different count means the SDK's layout changed, and the build stops (scripts/cloud-sdk/
+// bundle.mjs) rather than ship a bundle that loads everything again or, worse, breaks a call path.
+// Updating the SDK: bump PINNED, run `npm run build:cloud`, fix each reported entry, rerun
+// `npx jest tests/cloudfunctions tests/emulator`.
+
+/** The versions the rewrites were written against; any other version fails the build. */
+export const PINNED = {
+  'wx-server-sdk': '4.0.2',
+  '@cloudbase/node-sdk': '3.17.2',
+  axios: '0.27.2', // @cloudbase/node-sdk's own (nested) axios
+}
+
+const deferred = (what) => (_match, binding, expression) =>
+  `const ${binding} = __weauthDeferred(() => ${expression}); // ${what}: loaded on first use`
+// `weauth-vendor:<chunk>` is one of scripts/cloud-sdk/vendor-chunks.mjs: a file of its own in the deploy
+// folder, so that its code is not even parsed at cold start
+const fromChunk =
+  (chunk, wrap = (r) => r) =>
+  (_match, binding) =>
+    `const ${binding} = __weauthDeferred(() => ${wrap(`require("weauth-vendor:${chunk}")`)}); // vendor/${chunk}: loaded on first use`
+const importDefault = (r) => `__importDefault(${r})`
+
+/** @type {Array<{ package: string, file: string, find: RegExp | string, replace: string | Function, count: number, why: string }>} */
+export const DEFERRED = [
+  {
+    package: '@cloudbase/node-sdk',
+    file: 'dist/cloudbase.js',
+    find: /^const (wx_cloud_client_sdk_1) = __importDefault\(require\("@cloudbase\/wx-cloud-client-sdk"\)\);$/m,
+    replace: fromChunk('data-model', importDefault),
+    count: 1,
+    why: 'data-model (models / MySQL) client, built in the constructor: only app.models and app.rdb use it',
+  },
+  {
+    package: '@cloudbase/node-sdk',
+    file: 'dist/cloudbase.js',
+    // the constructor builds app.models eagerly; the same code now runs on the first read of app.models
+    find: /^( *)try \{\n( *\/\/ 初始化数据模型等 SDK 方法\n[\s\S]*?)\n *this\.models = httpClient;\n *\}\n *catch \(e\) \{\n *\/\/ ignore\n *\}$/m,
+    replace: (_m, indent, body) =>
+      `${indent}__weauthDeferredProperty(this, 'models', () => {\n${indent}try {\n${body}\n${indent}return httpClient;\n${indent}}\n${indent}catch (e) {\n${indent}return undefined; // as before: a failed init leaves models unset\n${indent}}\n${indent}});`,
+    count: 1,
+    why: 'app.models, built on first read instead of in the constructor',
+  },
+  {
+    package: '@cloudbase/node-sdk',
+    file: 'dist/cloudbase.js',
+    find: /^const (ai_1) = (require\("\.\/ai"\));$/m,
+    replace: deferred("the node SDK's AI glue"),
+    count: 1,
+    why: 'AI client: only app.ai() uses it',
+  },
+  {
+    package: '@cloudbase/node-sdk',
+    file: 'dist/ai/index.js',
+    find: /^const (ai_1|app_1) = require\("@cloudbase\/(ai|app)"\);$/gm,
+    replace: (_m, binding, name) => `const ${binding} = require("weauth-vendor:cloudbase-ai").${name};`,
+    count: 2,
+    why: 'the AI client (@cloudbase/ai, @cloudbase/app): a chunk of its own, loaded with the glue above',
+  },
+  {
+    package: '@cloudbase/node-sdk',
+    file: 'dist/ai/request-adapter.js',
+    find: /^const (web_streams_polyfill_1) = require\("web-streams-polyfill"\);$/m,
+    replace: (_m, binding) => `const ${binding} = require("weauth-vendor:cloudbase-ai").webStreams;`,
+    count: 1,
+    why: "the AI client's stream polyfill, in the same chunk",
+  },
+  {
+    package: '@cloudbase/node-sdk',
+    file: 'dist/auth/index.js',
+    find: /^const (jsonwebtoken_1) = __importDefault\(require\("jsonwebtoken"\)\);$/m,
+    replace: fromChunk('jsonwebtoken', importDefault),
+    count: 1,
+    why: 'JWT signing: only auth().createTicket() uses it',
+  },
+  {
+    package: '@cloudbase/node-sdk',
+    file: 'dist/storage/index.js',
+    find: /^const (xml2js_1) = require\("xml2js"\);$/m,
+    replace: fromChunk('xml2js'),
+    count: 1,
+    why: "COS's XML replies: only storage uploads parse them",
+  },
+  {
+    package: '@cloudbase/node-sdk',
+    file: 'dist/utils/request-core.js',
+    find: /^const (form_data_1) = __importDefault\(require\("form-data"\)\);$/m,
+    replace: fromChunk('form-data', importDefault),
+    count: 1,
+    why: 'multipart bodies (uploads, open-API calls with files): needed, so deferred, not dropped',
+  },
+  {
+    package: 'axios',
+    file: 'lib/defaults/env/FormData.js',
+    // axios's defaults hold the FormData class, and every request deep-merges the defaults (the SDK's first one,
+    // the metadata lookup, runs in init()): a constructor that loads form-data when a form body is built
+    find: "module.exports = require('form-data');",
+    replace:
+      'var FormData;\nmodule.exports = function DeferredFormData() {\n  FormData = FormData || require("weauth-vendor:form-data");\n  return Reflect.construct(FormData, arguments);\n};',
+    count: 1,
+    why: "axios's FormData class (form-data, mime-types and mime-db): loaded when a request has a form body",
+  },
+  {
+    package: 'wx-server-sdk',
+    file: 'index.js',
+    find: /^const (openapi_1) = (__webpack_require__\(\/\*! [./]*protobuf\/openapi \*\/ "\.\/src\/protobuf\/openapi\.js"\));$/gm,
+    replace: deferred('protobuf open-API messages'),
+    count: 7,
+    why: 'the protobuf open-API code (4,500 lines): only cloud.openapi / cloudPay / getOpenData use it',
+  },
+  {
+    package: 'wx-server-sdk',
+    file: 'index.js',
+    find: 'module.exports = require("protobufjs/minimal");',
+    replace: 'module.exports = require("weauth-vendor:protobufjs-minimal");',
+    count: 1,
+    why: 'protobufjs, which only the open-API messages above require',
+  },
+  {
+    package: 'wx-server-sdk',
+    file: 'index.js',
+    find: /^const (mimeDB) = (__webpack_require__\(\/\*! mime-db \*\/ "mime-db"\));$/m,
+    replace: deferred('mime-db'),
+    count: 1,
+    why: "mime-db: only open-API calls that return a file (a buffer's extension) read it",
+  },
+  {
+    package: 'wx-server-sdk',
+    file: 'index.js',
+    find: 'module.exports = require("mime-db");',
+    replace: 'module.exports = require("weauth-vendor:mime-db.json");',
+    count: 1,
+    why: "mime-db as a JSON file of the deploy folder (shared with form-data's mime-types)",
+  },
+]
+
+/**
+ * The two helpers the rewrites call, appended to each rewritten file (function declarations are hoisted, and
+ * appending keeps a leading "use strict" directive first). A deferred module is a Proxy that loads it on the
+ * first property read; each call site of these modules only reads properties (`x.default`, `(0, x.fn)()`).
+ */
+export const HELPERS = `
+function __weauthDeferred(load) {
+  var loaded;
+  var get = function () { return loaded || (loaded = load()); };
+  return new Proxy({}, {
+    get: function (_t, key) { return get()[key]; },
+    has: function (_t, key) { return key in get(); },
+    ownKeys: function () { return Reflect.ownKeys(get()); },
+    getOwnPropertyDescriptor: function (_t, key) {
+      var d = Object.getOwnPropertyDescriptor(get(), key);
+      if (d) d.configurable = true;
+      return d;
+    }
+  });
+}
+function __weauthDeferredProperty(target, key, build) {
+  Object.defineProperty(target, key, {
+    configurable: true,
+    enumerable: true,
+    get: function () {
+      var value = build();
+      Object.defineProperty(target, key, { configurable: true, enumerable: true, writable: true, value: value });
+      return value;
+    },
+    set: function (value) {
+      Object.defineProperty(target, key, { configurable: true, enumerable: true, writable: true, value: value });
+    }
+  });
+}
+`

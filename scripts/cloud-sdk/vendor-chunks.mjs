@@ -1,0 +1,115 @@
+// The SDK's deferred parts that have nothing to share with the rest of it, each bundled into a file of its own
+// in the deploy folder (vendor/<chunk>.js), required on first use from the rewrites of deferred-parts.mjs
+// (`require("weauth-vendor:<chunk>")`). A function's index.js then holds only what a cold start evaluates:
+// V8 parses every byte of a file it loads, deferred or not, and parsing was a third of the cold load.
+// A chunk holds whole packages with no state shared with the main bundle (the AI client and @cloudbase/app it
+// registers with go together); the chunks are the same for every function and are built once.
+import { build } from 'esbuild'
+import { mkdirSync, readFileSync, writeFileSync, cpSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { pinnedPackageDirs } from './defer-plugin.mjs'
+
+const PREFIX = /^weauth-vendor:/
+
+/** chunk -> where its packages are resolved from (a pinned package's folder) and what it exports */
+export const CHUNKS = {
+  'cloudbase-ai': {
+    from: ['@cloudbase/node-sdk', 'dist/ai'],
+    source: `module.exports = { ai: require('@cloudbase/ai'), app: require('@cloudbase/app'), webStreams: require('web-streams-polyfill') }`,
+  },
+  'data-model': {
+    from: ['@cloudbase/node-sdk', 'dist'],
+    source: `module.exports = require('@cloudbase/wx-cloud-client-sdk')`,
+  },
+  jsonwebtoken: { from: ['@cloudbase/node-sdk', 'dist'], source: `module.exports = require('jsonwebtoken')` },
+  xml2js: { from: ['@cloudbase/node-sdk', 'dist'], source: `module.exports = require('xml2js')` },
+  'form-data': { from: ['@cloudbase/node-sdk', 'dist'], source: `module.exports = require('form-data')` },
+  'protobufjs-minimal': { from: ['wx-server-sdk', '.'], source: `module.exports = require('protobufjs/minimal')` },
+}
+/** mime-db is data: one JSON file (minified), shared by wx-server-sdk and form-data's mime-types */
+const MIME_DB = 'mime-db.json'
+
+const versionOf = (dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version
+
+/**
+ * One mime-db for everything: wx-server-sdk requires the root copy (1.54), mime-types its own nested 1.52.
+ * mime-db only adds types between minor versions, so the newer copy serves both; the build fails if an
+ * importer wants a newer minor or another major than the shipped one.
+ */
+function mimeDbPlugin(rootMimeDb, externalPath) {
+  return {
+    name: 'weauth-one-mime-db',
+    setup(b) {
+      b.onResolve({ filter: /^mime-db$/ }, (args) => {
+        const wanted = dirname(createRequire(join(args.resolveDir, 'noop.js')).resolve('mime-db/package.json'))
+        const [haveMajor, haveMinor] = versionOf(rootMimeDb).split('.').map(Number)
+        const [wantMajor, wantMinor] = versionOf(wanted).split('.').map(Number)
+        if (haveMajor !== wantMajor || haveMinor < wantMinor) {
+          throw new Error(
+            `cloud-function build: ${args.importer} wants mime-db ${versionOf(wanted)}, the shipped one is ${versionOf(rootMimeDb)} (scripts/cloud-sdk/vendor-chunks.mjs)`,
+          )
+        }
+        return { path: externalPath, external: true }
+      })
+    },
+  }
+}
+
+const rootMimeDbOf = (root) =>
+  dirname(createRequire(join(pinnedPackageDirs(root)['wx-server-sdk'], 'noop.js')).resolve('mime-db/package.json'))
+
+/**
+ * esbuild plugin for a function's main bundle: `weauth-vendor:<chunk>` -> require("./vendor/<chunk>.js"), and
+ * any other mime-db import to the shipped JSON file
+ */
+export function vendorChunkPlugin(root) {
+  const mimeDb = mimeDbPlugin(rootMimeDbOf(root), `./vendor/${MIME_DB}`)
+  return {
+    name: 'weauth-vendor-chunks',
+    setup(b) {
+      mimeDb.setup(b)
+      b.onResolve({ filter: PREFIX }, (args) => {
+        const chunk = args.path.replace(PREFIX, '')
+        if (chunk !== MIME_DB && !CHUNKS[chunk]) throw new Error(`cloud-function build: unknown vendor chunk ${chunk}`)
+        return { path: chunk === MIME_DB ? `./vendor/${MIME_DB}` : `./vendor/${chunk}.js`, external: true }
+      })
+    },
+  }
+}
+
+/**
+ * Builds every chunk into `outDir` (a vendor/ folder to copy into each deploy folder).
+ * @returns the chunks' esbuild metafiles (for THIRD_PARTY_NOTICES)
+ */
+export async function buildVendorChunks(root, outDir) {
+  const dirs = pinnedPackageDirs(root)
+  const rootMimeDb = rootMimeDbOf(root)
+  mkdirSync(outDir, { recursive: true })
+  const db = JSON.parse(readFileSync(join(rootMimeDb, 'db.json'), 'utf8'))
+  writeFileSync(join(outDir, MIME_DB), JSON.stringify(db))
+  const metafiles = await Promise.all(
+    Object.entries(CHUNKS).map(async ([name, chunk]) => {
+      const result = await build({
+        stdin: { contents: chunk.source, resolveDir: join(dirs[chunk.from[0]], chunk.from[1]), loader: 'js' },
+        outfile: join(outDir, `${name}.js`),
+        bundle: true,
+        platform: 'node',
+        target: 'node16', // WeChat's default cloud-function runtime is Nodejs16.13
+        format: 'cjs',
+        minify: true,
+        plugins: [mimeDbPlugin(rootMimeDb, `./${MIME_DB}`)],
+        metafile: true,
+        legalComments: 'none',
+        logLevel: 'warning',
+        absWorkingDir: root,
+      })
+      return result.metafile
+    }),
+  )
+  // mime-db's own files, for its notice
+  metafiles.push({ inputs: { [join(rootMimeDb, 'db.json')]: {} } })
+  return metafiles
+}
+
+export const copyVendor = (from, deployDir) => cpSync(from, join(deployDir, 'vendor'), { recursive: true })
