@@ -23,7 +23,7 @@ module.exports = {
       // the emulator runs in-process here; jsdom would pick mingo's browser (ESM) build
       moduleNameMapper: {
         '^mingo$': '<rootDir>/node_modules/mingo/cjs/index.js',
-        '^mingo/(.*)$': '<rootDir>/node_modules/mingo/cjs/$1.js',
+        '^mingo/(.*)$': '<rootDir>/node_modules/mingo/cjs/$1',
       },
       testMatch: ['<rootDir>/tests/pages/**/*.test.ts'],
     },

@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { BENCH, OUT, ROOT, FIXTURES } from './lib/paths.mjs'
 import { VARIANTS } from './lib/variants.mjs'
-import { buildNodeSide, buildWeapp } from './lib/builds.mjs'
+import { buildNodeSide, buildWeapp, FUNCTION_BUILDS } from './lib/builds.mjs'
 import { measurePackage } from './lib/package-size.mjs'
 import { pageFigures } from './lib/page-figures.mjs'
 import { coldLoads, emulatorCosts } from './lib/function-cost.mjs'
@@ -89,10 +89,16 @@ async function measure() {
 
   // 4. cloud functions
   log(`cloud functions: cold loads (${options.runs} processes each)`)
-  const coldLoad = coldLoads(functionNames, options.runs)
+  const buildDirs = Object.fromEntries(Object.entries(FUNCTION_BUILDS).map(([k, b]) => [k, b.dir]))
+  const coldLoad = coldLoads(functionNames, options.runs, buildDirs)
   log(`cloud functions: warm calls through the emulator (${options.calls} each)`)
   const emulator = await emulatorCosts(options.calls)
-  const deploy = Object.fromEntries(functionNames.map((name) => [name, deploySize(join(ROOT, 'cloudfunctions', name))]))
+  const deploy = Object.fromEntries(
+    Object.entries(FUNCTION_BUILDS).map(([build, { dir }]) => [
+      build,
+      Object.fromEntries(functionNames.map((name) => [name, deploySize(join(dir, name))])),
+    ]),
+  )
 
   // 5. emulator throughput and the test suite
   log(`emulator throughput: ${options.users} logins, ${options.concurrency} at a time`)
@@ -115,7 +121,7 @@ async function measure() {
     variants,
     budget: checkBudget(packages.weauth.main),
     pages,
-    functions: { coldLoad, emulator, deploy },
+    functions: { builds: FUNCTION_BUILDS, coldLoad, emulator, deploy },
     throughput,
     suite,
   }

@@ -1,14 +1,24 @@
-// Builds for the bench: the cloud functions and the emulator (scripts/build-node.mjs, as npm test does), and
+// Builds for the bench: the cloud functions and the emulator (scripts/build-node.mjs, as npm test does), the
+// functions' two builds before the deploy folders (for the before rows), and
 // weapp variants, each by bench/lib/taro-build.mjs in its own process, into bench/out/weapp/<variant> with
 // its module map next to it.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildCloudFunctions, buildEmulator } from '../../scripts/build-node.mjs'
+import { buildCloudFunctions, buildEmulator, CLOUD_DEPLOY_ROOT } from '../../scripts/build-node.mjs'
 import { BENCH, OUT, ROOT } from './paths.mjs'
+
+/** The cloud-function builds compared, deployed first: name -> { dir, label } */
+export const FUNCTION_BUILDS = {
+  deployed: { dir: CLOUD_DEPLOY_ROOT, label: 'deploy folder: SDK bundled, unused parts deferred (dist-cloud/)' },
+  'bundled-eager': { dir: join(OUT, 'functions', 'bundled-eager'), label: 'SDK bundled as it is' },
+  installed: { dir: join(OUT, 'functions', 'installed'), label: "SDK installed in node_modules (WeChat's quickstart)" },
+}
 
 export async function buildNodeSide() {
   const [names] = await Promise.all([buildCloudFunctions(), buildEmulator()])
+  await buildCloudFunctions({ outRoot: FUNCTION_BUILDS['bundled-eager'].dir, sdk: 'bundled-eager' })
+  await buildCloudFunctions({ outRoot: FUNCTION_BUILDS.installed.dir, sdk: 'installed' })
   return names
 }
 

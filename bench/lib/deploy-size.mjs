@@ -1,6 +1,6 @@
-// What deploying a cloud function ships: its folder's own files (index.js, package.json, config.json), and
-// the node_modules that `npm install` in that folder would bring, i.e. the closure of its package.json
-// dependencies. The versions are the ones installed at the root (pinned by the root lockfile); a fresh
+// What deploying a cloud function ships: every file of its deploy folder (index.js, vendor/, package.json,
+// config.json, THIRD_PARTY_NOTICES), and the node_modules that `npm install` in that folder would bring, i.e.
+// the closure of its package.json dependencies (none for the deploy folders of dist-cloud/). The versions are the ones installed at the root (pinned by the root lockfile); a fresh
 // install in the folder could resolve slightly different patch versions.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs'
 import { join, dirname } from 'node:path'
@@ -47,8 +47,8 @@ function closure(deps, fromDir, seen = new Map()) {
 }
 
 export function deploySize(functionDir) {
-  const own = ['index.js', 'package.json', 'config.json'].filter((f) => existsSync(join(functionDir, f)))
-  const upload = own.reduce((n, f) => n + statSync(join(functionDir, f)).size, 0)
+  const own = folderBytes(functionDir, { skipNodeModules: true })
+  const upload = own.bytes
   const pkg = JSON.parse(readFileSync(join(functionDir, 'package.json'), 'utf8'))
   // the function folder has no node_modules of its own: resolve as if installed there, from the root's
   const packages = closure(Object.keys(pkg.dependencies ?? {}), ROOT)
@@ -65,7 +65,7 @@ export function deploySize(functionDir) {
   return {
     upload,
     deployed: upload + bytes,
-    files: own.length + files,
+    files: own.files + files,
     packages: packages.size,
     largest: largest.slice(0, 5),
   }

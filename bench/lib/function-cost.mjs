@@ -1,6 +1,9 @@
 // What each cloud function costs to run:
-// - cold module load: wall time of a fresh `node -e "require('<fn>/index.js')"` (the SDK and the bundled code
-//   loading), median of `runs`, minus the median of an empty `node -e ""`; both are reported;
+// - cold module load: wall time of a fresh `node -e "require('<fn>/index.js')"` (the SDK and the function's code
+//   loading) minus that of an empty `node -e ""` run just before it, median (and spread) of `runs` such pairs;
+//   for the deploy folders (dist-cloud/, the SDK bundled, its unused parts deferred) and, in the same run and
+//   interleaved, the two builds before them: the SDK bundled as it is, and the SDK installed in node_modules
+//   (WeChat's quickstart way);
 // - in the emulator: the first call's cold start (worker thread + module load, as the runner measures it),
 //   then, over the warm calls, the median handler time (measured inside the worker) and invoke time (the
 //   runner's round trip to the worker and back, what wx.cloud.callFunction waits for in the emulator);
@@ -9,35 +12,46 @@ import { spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { ROOT } from './paths.mjs'
-import { median, round } from './stats.mjs'
+import { median, round, spread } from './stats.mjs'
 import { startEmulator, callFunction } from './emulator.mjs'
 
-const FUNCTIONS_DIR = join(ROOT, 'cloudfunctions')
 const require = createRequire(import.meta.url)
 
 function wallMs(args) {
   const started = process.hrtime.bigint()
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'ignore' })
+  // SILENCE: the SDK's own switch for its console output, as the emulator sets it
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'ignore', env: { ...process.env, SILENCE: 'true' } })
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}`)
   return Number(process.hrtime.bigint() - started) / 1e6
 }
 
-/** Fresh processes, interleaved (empty node, then each function) so that drift hits all alike. */
-export function coldLoads(names, runs) {
-  const times = { node: [], sdk: [], ...Object.fromEntries(names.map((n) => [n, []])) }
+/**
+ * Fresh processes, interleaved (an empty node before each measured one) so that the machine's drift hits all
+ * alike; each figure is the median of its paired differences, with their spread.
+ * @param builds build name -> folder holding <function>/index.js (the first is the deployed one)
+ */
+export function coldLoads(names, runs, builds) {
+  const deltas = { sdk: [] }
+  const empty = []
+  const targets = [['sdk', require.resolve('wx-server-sdk', { paths: [ROOT] })]]
+  for (const [build, dir] of Object.entries(builds))
+    for (const name of names) {
+      deltas[`${build}/${name}`] = []
+      targets.push([`${build}/${name}`, join(dir, name, 'index.js')])
+    }
   for (let i = 0; i < runs; i++) {
-    times.node.push(wallMs(['-e', '']))
-    // the SDK alone, as a function folder would resolve it: how much of a cold load is the SDK's
-    times.sdk.push(wallMs(['-e', `require(${JSON.stringify(require.resolve('wx-server-sdk', { paths: [ROOT] }))})`]))
-    for (const name of names)
-      times[name].push(wallMs(['-e', `require(${JSON.stringify(join(FUNCTIONS_DIR, name, 'index.js'))})`]))
+    for (const [key, file] of targets) {
+      const base = wallMs(['-e', ''])
+      empty.push(base)
+      deltas[key].push(wallMs(['-e', `require(${JSON.stringify(file)})`]) - base)
+    }
   }
-  const baseline = median(times.node)
-  const cost = (list) => ({ processMs: round(median(list)), moduleMs: round(median(list) - baseline) })
+  const perFunction = (build) =>
+    Object.fromEntries(names.map((n) => [n, { moduleMs: spread(deltas[`${build}/${n}`]) }]))
   return {
-    emptyNodeMs: round(baseline),
-    sdk: cost(times.sdk),
-    functions: Object.fromEntries(names.map((n) => [n, cost(times[n])])),
+    emptyNodeMs: spread(empty),
+    sdk: { moduleMs: spread(deltas.sdk) },
+    builds: Object.fromEntries(Object.keys(builds).map((b) => [b, perFunction(b)])),
   }
 }
 

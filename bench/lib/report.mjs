@@ -3,6 +3,9 @@ import { kb, mb, rawGzip, ratio, ms, signedKb, pct, textTable, markdownTable } f
 
 export const HEADER = ['Section', 'Measure', 'WeAuth', 'Taro hello', 'Native floor', 'Note']
 
+/** a timing with its spread over the runs: median (interquartile range, runs) */
+export const spreadMs = (x) => (x ? `${x.median} ms (IQR ${x.p25}-${x.p75}, n ${x.n})` : 'n/a')
+
 const SCENARIOS = [
   ['firstLogin', 'first login (auth page tap)', 1],
   ['returning', 'returning user (cached + checkSession)', 0],
@@ -144,13 +147,13 @@ export function tableRows(r) {
   rows.push(null)
 
   const fc = r.functions
+  const deployedCold = fc.coldLoad.builds.deployed
   for (const [label, e] of Object.entries(fc.emulator)) {
-    const cold = fc.coldLoad.functions[e.fn]
     const ops = e.perCall
     const coldNote =
       label.startsWith('login') && label !== 'login (first)'
         ? ''
-        : `cold: module load ${ms(cold.moduleMs)} (process ${ms(cold.processMs)} - empty node ${ms(fc.coldLoad.emptyNodeMs)}), emulator cold start ${ms(e.emulatorColdStartMs)}`
+        : `cold: module load ${spreadMs(deployedCold[e.fn].moduleMs)}, emulator cold start ${ms(e.emulatorColdStartMs)}`
     rows.push([
       'cloud fn',
       `${label}: warm handler (invoke)`,
@@ -168,26 +171,23 @@ export function tableRows(r) {
       `mean of ${e.calls} calls`,
     ])
   }
-  const deploys = Object.entries(fc.deploy)
-  const [, anyDeploy] = deploys[0]
+  const deployed = Object.entries(fc.deploy.deployed)
+  const installed = Object.values(fc.deploy.installed)[0]
   rows.push([
     'cloud fn',
-    'deployed size (each function)',
-    `${deploys.map(([fn, d]) => `${fn} ${kb(d.upload)}`).join(', ')} upload`,
+    'deploy folder (each function)',
+    deployed.map(([fn, d]) => `${fn} ${mb(d.deployed)}`).join(', '),
     '',
     '',
-    `installed with its dependencies: ${mb(anyDeploy.deployed)}, ${anyDeploy.files.toLocaleString('en')} files, ${anyDeploy.packages} packages (largest ${anyDeploy.largest
-      .slice(0, 3)
-      .map((p) => `${p.name} ${mb(p.bytes)}`)
-      .join(', ')})`,
+    `${deployed[0][1].files} files, nothing installed in the cloud; with the SDK installed: ${mb(installed.deployed)}, ${installed.files.toLocaleString('en')} files, ${installed.packages} packages`,
   ])
   rows.push([
     'cloud fn',
-    'cold load of wx-server-sdk alone',
-    ms(fc.coldLoad.sdk.moduleMs),
+    'cold load of wx-server-sdk alone (installed)',
+    spreadMs(fc.coldLoad.sdk.moduleMs),
     '',
     '',
-    `process ${ms(fc.coldLoad.sdk.processMs)}: most of each function's cold load`,
+    `over an empty node (${spreadMs(fc.coldLoad.emptyNodeMs)})`,
   ])
   rows.push(null)
   const t = r.throughput

@@ -11,3 +11,15 @@ export function percentile(values, p) {
 }
 
 export const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits
+
+/** median and spread of a sample: interquartile range (p25-p75) and extremes */
+export function spread(values, digits = 1) {
+  return {
+    median: round(median(values), digits),
+    p25: round(percentile(values, 25), digits),
+    p75: round(percentile(values, 75), digits),
+    min: round(Math.min(...values), digits),
+    max: round(Math.max(...values), digits),
+    n: values.length,
+  }
+}
