@@ -1,14 +1,18 @@
 // `npm run bench`: builds what it measures, measures it side by side in one run, prints one table, and writes
 // bench/results.json (every figure) and bench/RESULTS.md (the table, before/after, method).
 //
-//   npm run bench [-- --with-tests] [--no-trials] [--runs 15] [--calls 30] [--users 1000] [--concurrency 50] [--launches 10]
+//   npm run bench [-- --with-tests] [--no-trials] [--trials-only a,b] [--runs 15] [--calls 30] [--users 1000]
+//                 [--concurrency 50] [--throughput-runs 3] [--launches 10]
 //
+// bench/rows/*.mjs add rows of their own (another part of the project measured the same way, e.g. the login
+// server's throughput): each exports `async function measure(options)` -> { rows: [[section, measure, value, note]] }.
 // --with-tests runs `npm test` and times it (else the last run's test-output/jest.json is read);
 // --no-trials skips the one-setting build trials (the project, hello world and "before" builds still run);
 // --report-only measures nothing: it rewrites RESULTS.md and the table from bench/results.json (after a change
 // of budget.json or of the report's wording).
 // Progress goes to stderr, the table to stdout.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -34,6 +38,8 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '50' },
     launches: { type: 'string', default: '10' },
     'report-only': { type: 'boolean', default: false },
+    'trials-only': { type: 'string' },
+    'throughput-runs': { type: 'string', default: '3' },
   },
 })
 const options = {
@@ -44,6 +50,9 @@ const options = {
   launches: Number(args.launches),
   withTests: args['with-tests'],
   trials: !args['no-trials'],
+  /** a comma-separated list of trial builds to run (the others are skipped) */
+  trialsOnly: args['trials-only']?.split(',').map((t) => t.trim()),
+  throughputRuns: Number(args['throughput-runs']),
 }
 
 async function measure() {
@@ -57,7 +66,7 @@ async function measure() {
   const functionNames = await buildNodeSide()
   const builds = {}
   for (const [name, v] of Object.entries(VARIANTS)) {
-    if (v.group === 'trial' && !options.trials) continue
+    if (v.group === 'trial' && (!options.trials || (options.trialsOnly && !options.trialsOnly.includes(name)))) continue
     log(`building weapp: ${name} (${v.label})`)
     builds[name] = buildWeapp(name)
   }
@@ -72,7 +81,19 @@ async function measure() {
   for (const [name, b] of Object.entries(builds)) {
     const { main, subpackages } = measurePackage(b.dir, { moduleMap: b.moduleMap })
     const { label, group, finding } = VARIANTS[name]
-    variants[name] = { label, group, finding, main, subpackages, buildSeconds: Math.round(b.seconds * 10) / 10 }
+    const baseWxmlSame =
+      name === 'baseline' || group === 'project'
+        ? undefined
+        : readFileSync(join(b.dir, 'base.wxml')).equals(readFileSync(join(builds.baseline.dir, 'base.wxml')))
+    variants[name] = {
+      label,
+      group,
+      finding,
+      main,
+      subpackages,
+      baseWxmlSame,
+      buildSeconds: Math.round(b.seconds * 10) / 10,
+    }
   }
 
   // 3. pages: round trips, setData, launch
@@ -101,8 +122,26 @@ async function measure() {
   )
 
   // 5. emulator throughput and the test suite
-  log(`emulator throughput: ${options.users} logins, ${options.concurrency} at a time`)
-  const throughput = await loginThroughput({ users: options.users, concurrency: options.concurrency })
+  log(`emulator throughput: ${options.users} logins, ${options.concurrency} at a time, ${options.throughputRuns} runs`)
+  const throughputRuns = []
+  for (let i = 0; i < options.throughputRuns; i++)
+    throughputRuns.push(await loginThroughput({ users: options.users, concurrency: options.concurrency }))
+  const byRate = [...throughputRuns].sort((a, b) => a.loginsPerSecond - b.loginsPerSecond)
+  const throughput = { ...byRate[byRate.length >> 1], runs: throughputRuns }
+
+  // rows other parts of the project measure (bench/rows/*.mjs, e.g. the login server's throughput): each
+  // module exports `async function measure(options)` returning { rows: [[section, measure, value, note], ...] }
+  const extra = []
+  const rowsDir = join(BENCH, 'rows')
+  for (const file of existsSync(rowsDir)
+    ? readdirSync(rowsDir)
+        .filter((f) => f.endsWith('.mjs'))
+        .sort()
+    : []) {
+    log(`extra rows: bench/rows/${file}`)
+    const { measure: measureRows } = await import(pathToFileURL(join(rowsDir, file)).href)
+    extra.push({ source: `bench/rows/${file}`, ...(await measureRows(options)) })
+  }
   if (options.withTests) log('npm test (timed)')
   const suite = suiteTime({ run: options.withTests })
 
@@ -123,6 +162,7 @@ async function measure() {
     pages,
     functions: { builds: FUNCTION_BUILDS, coldLoad, emulator, deploy },
     throughput,
+    extra,
     suite,
   }
   return results

@@ -102,7 +102,7 @@ export function tableRows(r) {
       roundTripCell(f),
       '',
       '',
-      `goal ${goalCalls} call${goalCalls === 1 ? '' : 's'}, <= 1 write: ${met ? 'met' : 'NOT MET'}${before ? (same ? '; before the size cut: same' : `; before the size cut: ${roundTripCell(before)}`) : ''}`,
+      `goal ${goalCalls} call${goalCalls === 1 ? '' : 's'}, <= 1 write: ${met ? 'met' : 'NOT MET'}${before ? (same ? '; before: same' : `; before: ${roundTripCell(before)}`) : ''}`,
     ])
   }
   const lo = trips.weauth.logout
@@ -117,7 +117,7 @@ export function tableRows(r) {
     setDataCell(sd.weauth.firstRender),
     setDataCell(sd.hello.firstRender),
     setDataCell(sd.native.firstRender),
-    `includes the page's initial data${before ? `; before the size cut: ${setDataCell(before.firstRender)}` : ''}`,
+    `includes the page's initial data${before ? `; before: ${setDataCell(before.firstRender)}` : ''}`,
   ])
   rows.push([
     'setData',
@@ -125,7 +125,7 @@ export function tableRows(r) {
     setDataCell(sd.weauth.consent),
     '',
     setDataCell(sd.native.consent),
-    before ? `before the size cut: ${setDataCell(before.consent)}` : '',
+    before ? `before: ${setDataCell(before.consent)}` : '',
   ])
   rows.push([
     'setData',
@@ -133,16 +133,27 @@ export function tableRows(r) {
     setDataCell(sd.weauth.authorize),
     '',
     setDataCell(sd.native.authorize),
-    `WeAuth also renders the profile form${before ? `; before the size cut: ${setDataCell(before.authorize)}` : ''}`,
+    `WeAuth also renders the profile form${before ? `; before: ${setDataCell(before.authorize)}` : ''}`,
   ])
+  if (sd.weauth.userCenter)
+    rows.push([
+      'setData',
+      'user center first render (signed in)',
+      setDataCell(sd.weauth.userCenter),
+      '',
+      '',
+      before?.userCenter ? `before: ${setDataCell(before.userCenter)}` : '',
+    ])
   const la = r.pages.launch
+  const launchCell = (x) =>
+    x ? `${ms(x.medianMs)}${x.p25Ms !== undefined ? ` (IQR ${x.p25Ms}-${x.p75Ms})` : ''}` : 'n/a'
   rows.push([
     'launch',
     'launch to first render',
-    ms(la.weauth.medianMs),
-    ms(la.hello.medianMs),
-    ms(la.native.medianMs),
-    `miniprogram-simulate, median of ${la.weauth.runs}${la['weauth-before'] ? `; before the size cut: ${ms(la['weauth-before'].medianMs)}` : ''}`,
+    launchCell(la.weauth),
+    launchCell(la.hello),
+    launchCell(la.native),
+    `miniprogram-simulate, median of ${la.weauth.runs}${la['weauth-before'] ? `; before: ${launchCell(la['weauth-before'])}` : ''}`,
   ])
   rows.push(null)
 
@@ -197,8 +208,12 @@ export function tableRows(r) {
     `${t.loginsPerSecond} logins/s`,
     '',
     '',
-    `p50 ${ms(t.p50Ms)}, p95 ${ms(t.p95Ms)}, ${t.failed} failed, ${t.userRecords} user records`,
+    `${t.runs ? `median of ${t.runs.length} runs (${t.runs.map((x) => x.loginsPerSecond).join(', ')}); ` : ''}p50 ${ms(t.p50Ms)}, p95 ${ms(t.p95Ms)}, ${t.failed} failed, ${t.userRecords} user records`,
   ])
+  for (const block of r.extra ?? []) {
+    rows.push(null)
+    for (const [section, measure, value, note] of block.rows) rows.push([section, measure, value, '', '', note ?? ''])
+  }
   const s = r.suite
   rows.push([
     'tests',
@@ -211,8 +226,98 @@ export function tableRows(r) {
   return rows
 }
 
+export const RATIO_HEADER = ['Measure', 'Ratio', 'Against', 'Goal']
+
+const times = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : 'n/a')
+
+/** The comparisons first: WeAuth against Taro's hello world, the native floor, and its own builds before. */
+export function ratioRows(r) {
+  const w = r.packages.weauth.main
+  const h = r.packages.hello.main
+  const n = r.packages.native.main
+  const sd = r.pages.setData
+  const total = (p) => (p ? p.bytes + p.initialBytes : undefined)
+  const la = r.pages.launch
+  const fc = r.functions
+  const cold = (build, fn = 'login') => fc.coldLoad.builds[build]?.[fn]?.moduleMs?.median
+  const deployedBytes = Object.values(fc.deploy.deployed)[0].deployed
+  const installedBytes = Object.values(fc.deploy.installed)[0].deployed
+  const rows = [
+    ['main package, gzip', times(w.gzip, h.gzip), `Taro hello (${kb(h.gzip)})`, `<= 51 KB: ${kb(w.gzip)}`],
+    ['main package, gzip', times(w.gzip, n.gzip), `native floor (${kb(n.gzip)})`, ''],
+    ['main package, raw', times(w.raw, h.raw), `Taro hello (${kb(h.raw)})`, ''],
+    [
+      'setData, auth page first render',
+      times(total(sd.weauth.firstRender), total(sd.native.firstRender)),
+      `native floor (${setDataCell(sd.native.firstRender)})`,
+      `<= 600 B: ${setDataCell(sd.weauth.firstRender)}`,
+    ],
+    [
+      'setData, auth page first render',
+      times(total(sd.weauth.firstRender), total(sd.hello.firstRender)),
+      `Taro hello (${setDataCell(sd.hello.firstRender)})`,
+      '',
+    ],
+    [
+      'launch to first render',
+      times(la.weauth.medianMs, la.hello.medianMs),
+      `Taro hello (${ms(la.hello.medianMs)})`,
+      '',
+    ],
+    [
+      'launch to first render',
+      times(la.weauth.medianMs, la.native.medianMs),
+      `native floor (${ms(la.native.medianMs)})`,
+      '',
+    ],
+  ]
+  for (const fn of Object.keys(fc.coldLoad.builds.deployed))
+    rows.push([
+      `cold module load, ${fn}: faster by`,
+      times(cold('installed', fn), cold('deployed', fn)),
+      `SDK installed (${ms(cold('installed', fn))}; bundled as is ${ms(cold('bundled-eager', fn))})`,
+      `>= 3.5x and <= 60 ms: ${ms(cold('deployed', fn))}`,
+    ])
+  rows.push([
+    'deploy folder, bytes: smaller by',
+    times(installedBytes, deployedBytes),
+    `SDK installed (${mb(installedBytes)})`,
+    `<= 1.3 MB: ${mb(deployedBytes)}`,
+  ])
+  rows.push([
+    'emulator login throughput',
+    times(r.throughput.loginsPerSecond, 1000),
+    'the goal, 1,000 logins/s',
+    `>= 1,000/s: ${r.throughput.loginsPerSecond}/s`,
+  ])
+  return rows
+}
+
+/** cloud-function builds side by side: cold module load (median, spread) and what deploying ships */
+export function functionRows(r) {
+  const fc = r.functions
+  return Object.entries(fc.builds).map(([build, { label }]) => {
+    const d = Object.values(fc.deploy[build])[0]
+    return [
+      label,
+      ...Object.keys(fc.coldLoad.builds[build]).map((fn) => spreadMs(fc.coldLoad.builds[build][fn].moduleMs)),
+      `${mb(d.deployed)}, ${d.files.toLocaleString('en')} files, ${d.packages} packages installed`,
+    ]
+  })
+}
+
 export function consoleTable(r) {
-  return textTable(HEADER, tableRows(r))
+  const fnHeader = ['cloud-function build', ...Object.keys(r.functions.coldLoad.builds.deployed), 'deployed (each)']
+  return [
+    'Ratios (timings: medians over repeated runs; spreads in the tables below)',
+    textTable(RATIO_HEADER, ratioRows(r)),
+    '',
+    'Cloud functions, cold module load over an empty node: median (IQR, runs)',
+    textTable(fnHeader, functionRows(r)),
+    '',
+    'Absolute figures',
+    textTable(HEADER, tableRows(r)),
+  ].join('\n')
 }
 
 /** The headline figures, in sentences. */
@@ -229,13 +334,14 @@ function findings(r) {
   ].join('/')
   const writes = Math.max(trips.firstLogin.dbWrites, trips.expired.dbWrites, trips.afterLogout.dbWrites)
   const sd = r.pages.setData
-  const login = r.functions.coldLoad.functions.login
+  const fc = r.functions
+  const cold = (build) => fc.coldLoad.builds[build].login.moduleMs
   const lines = [
-    `WeAuth's main package is ${kb(w.raw)} raw / ${kb(w.gzip)} gzip; ${pct(w.runtime.raw, w.raw).slice(1)} of it is the Taro + React runtime that Taro's hello world ships too (${kb(h.raw)} / ${kb(h.gzip)}). WeAuth's own code is ${kb(w.app.raw)} raw, styles ${kb(w.styles.raw)}.`,
+    `WeAuth's main package is ${kb(w.raw)} raw / ${kb(w.gzip)} gzip (${ratio(w.gzip, h.gzip)} Taro's hello world, ${kb(h.raw)} / ${kb(h.gzip)}); ${pct(w.runtime.raw, w.raw).slice(1)} of it is the Taro + Preact runtime. WeAuth's own code is ${kb(w.app.raw)} raw, styles ${kb(w.styles.raw)}.`,
   ]
   if (before)
     lines.push(
-      `Before the size cut (React, Taro's default runtime and terser options) it was ${kb(before.raw)} / ${kb(before.gzip)}: the cut (Preact for weapp, no innerHTML support, more terser passes) saves ${pct(w.raw - before.raw, before.raw)} raw, ${pct(w.gzip - before.gzip, before.gzip)} gzip.`,
+      `Before (every component table in taro.js, every page in the main package) it was ${kb(before.raw)} / ${kb(before.gzip)}: ${pct(w.raw - before.raw, before.raw)} raw, ${pct(w.gzip - before.gzip, before.gzip)} gzip.`,
     )
   lines.push(
     `Cloud calls to logged-in (first login / returning / expired session / after logout): ${goals}, goal 1/0/1/1; at most ${writes} database write per login.`,
@@ -244,7 +350,7 @@ function findings(r) {
     `setData of the authorization page: first render ${setDataCell(sd.weauth.firstRender)} against ${setDataCell(sd.native.firstRender)} for the native page: Taro sends the page tree, native pages send their data.`,
   )
   lines.push(
-    `A cloud function's cold load is ${ms(login.moduleMs)} over an empty Node process (login), of which ${ms(r.functions.coldLoad.sdk.moduleMs)} is wx-server-sdk alone; warm, login runs in ${ms(r.functions.emulator['login (returning)'].warmHandlerMs)} in the emulator.`,
+    `A cloud function's cold module load (login, over an empty Node) is ${spreadMs(cold('deployed'))} as deployed (SDK bundled, its unused parts deferred), ${spreadMs(cold('bundled-eager'))} with the SDK bundled as it is, ${spreadMs(cold('installed'))} with the SDK installed: ${ratio(cold('installed').median, cold('deployed').median)} faster. Warm, login runs in ${ms(fc.emulator['login (returning)'].warmHandlerMs)} in the emulator.`,
   )
   lines.push(
     `The emulator signs in ${r.throughput.loginsPerSecond} distinct users per second (${r.throughput.concurrency} at a time, p95 ${ms(r.throughput.p95Ms)}).`,
@@ -282,6 +388,21 @@ ${findings(r)
   .map((line) => `- ${line}`)
   .join('\n')}
 
+## Ratios
+
+Medians over repeated runs (spreads in the tables below); the machine's load moves absolute timings by tens of
+percent between runs, ratios measured in the same run move less.
+
+${markdownTable(RATIO_HEADER, ratioRows(r))}
+
+## Cloud functions, before and after
+
+Cold module load over an empty \`node -e ""\`: median (interquartile range, runs) of paired, interleaved runs,
+and what deploying each function ships. The three builds of the same sources in the same run
+(scripts/build-node.mjs, \`sdk\` option).
+
+${markdownTable(['cloud-function build', ...Object.keys(r.functions.coldLoad.builds.deployed), 'deployed (each)'], functionRows(r))}
+
 ## The table
 
 WeAuth is the project's weapp build (config/index.ts, production, byte-identical to \`npm run build:weapp\`),
@@ -295,7 +416,11 @@ ${markdownTable(HEADER, tableRows(r))}
 
 Now: ${kb(base.raw)} / ${kb(base.gzip)} (runtime ${kb(base.runtime.raw)}, app code ${kb(base.app.raw)}, raw).
 Each row is a build of the same sources with the project's config changed one way (bench/lib/variants.mjs),
-measured in this run; changes are against now. The "before" row is the config before the size cut.
+measured in this run; changes are against now. The "before" row is the project before issue 18 (component
+tables kept, every page in the main package). base.wxml of every variant against now's: ${Object.entries(r.variants)
+    .filter(([, v]) => v.baseWxmlSame !== undefined)
+    .map(([name, v]) => `${name} ${v.baseWxmlSame ? 'byte-identical' : 'differs'}`)
+    .join(', ')}.
 
 ${markdownTable(['variant', 'setting', 'main raw / gzip', 'raw change', 'gzip change', 'runtime / app raw', 'finding'], beforeAfter)}
 
@@ -320,8 +445,8 @@ records which sources each emitted module holds): app.js carries the React recon
 - Round trips: the compiled pages under miniprogram-simulate with the emulator's simulated \`wx\` (tests/helpers/miniprogram.ts); cloud calls and \`wx.login\`/\`wx.checkSession\` from the runtime's recorded calls, reads and writes from the emulator's counters.
 - setData: every \`setData\` of every component instance, as JSON bytes, plus the page's initial data (sent with the first render), from the page's open (or tap) until no setData for 100 ms.
 - Launch to first render: \`require\` of app.js, onLaunch, page load and render under miniprogram-simulate (a Node proxy for the bundle's evaluation cost, not a device figure), median of ${r.pages.launch.weauth.runs}, interleaved.
-- Cloud functions: cold module load = median wall time of ${r.options.runs} fresh \`node -e "require(<fn>/index.js)"\` minus that of \`node -e ""\`; warm = median over ${r.options.calls} calls through the emulator's function runner (handler time measured inside the worker); deployed size = the function folder plus the closure of its package.json dependencies as installed at the root.
-- Throughput: ${r.throughput.users} distinct users each calling \`login\` once through the emulator's client API, ${r.throughput.concurrency} at a time, after a warm-up.
+- Cloud functions: cold module load = median over ${r.options.runs} runs of the wall time of a fresh \`node -e "require(<fn>/index.js)"\` minus that of the \`node -e ""\` run just before it; warm = median over ${r.options.calls} calls through the emulator's function runner (handler time measured inside the worker); deployed size = every file of the function's deploy folder plus the closure of its package.json dependencies as installed at the root (none for dist-cloud/).
+- Throughput: ${r.throughput.users} distinct users each calling \`login\` once through the emulator's client API, ${r.throughput.concurrency} at a time, after a warm-up; a fresh emulator per run, median of the runs.
 - Test suite: ${r.suite.source}.
 `
 }

@@ -7,30 +7,35 @@ import { ROOT, OUT } from './paths.mjs'
 
 const mini = (config, extra) => ({ ...config, mini: { ...config.mini, ...extra } })
 
-// the user center and the scope center in subpackages: the same page paths (root = their folder), so no
-// navigation URL changes; src/ is copied so that the variant can say so in its own app.config.ts
-const SUBPACKAGE_SRC = join(OUT, 'src-subpackages')
-const SUBPACKAGE_PAGES = ['pages/user/index', 'pages/scopes/index']
-function prepareSubpackages() {
-  rmSync(SUBPACKAGE_SRC, { recursive: true, force: true })
-  cpSync(join(ROOT, 'src'), SUBPACKAGE_SRC, { recursive: true })
-  const file = join(SUBPACKAGE_SRC, 'app.config.ts')
+// every page in the main package, as before the subpackages: src/ is copied and its app.config.ts turns the
+// subpackages back into main-package pages (same paths, no preload rules)
+const FLAT_SRC = join(OUT, 'src-flat')
+function prepareFlat() {
+  rmSync(FLAT_SRC, { recursive: true, force: true })
+  cpSync(join(ROOT, 'src'), FLAT_SRC, { recursive: true })
+  const file = join(FLAT_SRC, 'app.config.ts')
   const source = readFileSync(file, 'utf8')
-  const list = /pages:\s*\[([^\]]*)\],/.exec(source)
-  const pages = list ? [...list[1].matchAll(/'([^']+)'/g)].map((m) => m[1]) : []
-  if (!SUBPACKAGE_PAGES.every((p) => pages.includes(p)))
-    throw new Error(
-      'src/app.config.ts: no user/scopes pages in `pages`; update the subpackages variant in bench/lib/variants.mjs',
-    )
-  const main = pages.filter((p) => !SUBPACKAGE_PAGES.includes(p)).map((p) => `'${p}'`)
-  const subPackages = SUBPACKAGE_PAGES.map((p) => `{ root: '${p.replace(/\/index$/, '')}', pages: ['index'] }`)
+  if (!source.includes('export default defineAppConfig(') || !source.includes('subPackages'))
+    throw new Error('src/app.config.ts: no subPackages; update the flat variant in bench/lib/variants.mjs')
   writeFileSync(
     file,
-    source.replace(list[0], `pages: [${main.join(', ')}],\n  subPackages: [${subPackages.join(', ')}],`),
+    `${source.replace('export default defineAppConfig(', 'const projectConfig = (')}
+// bench/lib/variants.mjs: every page in the main package
+export default defineAppConfig({
+  ...projectConfig,
+  pages: [...projectConfig.pages, ...(projectConfig.subPackages ?? []).flatMap((s) => s.pages.map((p) => \`\${s.root}/\${p}\`))],
+  subPackages: undefined,
+  preloadRule: undefined,
+})
+`,
   )
 }
+const withFlatPages = (config) => ({ ...config, sourceRoot: 'bench/out/src-flat' })
+// config/index.ts reads this switch (the component tables' loader is on in production builds)
+const keepComponentTables = () => {
+  process.env.WEAUTH_KEEP_COMPONENT_TABLES = '1'
+}
 
-const withSubpackages = (config) => ({ ...config, sourceRoot: 'bench/out/src-subpackages' })
 // the reverse of each kept setting: config/index.ts has them since the size cut, so a trial takes one away
 const withReact = (config) => ({
   ...mini(config, { runtime: { ...config.mini?.runtime, enableContains: false } }),
@@ -38,8 +43,6 @@ const withReact = (config) => ({
 })
 const withInnerHTML = (config) => mini(config, { runtime: { ...config.mini?.runtime, enableInnerHTML: true } })
 const withTaroTerser = (config) => ({ ...config, terser: undefined })
-/** the config as it was before the size cut: React, Taro's default runtime and terser options */
-const beforeSizeCut = (config) => withTaroTerser(withInnerHTML(withReact(config)))
 
 /**
  * `group`: 'project' (the builds compared side by side), 'before' (the config before the size cut, to keep the
@@ -59,10 +62,30 @@ export const VARIANTS = {
   },
   before: {
     group: 'before',
-    label: 'before: React, Taro default runtime and terser',
+    label: 'before: component tables kept, every page in the main package',
     finding:
-      'config/index.ts until the size cut (2026-11-27); the project now builds weapp with Preact, enableInnerHTML off and more terser passes',
-    apply: beforeSizeCut,
+      'the project until issue 18: the attribute tables of every Taro component in taro.js, and the user center, scope center, privacy policy and agreement in the main package',
+    prepare: () => {
+      keepComponentTables()
+      prepareFlat()
+    },
+    apply: withFlatPages,
+  },
+  'component-tables': {
+    group: 'trial',
+    label: 'component tables kept (no pruning loader)',
+    finding:
+      "pruned (config/component-tables/): the tables of components the app never renders are emptied, their keys kept; base.wxml is byte-identical (see 'base.wxml' below)",
+    prepare: keepComponentTables,
+    apply: (config) => config,
+  },
+  'no-subpackages': {
+    group: 'trial',
+    label: 'every page in the main package (no subpackages)',
+    finding:
+      'subpackages kept (src/app.config.ts): user center, scope center, privacy policy and agreement, each preloaded by the page that links to it',
+    prepare: prepareFlat,
+    apply: withFlatPages,
   },
   react: {
     group: 'trial',
@@ -84,14 +107,6 @@ export const VARIANTS = {
     label: "Taro's default terser options",
     finding: "kept the extra passes: Taro's defaults turn reduce_vars, inline, collapse_vars off; the output stays ES5",
     apply: withTaroTerser,
-  },
-  subpackages: {
-    group: 'trial',
-    label: 'user + scopes pages as subpackages',
-    finding:
-      'not applied, optional (src/app.config.ts): moves their code out of the main package, at the cost of a download the first time the user center opens',
-    prepare: prepareSubpackages,
-    apply: withSubpackages,
   },
   'base-level-8': {
     group: 'trial',

@@ -11,7 +11,11 @@ class CheckKeptComponents {
   apply(compiler) {
     compiler.hooks.afterCompile.tap('WeAuthCheckKeptComponents', (compilation) => {
       if (componentConfig.includeAll) {
-        compilation.errors.push(new Error('component-tables: Taro includes every component (a namespace import of @tarojs/components?) but tables were pruned'))
+        compilation.errors.push(
+          new Error(
+            'component-tables: Taro includes every component (a namespace import of @tarojs/components?) but tables were pruned',
+          ),
+        )
         return
       }
       // the Static*/Pure*/Catch*/Click* variants of view/image/text use those tables
@@ -20,7 +24,9 @@ class CheckKeptComponents {
         .filter((name) => !this.keep.has(name))
       if (missing.length)
         compilation.errors.push(
-          new Error(`component-tables: the app renders ${missing.join(', ')}, whose tables were pruned; config/component-tables/used-components.js missed them`),
+          new Error(
+            `component-tables: the app renders ${missing.join(', ')}, whose tables were pruned; config/component-tables/used-components.js missed them`,
+          ),
         )
     })
   }

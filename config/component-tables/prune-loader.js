@@ -58,7 +58,9 @@ module.exports = function pruneComponentTables(source) {
   })
   if (!found.table) {
     // a Taro update moved the tables: stop rather than ship a package that silently stopped shrinking
-    throw new Error(`component-tables: no \`const ${tableName} = {...}\` in ${this.resourcePath}; see config/component-tables/`)
+    throw new Error(
+      `component-tables: no \`const ${tableName} = {...}\` in ${this.resourcePath}; see config/component-tables/`,
+    )
   }
   return out.code
 }

@@ -10,7 +10,8 @@ const { join } = require('node:path')
 const ALWAYS = ['View', 'ScrollView', 'Image', 'Text', 'Block', 'Slot', 'SlotView', 'NativeSlot', 'Script']
 
 const IMPORT = /import\s*(type\s+)?\{([^}]*)\}\s*from\s*['"]@tarojs\/components['"]/g
-const NAMESPACE_IMPORT = /import\s*\*\s*as\s+\w+\s+from\s*['"]@tarojs\/components['"]|require\(\s*['"]@tarojs\/components['"]\s*\)/
+const NAMESPACE_IMPORT =
+  /import\s*\*\s*as\s+\w+\s+from\s*['"]@tarojs\/components['"]|require\(\s*['"]@tarojs\/components['"]\s*\)/
 
 function sourceFiles(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -33,7 +34,11 @@ function usedComponents(sourceRoots) {
     for (const match of text.matchAll(IMPORT)) {
       if (match[1]) continue // `import type { ... }`: no component rendered
       for (const spec of match[2].split(',')) {
-        const name = spec.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0].trim()
+        const name = spec
+          .trim()
+          .replace(/^type\s+/, '')
+          .split(/\s+as\s+/)[0]
+          .trim()
         if (name && !spec.trim().startsWith('type ')) used.add(name)
       }
     }
