@@ -3,13 +3,14 @@
 // build (taro-build.mjs sets the output folder); `prepare` makes what the variant needs before the build.
 import { cpSync, readFileSync, writeFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { ROOT, OUT } from './paths.mjs'
+import { ROOT } from './paths.mjs'
 
 const mini = (config, extra) => ({ ...config, mini: { ...config.mini, ...extra } })
 
 // every page in the main package, as before the subpackages: src/ is copied and its app.config.ts turns the
 // subpackages back into main-package pages (same paths, no preload rules)
-const FLAT_SRC = join(OUT, 'src-flat')
+// at the depth of src/ so that its relative imports (../../packages/contract) still resolve
+const FLAT_SRC = join(ROOT, '.bench-src-flat')
 function prepareFlat() {
   rmSync(FLAT_SRC, { recursive: true, force: true })
   cpSync(join(ROOT, 'src'), FLAT_SRC, { recursive: true })
@@ -30,7 +31,7 @@ export default defineAppConfig({
 `,
   )
 }
-const withFlatPages = (config) => ({ ...config, sourceRoot: 'bench/out/src-flat' })
+const withFlatPages = (config) => ({ ...config, sourceRoot: '.bench-src-flat' })
 // config/index.ts reads this switch (the component tables' loader is on in production builds)
 const keepComponentTables = () => {
   process.env.WEAUTH_KEEP_COMPONENT_TABLES = '1'
