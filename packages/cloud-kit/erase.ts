@@ -2,6 +2,7 @@ import type { DB } from 'wx-server-sdk'
 import { deleteFiles } from './cloud'
 import { filesOf, updatedCount, USERS, type UserRecord } from './users'
 import { IDENTITIES, MERGES } from './accounts'
+import { markDeleted } from './deleted-accounts'
 
 /** What an account deletion removed, for the receipt the user keeps on screen. */
 export interface Receipt {
@@ -67,8 +68,10 @@ export async function eraseUser(db: DB.Database, user: UserRecord): Promise<Eras
     }
   }
   // every mini program's identity of the account (and its merge records) goes before the record: if this fails,
-  // the frozen record still exists and the next attempt finishes the deletion
+  // the frozen record still exists and the next attempt finishes the deletion. The id is listed as deleted first,
+  // so a login racing this one can never recreate the account under it (deleted-accounts.ts).
   try {
+    await markDeleted(db, user._id)
     await db.collection(IDENTITIES).where({ userId: user._id }).remove()
     await db.collection(MERGES).where({ into: user._id }).remove()
   } catch (e) {

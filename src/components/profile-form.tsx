@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import { Button, Form, Image, Input, Text, View } from '@tarojs/components'
 import { useAuth } from '../services/auth'
 import { messageFor, WeAuthError } from '../../packages/contract/errors'
@@ -36,9 +36,11 @@ export function ProfileForm({ initial, onDone, onCancel, cancelText = '取消', 
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [reviewFailed, setReviewFailed] = useState(false)
+  // one save at a time, even when the tap and the form's submit both ask for it in the same tick
+  const inFlight = useRef(false)
 
   const save = async (submitted: string | undefined) => {
-    if (!user || saving) return
+    if (!user || saving || inFlight.current) return
     const value = typeof submitted === 'string' ? submitted : nickName
     setNickName(value)
     if (!value.trim()) {
@@ -49,6 +51,7 @@ export function ProfileForm({ initial, onDone, onCancel, cancelText = '取消', 
       setError('微信未通过这个昵称的安全检查，请换一个昵称')
       return
     }
+    inFlight.current = true
     setSaving(true)
     setError(null)
     try {
@@ -57,6 +60,7 @@ export function ProfileForm({ initial, onDone, onCancel, cancelText = '取消', 
     } catch (e) {
       setError(e instanceof WeAuthError ? e.message : messageFor('INTERNAL'))
     } finally {
+      inFlight.current = false
       setSaving(false)
     }
   }
@@ -121,6 +125,9 @@ export function ProfileForm({ initial, onDone, onCancel, cancelText = '取消', 
           className="primary-button profile-form__action"
           id="profile-save"
           formType="submit"
+          // Taro's H5 Form (the browser playground) does not deliver the submit event: there the tap saves the
+          // typed nickname; on WeChat the form's submit is the one path (docs/playground.md)
+          onClick={process.env.TARO_ENV === 'h5' ? () => void save(undefined) : undefined}
           loading={saving}
           disabled={saving}
         >

@@ -52,13 +52,18 @@ describe('playground: leaving', () => {
     expect(await storedFiles(playground(), `users/${userId}/`)).toHaveLength(1)
     await eventually(async () => expect(await adminRow(page, openid).count()).toBe(1))
 
+    // the deletion-notice page: going back keeps everything
     await app.locator('#user-delete').click()
-    // Taro's H5 modal stands in for WeChat's: cancelling keeps everything
-    await app.locator('.taro-model__cancel').click()
+    await app.locator('#delete-notice').waitFor()
+    await app.locator('#delete-cancel').click()
     expect(await userRecord(playground(), openid)).toBeDefined()
+    // nothing is removed before the explicit confirmation
     await app.locator('#user-delete').click()
-    await expect(app.locator('.taro-modal__title').last().textContent()).resolves.toBe('注销账号')
-    await app.locator('.taro-model__confirm').last().click()
+    await app.locator('#delete-understood').click()
+    await app.locator('#delete-confirm').click()
+    await app.locator('#delete-receipt').waitFor()
+    expect(await app.locator('#delete-receipt-time').textContent()).toContain('注销时间')
+    await app.locator('#delete-receipt-dismiss').click()
 
     await app.locator('#home-login').waitFor()
     await eventually(async () => expect(await userRecord(playground(), openid)).toBeUndefined())

@@ -11,6 +11,8 @@ describe('playground panel: content security, phone outcomes, pushes', () => {
     await eventually(async () => expect(await page.locator('#risky-list').textContent()).toContain('坏词'))
     await signIn(app)
     await app.locator('#profile-nickname input').fill('坏词大王')
+    // focusing the nickname asks for the privacy guide first (requirePrivacyAuthorize)
+    await answerPrivacySheet(app, 'agree')
     await app.locator('#profile-save').click()
     await eventually(async () => expect(await app.locator('#profile-error').textContent()).toContain('不合规'))
     await screenshot(page, 'panel-risky-nickname')

@@ -109,12 +109,18 @@ describe('playground: every screen, at two phone sizes', () => {
     // deletion: the notice outlives the relaunch onto the home page
     await page.click('#phone-back')
     await app.locator('#user-delete').click()
-    await screens(page, '16-delete-confirm')
-    await app.locator('.taro-model__confirm').last().click()
-    await app.locator('#home-notice').waitFor()
+    await app.locator('#delete-notice').waitFor()
+    await screens(page, '16-delete-notice')
+    await app.locator('#delete-understood').click()
+    await app.locator('#delete-confirm').click()
+    // the receipt stays on screen until the user dismisses it
+    await app.locator('#delete-receipt').waitFor()
     await page.waitForTimeout(2000)
-    expect(await app.locator('#home-notice').textContent()).toBe('账号已注销，你的资料与上传的文件已删除')
-    await screens(page, '17-home-account-deleted')
+    expect(await app.locator('#delete-receipt-time').textContent()).toContain('注销时间')
+    await screens(page, '17-delete-receipt')
+    await app.locator('#delete-receipt-dismiss').click()
+    await app.locator('#home-login').waitFor()
+    await screens(page, '18-home-after-deletion')
 
     // 重试 after an error re-rendered the page without React losing track of Taro's button (insertBefore)
     expect(consoleErrors.filter((e) => /insertBefore|NotFoundError/.test(e))).toEqual([])

@@ -52,7 +52,14 @@ describe('simulated wx location APIs', () => {
     expect([...app.requiredPrivateInfos].sort()).toEqual(['onLocationChange', 'startLocationUpdateBackground'])
     expect(app.permission['scope.userLocation'].desc.length).toBeGreaterThan(0)
     expect(app.permission['scope.userLocation'].desc.length).toBeLessThanOrEqual(30)
-    expect(app.pages).toContain('pages/scopes/index')
+    // the scope center is a subpackage (not on the first screen): its page is listed under subPackages
+    const pages = [
+      ...app.pages,
+      ...(app.subPackages ?? app.subpackages ?? []).flatMap((p: { root: string; pages: string[] }) =>
+        p.pages.map((page) => `${p.root.replace(/\/$/, '')}/${page}`),
+      ),
+    ]
+    expect(pages).toContain('pages/scopes/index')
   })
 
   test('foreground updates stop in the background; background updates continue; stopLocationUpdate ends both', async () => {

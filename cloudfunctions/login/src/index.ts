@@ -7,7 +7,8 @@ import { parseEvent } from '../../../packages/cloud-kit/validate'
 import { registrationRisk } from '../../../packages/cloud-kit/risk'
 import { eraseUser } from '../../../packages/cloud-kit/erase'
 import { asWritten, newUserRecord } from '../../../packages/cloud-kit/registration'
-import { callerOf, resolveAccount } from '../../../packages/cloud-kit/accounts'
+import { callerOf, IDENTITIES, resolveAccount } from '../../../packages/cloud-kit/accounts'
+import { wasDeleted } from '../../../packages/cloud-kit/deleted-accounts'
 import { mergeAccounts } from '../../../packages/cloud-kit/merge'
 import {
   isDuplicateKey,
@@ -53,6 +54,12 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser; i
       if ('notDurable' in (await eraseUser(db, resolved.user))) return fail('DELETE_NOT_DURABLE')
       resolved = await resolveAccount(db, caller, (from, into) => mergeAccounts(db, from, into))
     }
+    // the account id this login resolved was deleted meanwhile: its claims are stale, so resolve again (a fresh
+    // account), never recreate the deleted one under its old id
+    for (let retry = 0; !('user' in resolved) && retry < 3 && (await wasDeleted(db, resolved.createAs)); retry++) {
+      await db.collection(IDENTITIES).where({ userId: resolved.createAs }).remove()
+      resolved = await resolveAccount(db, caller, (from, into) => mergeAccounts(db, from, into))
+    }
     if ('user' in resolved) return await signIn(resolved.user)
     const risk = await registrationRisk(db, {
       openid: caller.openid,
@@ -64,6 +71,11 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser; i
     const record = newUserRecord(db, who, { consented, riskRank: risk.rank })
     try {
       await users.add({ data: { _id: resolved.createAs, ...record } })
+      if (await wasDeleted(db, resolved.createAs)) {
+        // a deletion of this id finished between the check above and the add: take the add back and start over
+        await users.doc(resolved.createAs).remove()
+        return fail('UPSTREAM')
+      }
       return ok({ user: publicView(asWritten(record, resolved.createAs)), isNew: true })
     } catch (e) {
       if (!isDuplicateKey(e)) throw e
