@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose'
 import type { SigningKey } from './signing-keys'
 
@@ -38,7 +39,10 @@ export async function signAccessToken(
   claims: { sub: string; sid: string; aud: string; iat: number; exp: number },
   key: SigningKey,
 ): Promise<string> {
+  // a random jti (RFC 7519 4.1.7) makes every token unique: two issued in the same second for one session (a
+  // refresh right after sign-in) are still different tokens
   return new SignJWT({ sid: claims.sid })
+    .setJti(randomBytes(12).toString('base64url'))
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: key.kid })
     .setSubject(claims.sub)
     .setIssuer(TOKEN_ISSUER)
