@@ -25,10 +25,10 @@ const GUARANTEES = [
   ],
   [
     'Database rules',
-    'Through the client path a user reads only their own `users` record (list, query, doc and count of others refused with -502003)',
+    'Through the client path no user reads any `users` record, not even their own: the app sees only the masked view the functions return',
     {
       figures: 'rules-read-own-only',
-      tests: [['tests/emulator/database.test.ts', 'reads their own record and nothing else']],
+      tests: [['tests/emulator/database.test.ts', 'no client read at all']],
     },
   ],
   [
