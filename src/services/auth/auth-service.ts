@@ -8,14 +8,14 @@ import type { AuthState, User } from './types'
 import type { ConsentGiven, PhoneProof } from '../backend/backend'
 
 /**
- * Signing in is safe to repeat (the backend upserts by openid), so a transient failure (backend or network)
- * is retried before the page shows it. Not retried: the client's own 10 s timeout (a dead network would keep
- * the spinner for 30 s) and rate limits (WeChat's quota is per minute: retrying at once only spends it).
+ * Signing in is safe to repeat (the backend upserts by openid and every attempt asks wx.login for a fresh code),
+ * so whatever the contract table marks retryable is retried before the page shows it, with one exception: the
+ * client's own 10 s timeout (a dead network would keep the spinner for 30 s). Rate limits are not retryable in
+ * the table (WeChat's quota is per minute: retrying at once only spends it).
  */
-const TRANSIENT = new Set(['UPSTREAM', 'NETWORK'])
 const LOGIN_RETRY: RetryPolicy = {
   backoffMs: TRANSIENT_BACKOFF_MS,
-  retryable: (e) => e instanceof WeAuthError && TRANSIENT.has(e.code),
+  retryable: (e) => e instanceof WeAuthError && e.retryable && e.code !== 'TIMEOUT',
 }
 
 type Listener = (state: AuthState) => void
