@@ -28,18 +28,25 @@ export function callbackApi<O extends WxCallbacks>(
         throw { ...fail.extra, errMsg: `${name}:fail ${fail.reason}`.trimEnd() }
       },
     )
-    const usesCallbacks = !!(options.success || options.fail || options.complete)
-    if (!usesCallbacks) return promise
-    promise.then(
-      (res) => {
-        options.success?.(res)
-        options.complete?.(res)
-      },
-      (err) => {
-        options.fail?.(err)
-        options.complete?.(err)
-      },
-    )
-    return undefined
+    return deliver(options, promise)
   }
+}
+
+/**
+ * Hands a settled call to its callbacks when the caller gave any (the Promise is then consumed here, so a
+ * failure never becomes an unhandled rejection, and the call returns undefined as in WeChat); else returns it.
+ */
+export function deliver<T>(options: WxCallbacks | undefined, promise: Promise<T>): Promise<T> | undefined {
+  if (!options || !(options.success || options.fail || options.complete)) return promise
+  promise.then(
+    (res) => {
+      options.success?.(res)
+      options.complete?.(res)
+    },
+    (err) => {
+      options.fail?.(err)
+      options.complete?.(err)
+    },
+  )
+  return undefined
 }

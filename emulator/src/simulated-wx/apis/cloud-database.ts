@@ -1,5 +1,6 @@
 import { Db } from '@cloudbase/database'
 import type { ClientTransport } from '../transport'
+import { deliver, type WxCallbacks } from '../callback-api'
 
 /**
  * wx.cloud.database() for the simulated client. The query builder is @cloudbase/database, the library both
@@ -43,32 +44,14 @@ Object.defineProperty(Db, 'reqClass', {
   },
 })
 
-interface Callbacks {
-  success?: (res: unknown) => void
-  fail?: (err: unknown) => void
-  complete?: (res: unknown) => void
-}
-
 /**
  * wx.cloud.database() calls take `success`/`fail`/`complete` like every wx API, or return a Promise when none
- * is given. With callbacks the Promise is consumed here, so a failure never becomes an unhandled rejection.
+ * is given (the convention of callback-api.ts).
  * https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/database/collection/Collection.get.html
  */
 // typed as the Promise form (what tests and pages await); with callbacks the call returns undefined, as in WeChat
-function answer<T>(options: Callbacks | undefined, run: () => Promise<T>): Promise<T> {
-  const promise = Promise.resolve().then(run)
-  if (!options || !(options.success || options.fail || options.complete)) return promise
-  promise.then(
-    (res) => {
-      options.success?.(res)
-      options.complete?.(res)
-    },
-    (err) => {
-      options.fail?.(err)
-      options.complete?.(err)
-    },
-  )
-  return undefined as unknown as Promise<T>
+function answer<T>(options: WxCallbacks | undefined, run: () => Promise<T>): Promise<T> {
+  return deliver(options, Promise.resolve().then(run)) as Promise<T>
 }
 
 async function settle<T extends Raw>(
@@ -92,7 +75,7 @@ async function settle<T extends Raw>(
   return { ...shape(raw), errMsg: `${api}:ok` }
 }
 
-type WithData = Callbacks & { data?: object }
+type WithData = WxCallbacks & { data?: object }
 
 export class ClientQuery {
   constructor(protected readonly raw: Raw) {}
@@ -111,7 +94,7 @@ export class ClientQuery {
   field(projection: object) {
     return new ClientQuery(this.raw.field(projection))
   }
-  get(options?: Callbacks) {
+  get(options?: WxCallbacks) {
     return answer(options, () =>
       settle(
         'collection.get',
@@ -120,7 +103,7 @@ export class ClientQuery {
       ),
     )
   }
-  count(options?: Callbacks) {
+  count(options?: WxCallbacks) {
     return answer(options, () =>
       settle(
         'collection.count',
@@ -138,7 +121,7 @@ export class ClientQuery {
       ),
     )
   }
-  remove(options?: Callbacks) {
+  remove(options?: WxCallbacks) {
     return answer(options, () =>
       settle(
         'collection.remove',
@@ -182,7 +165,7 @@ class ClientAggregate {
       },
     })
   }
-  end(options?: Callbacks) {
+  end(options?: WxCallbacks) {
     return answer(options, () =>
       settle(
         'collection.aggregate',
@@ -201,7 +184,7 @@ export class ClientDocument {
   field(projection: object) {
     return new ClientDocument(this.raw.field(projection), this.id)
   }
-  get(options?: Callbacks) {
+  get(options?: WxCallbacks) {
     return answer(options, async () => {
       const result = await settle(
         'document.get',
@@ -233,7 +216,7 @@ export class ClientDocument {
       ),
     )
   }
-  remove(options?: Callbacks) {
+  remove(options?: WxCallbacks) {
     return answer(options, () =>
       settle(
         'document.remove',
