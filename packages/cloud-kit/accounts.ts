@@ -1,5 +1,6 @@
 import type { DB } from 'wx-server-sdk'
 import { isDuplicateKey, USERS, type UserRecord } from './users'
+import { wasDeleted } from './deleted-accounts'
 
 /**
  * One account per person per organisation. The `users` record is the account; the ways into it live in the
@@ -83,19 +84,72 @@ export async function findAccount(db: DB.Database, caller: Caller): Promise<User
   return legacyRecord(db, caller.openid)
 }
 
-/** A record from before identities existed (or written by a function that keys by _openid alone). */
+/**
+ * A record from before identities existed, found by `_openid`. A record that has an identity already is not one:
+ * its ways in are its identities alone (an app unlinked from it, unlink.ts, must not find it by its old `_openid`).
+ */
 async function legacyRecord(db: DB.Database, openid: string): Promise<UserRecord | undefined> {
   const { data } = (await db.collection(USERS).where({ _openid: openid }).limit(1).get()) as DB.IQueryResult
-  return data[0] as UserRecord | undefined
+  const record = data[0] as UserRecord | undefined
+  if (!record) return undefined
+  const { data: linked } = (await db
+    .collection(IDENTITIES)
+    .where({ userId: record._id, kind: 'openid' })
+    .limit(1)
+    .get()) as DB.IQueryResult
+  return linked.length ? undefined : record
 }
+
+/** How often a resolution that met a deleted account, or a creation a deletion overtook, starts over. */
+export const RESOLVE_ATTEMPTS = 3
 
 /**
  * Login's resolution: which account the caller signs into, linking what is new. Returns the record, or the id the
- * account must be created under (claims are in place; creating it with this `_id` is race-free and idempotent).
+ * account must be created under (claims are in place; createAccount() with this `_id` is race-free and idempotent).
  * When the caller's unionid already leads to another account than their openid (an account made before the app was
  * bound to the Open Platform), that account is merged into the unionid's one (merge.ts).
+ * Every account-creating path goes through here, so none can recreate a deleted account: claims that still name an
+ * account id listed as deleted (a login that read them just before a deletion removed them, then claimed again)
+ * are stale; they are removed and the resolution starts over, which leads to a fresh account.
  */
 export async function resolveAccount(
+  db: DB.Database,
+  caller: Caller,
+  merge: (from: string, into: string) => Promise<void>,
+): Promise<{ user: UserRecord } | { createAs: string }> {
+  for (let attempt = 0; attempt < RESOLVE_ATTEMPTS; attempt++) {
+    const resolved = await resolveOnce(db, caller, merge)
+    if ('user' in resolved || !(await wasDeleted(db, resolved.createAs))) return resolved
+    await db.collection(IDENTITIES).where({ userId: resolved.createAs }).remove()
+  }
+  throw new Error('account resolution kept meeting a deleted account')
+}
+
+/**
+ * Writes a new account's record under the id resolveAccount() chose. `created`: this call made it; `existing`: a
+ * concurrent first login of the person (from this or another mini program) made it first; `deleted`: a deletion of
+ * this id finished between the resolution and the write, so the write is taken back and the caller resolves again.
+ */
+export async function createAccount(
+  db: DB.Database,
+  id: string,
+  record: Record<string, unknown>,
+): Promise<{ created: true } | { existing: UserRecord } | { deleted: true }> {
+  const users = db.collection(USERS)
+  try {
+    await users.add({ data: { _id: id, ...record } })
+  } catch (e) {
+    if (!isDuplicateKey(e)) throw e
+    const winner = await getDoc<UserRecord>(db, USERS, id)
+    if (!winner) throw e
+    return { existing: winner }
+  }
+  if (!(await wasDeleted(db, id))) return { created: true }
+  await users.doc(id).remove()
+  return { deleted: true }
+}
+
+async function resolveOnce(
   db: DB.Database,
   caller: Caller,
   merge: (from: string, into: string) => Promise<void>,

@@ -1,13 +1,14 @@
 import type { DB } from 'wx-server-sdk'
 import { getDoc, IDENTITIES, MERGES } from './accounts'
 import { filesOf, USERS, type UserRecord } from './users'
+import { consentFields, consentOf, consentsByApp } from './consents'
 
 /**
  * Merges an account made by openid alone (before its mini program was bound to the Open Platform) into the account
  * its unionid leads to, when the person signs in with that unionid. Deterministic: the unionid's account survives
  * (its claim is the organisation-wide identity, first come, never reassigned) and keeps every profile field it has;
- * fields it lacks are filled from the merged account (nickname, avatar, phone + country code together, consent +
- * its version together); the earlier `createdAt` is kept; login counts are summed; a ban on either account stays;
+ * fields it lacks are filled from the merged account (nickname, avatar, phone + country code together, each mini
+ * program's consent + its version together, consents.ts); the earlier `createdAt` is kept; login counts are summed; a ban on either account stays;
  * `role` is the survivor's (a merge never grants rights). Files are referenced, not copied: the merged account's
  * avatar becomes the survivor's avatar when it has none, else one of its `staleFiles`, so deletion removes it.
  *
@@ -75,6 +76,8 @@ type Snapshot = Pick<
   | 'countryCode'
   | 'privacyConsentAt'
   | 'privacyConsentVersion'
+  | 'appid'
+  | 'appConsents'
   | 'loginCount'
   | 'createdAt'
   | 'status'
@@ -83,8 +86,10 @@ type Snapshot = Pick<
 
 function snapshot(user: UserRecord): Snapshot {
   const { nickName, avatarFileId, phoneNumber, countryCode, privacyConsentAt, privacyConsentVersion } = user
-  const { loginCount, createdAt, status, staleFiles } = user
+  const { loginCount, createdAt, status, staleFiles, appid, appConsents } = user
   return {
+    appid,
+    appConsents: appConsents ?? {},
     nickName,
     avatarFileId,
     phoneNumber,
@@ -112,9 +117,9 @@ function fold(survivor: UserRecord, source: Snapshot, db: DB.Database): Record<s
     data.phoneNumber = source.phoneNumber
     data.countryCode = source.countryCode
   }
-  if (!survivor.privacyConsentVersion && source.privacyConsentVersion) {
-    data.privacyConsentAt = source.privacyConsentAt ? new Date(source.privacyConsentAt) : db.serverDate()
-    data.privacyConsentVersion = source.privacyConsentVersion
+  // consent is per mini program (consents.ts): each app's consent the survivor lacks is taken over, with its time
+  for (const [appid, given] of Object.entries(consentsByApp(source))) {
+    if (!consentOf(survivor, appid)) Object.assign(data, consentFields(survivor, appid, given))
   }
   if (source.createdAt && new Date(source.createdAt) < new Date(survivor.createdAt)) {
     data.createdAt = new Date(source.createdAt)

@@ -1,8 +1,9 @@
 import { toPublicUser, type PublicUser } from '../contract/user-view'
+import { consentOf, type AppConsent } from './consents'
 
 export type { PublicUser }
 
-/** The `users` collection: one record per openid (unique index on _openid). */
+/** The `users` collection: one record per account (its ways in: accounts.ts). */
 export interface UserRecord {
   _id: string
   _openid: string
@@ -17,8 +18,10 @@ export interface UserRecord {
   phoneNumber: string | null
   countryCode: string | null
   privacyConsentAt: Date | null
-  /** which version of the privacy policy was accepted (src/config/privacy.ts) */
+  /** which version of the privacy policy was accepted (src/config/privacy.ts), by the account's own app (`appid`) */
   privacyConsentVersion: string | null
+  /** the consent of each other mini program of the account, by appid (consents.ts) */
+  appConsents?: Record<string, AppConsent | null>
   /** server-only: clients can never read or write users at all (database/rules/users.json) */
   role: 'user' | 'admin'
   /** `deleting`: deleteAccount has frozen the record; every other write is conditional on `active` */
@@ -34,8 +37,9 @@ export interface UserRecord {
 
 export const USERS = 'users'
 
-/** The public view of a cloud user record (packages/contract/user-view.ts). */
-export function publicView(user: UserRecord): PublicUser {
+/** The public view of a cloud user record for one mini program (packages/contract/user-view.ts): its consent. */
+export function publicView(user: UserRecord, appid: string): PublicUser {
+  const consent = consentOf(user, appid)
   return toPublicUser({
     id: user._id,
     nickName: user.nickName,
@@ -44,8 +48,8 @@ export function publicView(user: UserRecord): PublicUser {
     createdAt: user.createdAt,
     lastLoginAt: user.lastLoginAt,
     loginCount: user.loginCount,
-    privacyConsentAt: user.privacyConsentAt,
-    privacyConsentVersion: user.privacyConsentVersion,
+    privacyConsentAt: consent?.at ?? null,
+    privacyConsentVersion: consent?.version ?? null,
     countryCode: user.countryCode,
   })
 }

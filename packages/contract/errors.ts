@@ -24,6 +24,10 @@ export const ERRORS = {
     message: '注销暂未完成：服务端未能确认删除，你的数据保持原样，没有被部分删除。请稍后再试',
     retryable: true,
   },
+  UNLINK_NOT_DURABLE: {
+    message: '解除关联暂未完成：服务端未能确认，你的账号和本小程序的关联保持原样。请稍后再试',
+    retryable: true,
+  },
   // nickname (packages/contract/nickname.ts)
   RISKY_CONTENT: { message: '昵称包含不合规内容，请修改后再试', retryable: false },
   NICKNAME_EMPTY: { message: '请填写昵称', retryable: false },

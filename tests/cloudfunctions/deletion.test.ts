@@ -104,6 +104,52 @@ describe(`deletion racing the other functions (${TRIALS} trials each)`, () => {
   })
 })
 
+describe(`phoneLogin racing deleteAccount (${TRIALS} trials)`, () => {
+  test('no record, no identity, no number left behind; a phone login after the deletion is a fresh account', async () => {
+    let fresh = 0
+    let before = 0
+    let refused = 0
+    for (let i = 0; i < TRIALS; i++) {
+      const { wechat, userId } = await loggedInUser(emulator(), { phoneNumber: '13600003333' })
+      const avatar = await uploadAs(emulator(), wechat, `users/${userId}/avatar-${i}.png`)
+      expect(await callFunction(emulator(), wechat, 'updateProfile', { avatarFileId: avatar })).toMatchObject({
+        ok: true,
+      })
+      const code = emulator().fixtures.issuePhoneCode(wechat.openid, { phoneNumber: '13600003333', countryCode: '86' })
+      const [login, del] = await Promise.all([
+        callFunction(emulator(), wechat, 'phoneLogin', { code, ...CONSENT }),
+        callFunction(emulator(), wechat, 'deleteAccount', { confirm: true }),
+      ])
+      expect(del).toMatchObject({ ok: true })
+      const left = await leftovers(emulator(), wechat.openid, userId)
+      expect([left.oldRecords, left.files]).toEqual([0, 0])
+      const identities = (await documents(emulator(), 'identities')).filter((d) => d.userId === userId)
+      expect(identities).toEqual([])
+      if (left.records.length) {
+        // the phone login ran after the deletion: a new account (with the number just given), never the old one
+        expect(login).toMatchObject({ ok: true, isNew: true })
+        expect(left.records).toHaveLength(1)
+        fresh++
+      } else if (login.ok) {
+        // it signed in to the old account before the deletion, which then removed all of it (number included)
+        expect(login).toMatchObject({ isNew: false, user: { id: userId } })
+        before++
+      } else {
+        refused++
+      }
+    }
+    recordFigures('race-delete-vs-phoneLogin', {
+      guarantee: 'phoneLogin racing deleteAccount never brings the deleted record, its identities or its files back',
+      test: 'tests/cloudfunctions/deletion.test.ts',
+      trials: TRIALS,
+      freshAccountsAfterDeletion: fresh,
+      signedInBeforeDeletion: before,
+      phoneLoginsRefused: refused,
+      leftovers: 0,
+    })
+  })
+})
+
 /** Every file under a folder, as bytes. */
 function allFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

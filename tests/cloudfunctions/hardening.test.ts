@@ -24,6 +24,7 @@ const ERROR_CODES = [
   'NICKNAME_BROKEN_TEXT',
   'NICKNAME_MARKUP',
   'DELETE_NOT_DURABLE',
+  'UNLINK_NOT_DURABLE',
   'NOT_FOUND',
   'UPSTREAM',
 ]
@@ -38,7 +39,7 @@ const malformedEvent = fc.record(
     cloudId: fc.anything(),
     confirm: fc.oneof(fc.constant('true'), fc.constant(1), fc.anything()),
     consentVersion: fc.oneof(fc.string({ maxLength: 40 }), fc.constant('2026-11'), fc.anything()),
-    action: fc.oneof(fc.constantFrom('accept', 'withdraw', 'delete'), fc.anything()),
+    action: fc.oneof(fc.constantFrom('accept', 'withdraw', 'delete', 'preview', 'unlink'), fc.anything()),
     version: fc.oneof(fc.constant('2026-11'), fc.string({ maxLength: 40 })),
     MsgType: fc.oneof(fc.constant('event'), fc.string()),
     Event: fc.oneof(fc.constantFrom('user_authorization_revoke', 'user_authorization_cancellation'), fc.string()),
@@ -56,49 +57,57 @@ const malformedEvent = fc.record(
 /** The fields a rejected call must leave exactly as they were. */
 const snapshot = (r: Record<string, unknown>) => JSON.stringify({ ...r, lastLoginAt: undefined, loginCount: undefined })
 
-describe.each(['updateProfile', 'bindPhone', 'deleteAccount', 'login', 'consent', 'phoneLogin', 'userInfoChanges'])(
-  '%s under 1,000 generated malformed events',
-  (name) => {
-    test('answers every one in the common shape, never crashes, and a rejection writes nothing', async () => {
-      const { wechat } = await loggedInUser(emulator(), { phoneNumber: '13800000000' })
-      let rejected = 0
-      let accepted = 0
-      let checked = 0
-      await fc.assert(
-        fc.asyncProperty(malformedEvent, async (event) => {
-          const before = await userRecord(emulator(), wechat.openid)
-          if (!before) return // an accepted deleteAccount removed the user: nothing left to corrupt
-          const result = await callFunction(emulator(), wechat, name, JSON.parse(JSON.stringify(event)))
-          expect(typeof result.ok).toBe('boolean')
-          const after = await userRecord(emulator(), wechat.openid)
-          checked++
-          if (result.ok) {
-            accepted++
-            if (name === 'deleteAccount') expect(event.confirm).toBe(true)
-            return
-          }
-          rejected++
-          expect(ERROR_CODES).toContain(result.code)
-          expect(typeof result.message === 'string' && result.message.length > 0).toBe(true)
-          expect(Object.keys(result).sort()).toEqual(['code', 'message', 'ok'])
-          expect(after && snapshot(after)).toBe(snapshot(before))
-        }),
-        { numRuns: RUNS },
-      )
-      expect(checked).toBeGreaterThanOrEqual(name === 'deleteAccount' ? 1 : RUNS)
-      recordFigures(`fuzz-${name}`, {
-        guarantee: `${name}: malformed events are rejected in the common shape with no partial write`,
-        test: `tests/cloudfunctions/hardening.test.ts › ${name}`,
-        generated: RUNS,
-        rejected,
-        accepted,
-        recordsChecked: checked,
-        crashes: 0,
-      })
-      // 1,000 round trips through the emulator: a long-running test by design, given room on a busy machine
-    }, 180_000)
-  },
-)
+describe.each([
+  'updateProfile',
+  'bindPhone',
+  'deleteAccount',
+  'login',
+  'consent',
+  'phoneLogin',
+  'userInfoChanges',
+  'unlinkApp',
+])('%s under 1,000 generated malformed events', (name) => {
+  test('answers every one in the common shape, never crashes, and a rejection writes nothing', async () => {
+    const { wechat } = await loggedInUser(emulator(), { phoneNumber: '13800000000' })
+    let rejected = 0
+    let accepted = 0
+    let checked = 0
+    await fc.assert(
+      fc.asyncProperty(malformedEvent, async (event) => {
+        const before = await userRecord(emulator(), wechat.openid)
+        if (!before) return // an accepted deleteAccount removed the user: nothing left to corrupt
+        const result = await callFunction(emulator(), wechat, name, JSON.parse(JSON.stringify(event)))
+        expect(typeof result.ok).toBe('boolean')
+        const after = await userRecord(emulator(), wechat.openid)
+        checked++
+        if (result.ok) {
+          accepted++
+          if (name === 'deleteAccount') expect(event.confirm).toBe(true)
+          // only the preview (a read) or a confirmed unlink is accepted
+          if (name === 'unlinkApp' && event.action !== 'preview') expect(event.confirm).toBe(true)
+          return
+        }
+        rejected++
+        expect(ERROR_CODES).toContain(result.code)
+        expect(typeof result.message === 'string' && result.message.length > 0).toBe(true)
+        expect(Object.keys(result).sort()).toEqual(['code', 'message', 'ok'])
+        expect(after && snapshot(after)).toBe(snapshot(before))
+      }),
+      { numRuns: RUNS },
+    )
+    expect(checked).toBeGreaterThanOrEqual(name === 'deleteAccount' || name === 'unlinkApp' ? 1 : RUNS)
+    recordFigures(`fuzz-${name}`, {
+      guarantee: `${name}: malformed events are rejected in the common shape with no partial write`,
+      test: `tests/cloudfunctions/hardening.test.ts › ${name}`,
+      generated: RUNS,
+      rejected,
+      accepted,
+      recordsChecked: checked,
+      crashes: 0,
+    })
+    // 1,000 round trips through the emulator: a long-running test by design, given room on a busy machine
+  }, 180_000)
+})
 
 describe('concurrency', () => {
   test('50 concurrent first logins of one openid leave one record with loginCount 50', async () => {

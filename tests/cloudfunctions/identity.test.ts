@@ -33,6 +33,8 @@ test.each([
     }),
   ],
   ['deleteAccount', async () => ({ confirm: true })],
+  // the attacker's only identity: unlinking it deletes the attacker's own account, never the victim's
+  ['unlinkApp', async () => ({ action: 'unlink', confirm: true })],
 ])('%s: forged openid/_openid/userInfo in the event are ignored', async (name, payload) => {
   const victim = await loggedInUser(emulator(), { phoneNumber: '13800000000' })
   const attacker = await loggedInUser(emulator(), { phoneNumber: '13911112222' })
@@ -47,8 +49,9 @@ test.each([
   expect(await snapshot(victim.wechat.openid)).toBe(victimBefore)
   const users = await documents(emulator(), 'users')
   expect(users.filter((u) => u._openid === victim.wechat.openid)).toHaveLength(1)
-  if (name === 'deleteAccount') expect(users.some((u) => u._openid === attacker.wechat.openid)).toBe(false)
-  else expect(result.user.id).toBe(attacker.userId)
+  if (name === 'deleteAccount' || name === 'unlinkApp') {
+    expect(users.some((u) => u._openid === attacker.wechat.openid)).toBe(false)
+  } else expect(result.user.id).toBe(attacker.userId)
 
   recordFigures(`identity-${name}`, {
     guarantee: `${name}: the caller's identity comes only from the WeChat context; forged identity fields are ignored`,

@@ -29,7 +29,9 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser }>
       .where({ _id: user._id, status: 'active' })
       .update({ data: { phoneNumber: phone.phoneNumber, countryCode: phone.countryCode, updatedAt: db.serverDate() } })
     if (updatedCount(res) !== 1) return fail('NOT_LOGGED_IN')
-    return ok({ user: publicView({ ...user, phoneNumber: phone.phoneNumber, countryCode: phone.countryCode }) })
+    return ok({
+      user: publicView({ ...user, phoneNumber: phone.phoneNumber, countryCode: phone.countryCode }, caller!.appid),
+    })
   } catch (e) {
     console.error('bindPhone failed', e)
     return fail('UPSTREAM')

@@ -5,10 +5,11 @@ import { currentUser } from '../../../packages/cloud-kit/current-user'
 import { fail, ok, type Result } from '../../../packages/contract/result'
 import { PRIVACY_POLICY_VERSION } from '../../../packages/contract/privacy-policy'
 import { parseEvent } from '../../../packages/cloud-kit/validate'
+import { consentUpdate, withConsent } from '../../../packages/cloud-kit/consents'
 import { publicView, updatedCount, USERS, type PublicUser } from '../../../packages/cloud-kit/users'
 
 /**
- * Consent to the privacy policy, only ever from a person's tap (the policy sheet's "同意" or the user
+ * Consent to the calling mini program's privacy policy, only ever from a person's tap (the policy sheet's "同意" or the user
  * center's "撤回同意"): `accept` records the current version and when; `withdraw` clears both, which stops
  * every profile and phone use (updateProfile, bindPhone refuse with CONSENT_REQUIRED) until accepted again.
  * Withdrawing keeps the account; deleting it is deleteAccount's job (docs/privacy.md).
@@ -31,9 +32,8 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser }>
     if ('error' in found) return found.error
     const { user } = found
     const accepting = parsed.value.action === 'accept'
-    const changes = accepting
-      ? { privacyConsentAt: db.serverDate(), privacyConsentVersion: PRIVACY_POLICY_VERSION }
-      : { privacyConsentAt: null, privacyConsentVersion: null }
+    // this mini program's consent only: the account's other apps keep theirs (consents.ts)
+    const changes = consentUpdate(db, user, caller!.appid, accepting)
     const res = await db
       .collection(USERS)
       .where({ _id: user._id, status: 'active' })
@@ -43,14 +43,7 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser }>
       const again = await currentUser(db, caller)
       if ('error' in again) return again.error
     }
-    const now = new Date()
-    return ok({
-      user: publicView({
-        ...user,
-        privacyConsentAt: accepting ? now : null,
-        privacyConsentVersion: accepting ? PRIVACY_POLICY_VERSION : null,
-      }),
-    })
+    return ok({ user: publicView(withConsent(user, caller!.appid, accepting), caller!.appid) })
   } catch (e) {
     console.error('consent failed', e)
     return fail('UPSTREAM')

@@ -1,23 +1,14 @@
-import type { DB } from 'wx-server-sdk'
 import { cloud } from '../../../packages/cloud-kit/cloud'
 import * as v from 'valibot'
 import { fail, ok, type Result } from '../../../packages/contract/result'
 import { PRIVACY_POLICY_VERSION } from '../../../packages/contract/privacy-policy'
 import { parseEvent } from '../../../packages/cloud-kit/validate'
 import { registrationRisk } from '../../../packages/cloud-kit/risk'
-import { eraseUser } from '../../../packages/cloud-kit/erase'
-import { asWritten, newUserRecord } from '../../../packages/cloud-kit/registration'
-import { callerOf, IDENTITIES, resolveAccount } from '../../../packages/cloud-kit/accounts'
-import { wasDeleted } from '../../../packages/cloud-kit/deleted-accounts'
-import { mergeAccounts } from '../../../packages/cloud-kit/merge'
-import {
-  isDuplicateKey,
-  publicView,
-  updatedCount,
-  USERS,
-  type PublicUser,
-  type UserRecord,
-} from '../../../packages/cloud-kit/users'
+import { newUserRecord } from '../../../packages/cloud-kit/registration'
+import { callerOf } from '../../../packages/cloud-kit/accounts'
+import { consentUpdate, withConsent } from '../../../packages/cloud-kit/consents'
+import { enterAccount } from '../../../packages/cloud-kit/enter-account'
+import { publicView, updatedCount, USERS, type PublicUser, type UserRecord } from '../../../packages/cloud-kit/users'
 
 /**
  * Who is calling comes from the WeChat context, never from the event. `consentVersion` is sent only by the
@@ -32,10 +23,10 @@ const LoginEvent = v.object({
 /**
  * Signs the caller in to their organisation account (packages/cloud-kit/accounts.ts): found by this mini program's
  * openid, else by the person's unionid (the same account from every mini program bound to the organisation's Open
- * Platform account), created on the first login after the registration risk check. A call through resource
- * sharing signs in with FROM_APPID/FROM_OPENID/FROM_UNIONID, the calling app's own ids. Concurrent first logins,
- * from one or several mini programs, leave one account (claims on unique `_id`s, then the record under the id
- * the claims name). An openid-only account met with its unionid is merged into the unionid's account (merge.ts).
+ * Platform account), created on the first login after the registration risk check (enter-account.ts). A call
+ * through resource sharing signs in with FROM_APPID/FROM_OPENID/FROM_UNIONID, the calling app's own ids. Concurrent
+ * first logins, from one or several mini programs, leave one account. Consent, given or not, is this mini
+ * program's (consents.ts): the reply's `consentVersion` is the one accepted in the calling app.
  */
 export async function main(event: unknown): Promise<Result<{ user: PublicUser; isNew: boolean }>> {
   const parsed = parseEvent(LoginEvent, event)
@@ -48,43 +39,19 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser; i
   const db = cloud.database()
   const users = db.collection(USERS)
   try {
-    let resolved = await resolveAccount(db, caller, (from, into) => mergeAccounts(db, from, into))
-    if ('user' in resolved && resolved.user.status === 'deleting') {
-      // a deletion the user confirmed did not finish: finish it first, then this is a first login
-      if ('notDurable' in (await eraseUser(db, resolved.user))) return fail('DELETE_NOT_DURABLE')
-      resolved = await resolveAccount(db, caller, (from, into) => mergeAccounts(db, from, into))
-    }
-    // the account id this login resolved was deleted meanwhile: its claims are stale, so resolve again (a fresh
-    // account), never recreate the deleted one under its old id
-    for (let retry = 0; !('user' in resolved) && retry < 3 && (await wasDeleted(db, resolved.createAs)); retry++) {
-      await db.collection(IDENTITIES).where({ userId: resolved.createAs }).remove()
-      resolved = await resolveAccount(db, caller, (from, into) => mergeAccounts(db, from, into))
-    }
-    if ('user' in resolved) return await signIn(resolved.user)
-    const risk = await registrationRisk(db, {
-      openid: caller.openid,
-      appid: caller.appid,
-      clientIp: String(context.CLIENTIP ?? ''),
+    const entered = await enterAccount(db, caller, async () => {
+      const risk = await registrationRisk(db, {
+        openid: caller.openid,
+        appid: caller.appid,
+        clientIp: String(context.CLIENTIP ?? ''),
+      })
+      if (risk.refuse) return { error: fail('RISKY_USER') }
+      const who = { openid: caller.openid, appid: caller.appid, unionid: caller.unionid }
+      return { record: newUserRecord(db, who, { consented, riskRank: risk.rank }), extra: null }
     })
-    if (risk.refuse) return fail('RISKY_USER')
-    const who = { openid: caller.openid, appid: caller.appid, unionid: caller.unionid }
-    const record = newUserRecord(db, who, { consented, riskRank: risk.rank })
-    try {
-      await users.add({ data: { _id: resolved.createAs, ...record } })
-      if (await wasDeleted(db, resolved.createAs)) {
-        // a deletion of this id finished between the check above and the add: take the add back and start over
-        await users.doc(resolved.createAs).remove()
-        return fail('UPSTREAM')
-      }
-      return ok({ user: publicView(asWritten(record, resolved.createAs)), isNew: true })
-    } catch (e) {
-      if (!isDuplicateKey(e)) throw e
-      // a concurrent first login of this person (from this or another mini program) created it first
-      const { data } = (await users.where({ _id: resolved.createAs }).limit(1).get()) as DB.IQueryResult
-      const winner = data[0] as UserRecord | undefined
-      if (!winner) throw e
-      return await signIn(winner)
-    }
+    if ('error' in entered) return entered.error
+    if (entered.created) return ok({ user: publicView(entered.user, caller.appid), isNew: true })
+    return await signIn(entered.user)
   } catch (e) {
     console.error('login failed', e)
     return fail('UPSTREAM')
@@ -94,9 +61,6 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser; i
     if (user.status === 'banned') return fail('ACCOUNT_BANNED')
     if (user.status === 'deleting') return fail('NOT_LOGGED_IN')
     const _ = db.command
-    const consent = consented
-      ? { privacyConsentAt: db.serverDate(), privacyConsentVersion: PRIVACY_POLICY_VERSION }
-      : {}
     // conditional on `active`: a deletion that froze the record in between makes this a no-op, not an ok
     const res = await users.where({ _id: user._id, status: 'active' }).update({
       data: {
@@ -104,19 +68,12 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser; i
         updatedAt: db.serverDate(),
         loginCount: _.inc(1),
         ...(caller!.unionid ? { unionid: caller!.unionid } : {}),
-        ...consent,
+        ...(consented ? consentUpdate(db, user, caller!.appid, true) : {}),
       },
     })
     if (updatedCount(res) !== 1) return fail('NOT_LOGGED_IN')
-    const now = new Date()
-    return ok({
-      user: publicView({
-        ...user,
-        lastLoginAt: now,
-        loginCount: user.loginCount + 1,
-        ...(consented ? { privacyConsentAt: now, privacyConsentVersion: PRIVACY_POLICY_VERSION } : {}),
-      }),
-      isNew: false,
-    })
+    const signedIn = { ...user, lastLoginAt: new Date(), loginCount: user.loginCount + 1 }
+    const shown = consented ? withConsent(signedIn, caller!.appid, true) : signedIn
+    return ok({ user: publicView(shown, caller!.appid), isNew: false })
   }
 }

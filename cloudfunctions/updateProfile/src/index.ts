@@ -66,7 +66,7 @@ export async function main(event: unknown): Promise<Result<{ user: PublicUser }>
     if (avatarFileId && user.avatarFileId && user.avatarFileId !== avatarFileId) {
       await replaceOld(user._id, user.avatarFileId)
     }
-    return ok({ user: publicView({ ...user, ...changes }) })
+    return ok({ user: publicView({ ...user, ...changes }, caller!.appid) })
   } catch (e) {
     console.error('updateProfile failed', e)
     if (!saved) await removeQuietly(ownUpload)

@@ -2,8 +2,7 @@ import * as v from 'valibot'
 import { cloud } from '../../../packages/cloud-kit/cloud'
 import { clearRevoked, eraseUser } from '../../../packages/cloud-kit/erase'
 import { fail, ok, type Result } from '../../../packages/contract/result'
-import { USERS, type UserRecord } from '../../../packages/cloud-kit/users'
-import type { DB } from 'wx-server-sdk'
+import { findAccount } from '../../../packages/cloud-kit/accounts'
 
 /**
  * WeChat's 授权用户信息变更 pushes (event JSON as documented for message push to cloud functions,
@@ -62,8 +61,9 @@ export async function main(event: unknown): Promise<Result<Handled>> {
 
   const db = cloud.database()
   try {
-    const { data } = (await db.collection(USERS).where({ _openid: push.OpenID }).limit(1).get()) as DB.IQueryResult
-    const user = data[0] as UserRecord | undefined
+    // the push names one mini program's openid: it leads to the whole account (identities, accounts.ts), whose
+    // profile, phone and existence are shared by every app of the person.
+    const user = await findAccount(db, { appid: push.AppID, openid: push.OpenID, unionid: null, viaSharing: false })
     if (!user) return ok({ action: 'none' })
     if (push.Event === 'user_authorization_cancellation') {
       const outcome = await eraseUser(db, user)
