@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
- * `weauth-emulator [start|reset] [--functions DIR] [--database DIR] [--data DIR] [--port N] [--env ID] [--appid ID]`
+ * `weauth-emulator [start|reset] [--functions DIR] [--database DIR] [--data DIR] [--port N] [--env ID] [--appid ID]
+ *   [--app-json FILE]`
  * (or `node emulator/dist/cli.js ...`): runs the local WeChat Cloud on its own, for this project or any other
  * project's `cloudfunctions/` (docs/emulator/use-it-on-your-project.md), or wipes its data folder.
  */
 import { rmSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { startEmulator } from './server'
+import { pagesOfAppJson } from './cloud-openapi/app-pages'
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`)
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
     databaseDir: dir('database'),
     envId: option('env', '') || undefined,
     appid: option('appid', '') || undefined,
+    // the pages wxacode.getUnlimited's check_path accepts
+    appPages: dir('app-json') ? pagesOfAppJson(dir('app-json') as string) : undefined,
   })
   console.log(`WeChat Cloud emulator on ${emulator.url} (env ${emulator.envId}, data ${dataDir})`)
   console.log(`control API token (header x-weauth-control-token): ${emulator.controlToken}`)

@@ -32,6 +32,11 @@ export interface EmulatorOptions {
   appid?: string
   functionsDir?: string
   databaseDir?: string
+  /**
+   * the released mini program's pages (app.json `pages` plus each subpackage's root/page), which
+   * wxacode.getUnlimited's check_path checks; omitted, every well-formed page passes
+   */
+  appPages?: string[]
   maxInstancesPerFunction?: number
   /** what the functions print: echoed (default) or only collected (tests), see functions/function-logs.ts */
   functionLogs?: FunctionLogMode
@@ -57,7 +62,7 @@ function serviceList(ctx: ServiceContext, options: EmulatorOptions, credentials:
     accounts: () => WeChatAccounts.open(ctx),
     database: () => openDatabase(ctx, loadDatabaseConfig(options.databaseDir ?? join(REPO_ROOT, 'database'))),
     storage: () => openStorage(ctx),
-    openapi: async () => createOpenApi(ctx),
+    openapi: async () => createOpenApi(ctx, { appPages: options.appPages }),
     functions: async () =>
       new FunctionRunner(ctx, {
         // the deploy folders `npm run build:cloud` writes (what DevTools uploads), not the sources

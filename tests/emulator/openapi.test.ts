@@ -286,7 +286,7 @@ describe("the wx.openApi action in WeChat's protobuf format (checked with wx-ser
   test('an API the emulator does not know is -604100 API not found', async () => {
     const resp = await call(
       { apiType: pb.CommApiData.ApiType.OPEN_API, openapiData: { pairs: [] } },
-      'wxacode.getUnlimited',
+      'wxacode.unknownApi',
     )
     expect(resp.errorCode).toBe(-604100)
   })

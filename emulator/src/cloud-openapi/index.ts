@@ -3,11 +3,12 @@ import { invalidParam } from '../core/errors'
 import type { EmulatorService } from '../core/lifecycle'
 import { CloudIds } from './cloudid'
 import { PhoneCodes } from './phone'
-import { jsonReply, svrkitReply, systemErrorReply, wxErrmsg } from './replies'
+import { binaryReply, jsonReply, svrkitReply, systemErrorReply, wxErrmsg } from './replies'
 import { msgSecCheck } from './security'
 import { RiskRanks } from './risk'
 import type { Caller } from '../core/caller'
 import { API_TYPE, decodeGetOpenDataReq, decodeRequest, encodeGetOpenDataResp, type OpenApiRequest } from './wire'
+import { WXACODE_APIS, WxaCodes, type WxacodeAnswer, type WxacodeApi } from './wxacode'
 
 export { rawBodyOf, RAW_BODY, type RawBody } from './replies'
 
@@ -33,6 +34,8 @@ export interface EmulatedOpenApi extends EmulatorService {
     apiName: 'phonenumber.getPhoneNumber' | 'security.msgSecCheck',
     data: Record<string, unknown>,
   ): Record<string, unknown>
+  /** wxacode.get / getUnlimited / createQRCode: a PNG or WeChat's JSON refusal (also for /wxa/getwxacode... over HTTPS) */
+  wxacode(apiName: WxacodeApi, data: Record<string, unknown>): Promise<WxacodeAnswer>
   reset(): Promise<void>
   /** WeChat's answer when the function's config.json lacks the API in permissions.openapi (errCode -604101) */
   permissionDenied(apiName: string): Record<string, unknown>
@@ -42,12 +45,19 @@ export interface EmulatedOpenApi extends EmulatorService {
 const API_NOT_FOUND = -604100
 const NO_PERMISSION = -604101
 
-export function createOpenApi(ctx: ServiceContext): EmulatedOpenApi {
+export interface OpenApiOptions {
+  /** the released app's pages (app.json pages and subpackage pages) that wxacode's check_path checks against */
+  appPages?: string[]
+}
+
+export function createOpenApi(ctx: ServiceContext, options: OpenApiOptions = {}): EmulatedOpenApi {
   const now = () => ctx.now()
   const phoneCodes = new PhoneCodes(now, ctx.appid)
   const cloudIds = new CloudIds(now, ctx.appid)
   const riskyWords = new Set<string>()
   const riskRanks = new RiskRanks(ctx.appid)
+  const appPages = options.appPages ? new Set(options.appPages) : undefined
+  const wxaCodes = new WxaCodes(ctx.appid, () => appPages)
 
   // OPEN_API calls by name; each returns the API's JSON answer
   const openApis: Record<string, (data: Record<string, unknown>) => Record<string, unknown>> = {
@@ -85,7 +95,14 @@ export function createOpenApi(ctx: ServiceContext): EmulatedOpenApi {
     if (fault?.wxErrcode)
       return jsonReply({ errcode: fault.wxErrcode.errcode, errmsg: wxErrmsg(fault.wxErrcode.errmsg) })
     if (request.apiType === API_TYPE.SVRKIT_API) return svrkit(request, caller)
-    const api = request.apiType === API_TYPE.OPEN_API ? openApis[apiName] : undefined
+    if (request.apiType !== API_TYPE.OPEN_API) return systemErrorReply(API_NOT_FOUND, 'API not found')
+    if (isWxacodeApi(apiName)) {
+      const answer = await wxaCodes.answer(apiName, request.data)
+      return answer.ok
+        ? binaryReply(answer.body, answer.contentType)
+        : jsonReply({ errcode: answer.errcode, errmsg: answer.errmsg })
+    }
+    const api = openApis[apiName]
     return api ? jsonReply(api(request.data)) : systemErrorReply(API_NOT_FOUND, 'API not found')
   }
 
@@ -103,7 +120,9 @@ export function createOpenApi(ctx: ServiceContext): EmulatedOpenApi {
       setRiskRank: (openid, rank) => riskRanks.set(openid, rank),
     },
     callJson: (apiName, data) => openApis[apiName](data),
+    wxacode: (apiName, data) => wxaCodes.answer(apiName, data),
     reset: async () => {
+      wxaCodes.clear()
       riskRanks.clear()
       phoneCodes.clear()
       cloudIds.clear()
@@ -112,3 +131,5 @@ export function createOpenApi(ctx: ServiceContext): EmulatedOpenApi {
     permissionDenied: () => systemErrorReply(NO_PERMISSION, 'function has no permission to call this API'),
   }
 }
+
+const isWxacodeApi = (name: string): name is WxacodeApi => (WXACODE_APIS as readonly string[]).includes(name)

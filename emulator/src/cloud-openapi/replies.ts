@@ -41,6 +41,11 @@ export function jsonReply(payload: Record<string, unknown>): Record<string, unkn
   return raw(body, typeof errcode === 'number' && errcode !== 0 ? { errcode, errmsg: payload.errmsg } : {})
 }
 
+/** An open API's binary answer (an image), which wx-server-sdk hands back as `{ contentType, buffer }`. */
+export function binaryReply(body: Buffer, contentType: string): Record<string, unknown> {
+  return raw(encodeResponse({ respData: body, contentType, httpCode: 200 }))
+}
+
 /** A failure of 云调用 itself (no permission, unknown API): CommOpenApiResp.errorCode, which the SDK reports as errCode. */
 export function systemErrorReply(errorCode: number, errmsg: string): Record<string, unknown> {
   return raw(encodeResponse({ errorCode }), { errcode: errorCode, errmsg })

@@ -5,6 +5,7 @@ import { CloudError } from '../core/errors'
 import { boundPhoneNumber, phoneInfo } from '../cloud-openapi/phone-info'
 import { servicesOf, type Services } from '../core/services'
 import { wechatRid } from '../core/wechat-rid'
+import type { WxacodeApi } from '../cloud-openapi/wxacode'
 
 /**
  * WeChat's own server API (api.weixin.qq.com) as a developer's backend calls it, for the classic login flow
@@ -83,6 +84,13 @@ async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown> |
   }
 }
 
+/** The HTTPS paths of the 云调用 names (each doc page lists both), e.g. getUnlimitedQRCode's POST /wxa/getwxacodeunlimit. */
+const WXACODE_PATHS: Record<string, WxacodeApi> = {
+  '/wxa/getwxacode': 'wxacode.get',
+  '/wxa/getwxacodeunlimit': 'wxacode.getUnlimited',
+  '/cgi-bin/wxaapp/createwxaqrcode': 'wxacode.createQRCode',
+}
+
 /** Handles WeChat server-API paths; returns false for anything else (the emulator's own routes). */
 export async function handleWeChatApi(services: Services, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://emulator')
@@ -106,6 +114,22 @@ export async function handleWeChatApi(services: Services, req: IncomingMessage, 
       else if (url.pathname === '/wxa/msg_sec_check')
         sendJson(res, services.openapi.callJson('security.msgSecCheck', body))
       else sendJson(res, await getUserPhoneNumber(services, body))
+      return true
+    }
+    case '/wxa/getwxacode':
+    case '/wxa/getwxacodeunlimit':
+    case '/cgi-bin/wxaapp/createwxaqrcode': {
+      const body = req.method === 'POST' ? await jsonBody(req) : null
+      const refused = accessTokenRefusal(services, url.searchParams.get('access_token'))
+      if (refused) sendJson(res, refused)
+      else if (!body) sendJson(res, wxError(47001, 'data format error'))
+      else {
+        const answer = await services.openapi.wxacode(WXACODE_PATHS[url.pathname], body)
+        if (answer.ok) {
+          res.writeHead(200, { 'content-type': answer.contentType, 'content-length': answer.body.length })
+          res.end(answer.body)
+        } else sendJson(res, { errcode: answer.errcode, errmsg: answer.errmsg })
+      }
       return true
     }
     case '/wxa/checksession':
