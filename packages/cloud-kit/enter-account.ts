@@ -1,7 +1,7 @@
 import type { DB } from 'wx-server-sdk'
-import { fail, type Fail } from '../contract/result'
+import type { Fail } from '../contract/result'
 import { createAccount, RESOLVE_ATTEMPTS, resolveAccount, type Caller } from './accounts'
-import { eraseUser } from './erase'
+import { eraseUser, notDurableReply } from './erase'
 import { mergeAccounts } from './merge'
 import { asWritten } from './registration'
 import type { UserRecord } from './users'
@@ -31,7 +31,8 @@ export async function enterAccount<P>(
   for (let attempt = 0; attempt < RESOLVE_ATTEMPTS; attempt++) {
     let resolved = await resolveAccount(db, caller, merge)
     if ('user' in resolved && resolved.user.status === 'deleting') {
-      if ('notDurable' in (await eraseUser(db, resolved.user))) return { error: fail('DELETE_NOT_DURABLE') }
+      const erased = await eraseUser(db, resolved.user)
+      if ('notDurable' in erased) return { error: notDurableReply(erased.notDurable) }
       resolved = await resolveAccount(db, caller, merge)
     }
     if ('user' in resolved) return { user: resolved.user, created: false, prepared }

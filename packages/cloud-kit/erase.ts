@@ -3,6 +3,8 @@ import { deleteFiles } from './cloud'
 import { filesOf, updatedCount, USERS, type UserRecord } from './users'
 import { IDENTITIES, MERGES } from './accounts'
 import { markDeleted } from './deleted-accounts'
+import { fail, type Fail } from '../contract/result'
+import { NOTICES } from '../contract/messages'
 
 /** What an account deletion removed, for the receipt the user keeps on screen. */
 export interface Receipt {
@@ -13,7 +15,20 @@ export interface Receipt {
   at: string
 }
 
-export type EraseOutcome = { receipt: Receipt } | { notDurable: string }
+export type EraseOutcome = { receipt: Receipt } | { notDurable: EraseStep }
+
+/** Where a deletion stopped: before the freeze landed nothing changed; from `files` on, part of it is removed. */
+export type EraseStep = 'freeze' | 'reread' | 'freeze-raced' | 'files' | 'identities' | 'record'
+
+/**
+ * What the person is told when a deletion did not become durable: the table's DELETE_NOT_DURABLE ("保持原样")
+ * while nothing has changed, the same code with DELETE_UNFINISHED's words once the account is frozen and part of it
+ * is gone (the retry, or the next login, removes the rest).
+ */
+export function notDurableReply(step: EraseStep): Fail {
+  const untouched = step === 'freeze' || step === 'reread' || step === 'freeze-raced'
+  return untouched ? fail('DELETE_NOT_DURABLE') : fail('DELETE_NOT_DURABLE', NOTICES.DELETE_UNFINISHED)
+}
 
 /**
  * Deletes a user's account, failing closed:

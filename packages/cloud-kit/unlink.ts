@@ -1,7 +1,7 @@
 import type { DB } from 'wx-server-sdk'
 import { getDoc, IDENTITIES, identitiesOf, openidKey, type Caller, type IdentityRecord } from './accounts'
 import { consentUpdate } from './consents'
-import { eraseUser, type Receipt } from './erase'
+import { eraseUser, type EraseStep, type Receipt } from './erase'
 import { updatedCount, USERS, type UserRecord } from './users'
 
 /** How many mini programs the account is signed into from, and whether the caller's is the only one. */
@@ -12,8 +12,10 @@ export async function linkedApps(db: DB.Database, user: UserRecord): Promise<{ a
 export type UnlinkOutcome =
   | { unlinked: { accountDeleted: false; otherApps: number; at: string } }
   | { unlinked: { accountDeleted: true; receipt: Receipt } }
-  /** `unlink`: this app's consent or identity did not go; `delete`: the account deletion did not finish */
-  | { notDurable: 'unlink' | 'delete' }
+  /** this app's consent or identity did not go (nothing else changed) */
+  | { notDurable: 'unlink' }
+  /** the account deletion (the last identity's unlink) stopped at this step */
+  | { deletionStopped: EraseStep }
   | { gone: true }
 
 /**
@@ -49,6 +51,6 @@ export async function unlinkApp(db: DB.Database, user: UserRecord, caller: Calle
 
 async function deleted(db: DB.Database, user: UserRecord): Promise<UnlinkOutcome> {
   const outcome = await eraseUser(db, user)
-  if ('notDurable' in outcome) return { notDurable: 'delete' }
+  if ('notDurable' in outcome) return { deletionStopped: outcome.notDurable }
   return { unlinked: { accountDeleted: true, receipt: outcome.receipt } }
 }

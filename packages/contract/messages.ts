@@ -12,6 +12,8 @@ export const NOTICES = {
   DELETE_CONFIRM_TITLE: '注销账号',
   DELETE_CONFIRM_BODY: '注销后你的资料、头像和手机号将被永久删除，且无法恢复。确定注销吗？',
   ACCOUNT_DELETED: '账号已注销，你的资料与上传的文件已删除',
+  // DELETE_NOT_DURABLE after the account was frozen and part of it removed: the table's "保持原样" would be untrue
+  DELETE_UNFINISHED: '注销尚未完成：账号已停用，部分内容已删除且不会恢复。请稍后重试，重试会删除剩下的内容',
   // scope center (wx.getSetting / authorize / openSetting)
   SCOPE_READ_FAILED: '读取授权状态失败，请返回上一页后重新进入',
   SCOPE_SETTINGS_UNCHANGED: '授权设置没有变化',

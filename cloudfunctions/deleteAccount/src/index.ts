@@ -2,7 +2,7 @@ import { cloud } from '../../../packages/cloud-kit/cloud'
 import { callerOf } from '../../../packages/cloud-kit/accounts'
 import * as v from 'valibot'
 import { currentUser } from '../../../packages/cloud-kit/current-user'
-import { eraseUser, type Receipt } from '../../../packages/cloud-kit/erase'
+import { eraseUser, notDurableReply, type Receipt } from '../../../packages/cloud-kit/erase'
 import { fail, ok, type Result } from '../../../packages/contract/result'
 import { parseEvent } from '../../../packages/cloud-kit/validate'
 
@@ -23,7 +23,7 @@ export async function main(event: unknown): Promise<Result<{ deleted: Receipt }>
     const found = await currentUser(db, caller, { allowDeleting: true })
     if ('error' in found) return found.error
     const outcome = await eraseUser(db, found.user)
-    if ('notDurable' in outcome) return fail('DELETE_NOT_DURABLE')
+    if ('notDurable' in outcome) return notDurableReply(outcome.notDurable)
     return ok({ deleted: outcome.receipt })
   } catch (e) {
     console.error('deleteAccount failed', e)

@@ -3,7 +3,7 @@ import { cloud } from '../../../packages/cloud-kit/cloud'
 import { callerOf } from '../../../packages/cloud-kit/accounts'
 import { currentUser } from '../../../packages/cloud-kit/current-user'
 import { linkedApps, unlinkApp } from '../../../packages/cloud-kit/unlink'
-import type { Receipt } from '../../../packages/cloud-kit/erase'
+import { notDurableReply, type Receipt } from '../../../packages/cloud-kit/erase'
 import { fail, ok, type Result } from '../../../packages/contract/result'
 import { parseEvent } from '../../../packages/cloud-kit/validate'
 
@@ -36,8 +36,8 @@ export async function main(event: unknown): Promise<Result<UnlinkReply>> {
     if (parsed.value.action === 'preview') return ok(await linkedApps(db, found.user))
     const outcome = await unlinkApp(db, found.user, caller!)
     if ('gone' in outcome) return fail('NOT_LOGGED_IN')
-    if ('notDurable' in outcome)
-      return fail(outcome.notDurable === 'unlink' ? 'UNLINK_NOT_DURABLE' : 'DELETE_NOT_DURABLE')
+    if ('notDurable' in outcome) return fail('UNLINK_NOT_DURABLE')
+    if ('deletionStopped' in outcome) return notDurableReply(outcome.deletionStopped)
     return ok({ unlinked: outcome.unlinked })
   } catch (e) {
     console.error('unlinkApp failed', e)

@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { cloud } from '../../../packages/cloud-kit/cloud'
-import { clearRevoked, eraseUser } from '../../../packages/cloud-kit/erase'
+import { clearRevoked, eraseUser, notDurableReply } from '../../../packages/cloud-kit/erase'
 import { fail, ok, type Result } from '../../../packages/contract/result'
 import { findAccount } from '../../../packages/cloud-kit/accounts'
 
@@ -67,7 +67,7 @@ export async function main(event: unknown): Promise<Result<Handled>> {
     if (!user) return ok({ action: 'none' })
     if (push.Event === 'user_authorization_cancellation') {
       const outcome = await eraseUser(db, user)
-      if ('notDurable' in outcome) return fail('DELETE_NOT_DURABLE')
+      if ('notDurable' in outcome) return notDurableReply(outcome.notDurable)
       return ok({ action: 'deleted', files: outcome.receipt.files })
     }
     const profile = push.Event === 'user_info_modified' || revoked.some((n) => PROFILE_REVOKES.has(n))
