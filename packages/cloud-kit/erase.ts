@@ -6,14 +6,10 @@ import { markDeleted } from './deleted-accounts'
 import { fail, type Fail } from '../contract/result'
 import { NOTICES } from '../contract/messages'
 
-/** What an account deletion removed, for the receipt the user keeps on screen. */
-export interface Receipt {
-  users: number
-  files: string[]
-  /** what was removed, in the words the receipt shows */
-  removed: string[]
-  at: string
-}
+import { deletionReceipt, type DeletionReceipt } from '../contract/deletion-receipt'
+
+/** What an account deletion removed, for the receipt the user keeps on screen (the same shape on the own server). */
+export type Receipt = DeletionReceipt
 
 export type EraseOutcome = { receipt: Receipt } | { notDurable: EraseStep }
 
@@ -105,11 +101,7 @@ export async function eraseUser(db: DB.Database, user: UserRecord): Promise<Eras
 }
 
 function receipt(users: number, files: string[], user?: UserRecord): Receipt {
-  const removed = ['账号记录（各小程序的微信身份标识、登录记录、隐私政策同意记录）']
-  if (user?.nickName) removed.push('昵称')
-  if (files.length) removed.push(`头像文件 ${files.length} 个`)
-  if (user?.phoneNumber) removed.push('手机号')
-  return { users, files, removed, at: new Date().toISOString() }
+  return deletionReceipt({ users, files, nickName: user?.nickName, phoneNumber: user?.phoneNumber })
 }
 
 /** Clears fields of a user after WeChat revoked them (user_authorization_revoke), deleting the avatar files. */

@@ -3,6 +3,7 @@ import { cloud } from '../../../packages/cloud-kit/cloud'
 import { clearRevoked, eraseUser, notDurableReply } from '../../../packages/cloud-kit/erase'
 import { fail, ok, type Result } from '../../../packages/contract/result'
 import { findAccount } from '../../../packages/cloud-kit/accounts'
+import { pushAction, revokedItems, UserInfoPush } from '../../../packages/contract/user-info-push'
 
 /**
  * WeChat's 授权用户信息变更 pushes (event JSON as documented for message push to cloud functions,
@@ -16,21 +17,12 @@ import { findAccount } from '../../../packages/cloud-kit/accounts'
  * Routed here by the console's 消息推送 table (docs/privacy.md): MsgType `event` with each Event value.
  * Every push is validated first: a malformed one, one for another appid, or one not coming from WeChat's push
  * (a mini program calling this function directly) changes nothing and is logged. Handling is idempotent: a
- * redelivered push finds the fields already empty or the account already gone.
+ * redelivered push finds the fields already empty or the account already gone. The push's shape and what each
+ * asks: packages/contract/user-info-push.ts, shared with the own server's /wechat/push.
  */
-const Push = v.object({
-  MsgType: v.literal('event'),
-  Event: v.picklist(['user_info_modified', 'user_authorization_revoke', 'user_authorization_cancellation']),
-  OpenID: v.pipe(v.string(), v.regex(/^[\w-]{6,64}$/)),
-  AppID: v.pipe(v.string(), v.regex(/^wx[0-9a-zA-Z]{6,32}$/)),
-  RevokeInfo: v.optional(v.union([v.pipe(v.string(), v.maxLength(64)), v.number()])),
-  CreateTime: v.optional(v.number()),
-})
 
 /** Invocation sources that are not WeChat's push: anyone could forge an event through them. */
 const NOT_A_PUSH = new Set(['wx_client', 'wx_devtools', 'wx_function', 'wx_http'])
-const PROFILE_REVOKES = new Set([6, 19, 20])
-const PHONE_REVOKES = new Set([8])
 
 type Handled = { action: 'none' | 'cleared' | 'deleted'; cleared?: string[]; files?: string[] }
 
@@ -40,7 +32,7 @@ export async function main(event: unknown): Promise<Result<Handled>> {
     console.warn(`push refused: invoked from ${SOURCE}, not by WeChat's message push`)
     return fail('NOT_FOUND')
   }
-  const parsed = v.safeParse(Push, event)
+  const parsed = v.safeParse(UserInfoPush, event)
   if (!parsed.success) {
     console.warn('push refused: malformed', parsed.issues[0]?.path?.map((p) => p.key).join('.'))
     return fail('INVALID_INPUT')
@@ -50,11 +42,8 @@ export async function main(event: unknown): Promise<Result<Handled>> {
     console.warn('push refused: AppID is not this mini program')
     return fail('INVALID_INPUT')
   }
-  const revoked = String(push.RevokeInfo ?? '')
-    .split(/[,|\s]+/)
-    .filter(Boolean)
-    .map(Number)
-  if (push.Event === 'user_authorization_revoke' && (!revoked.length || revoked.some((n) => !Number.isInteger(n)))) {
+  const revoked = revokedItems(push)
+  if (!revoked) {
     console.warn('push refused: RevokeInfo missing or not numeric')
     return fail('INVALID_INPUT')
   }
@@ -70,13 +59,12 @@ export async function main(event: unknown): Promise<Result<Handled>> {
       if ('notDurable' in outcome) return notDurableReply(outcome.notDurable)
       return ok({ action: 'deleted', files: outcome.receipt.files })
     }
-    const profile = push.Event === 'user_info_modified' || revoked.some((n) => PROFILE_REVOKES.has(n))
-    const phone = revoked.some((n) => PHONE_REVOKES.has(n))
-    if (!profile && !phone) {
+    const action = pushAction(push, revoked)
+    if (action.kind !== 'clear') {
       console.warn('push: RevokeInfo lists nothing we store', revoked)
       return ok({ action: 'none' })
     }
-    const outcome = await clearRevoked(db, user, { profile, phone })
+    const outcome = await clearRevoked(db, user, { profile: action.profile, phone: action.phone })
     if ('notDurable' in outcome) return fail('DELETE_NOT_DURABLE')
     return ok({ action: 'cleared', ...outcome })
   } catch (e) {
