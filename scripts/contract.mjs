@@ -1,4 +1,4 @@
-// `npm run contract -- --url <server> --emulator <emulator> [--token <control token>]`: the black-box contract
+// `npm run contract -- --url <server> --emulator <emulator> [--token <control token>] [--push-token <Token>]`: the black-box contract
 // suite of server/openapi.yaml (tests/server/contract.test.ts) against any login server whose WeChat API
 // base is the emulator (`node emulator/dist/cli.js` prints its URL and control token). Without --url it
 // runs against the reference server, as npm test does.
@@ -20,6 +20,8 @@ if (option('url')) {
   env.WEAUTH_CONTRACT_URL = option('url')
   env.WEAUTH_CONTRACT_EMULATOR_URL = option('emulator')
   env.WEAUTH_CONTRACT_EMULATOR_TOKEN = option('token') ?? process.env.WEAUTH_CONTRACT_EMULATOR_TOKEN ?? ''
+  // the Token the server checks WeChat's message-push signatures with (its 消息推送 Token)
+  env.WEAUTH_CONTRACT_PUSH_TOKEN = option('push-token') ?? process.env.WEAUTH_CONTRACT_PUSH_TOKEN ?? ''
 }
 const jest = join(root, 'node_modules', '.bin', 'jest')
 const result = spawnSync(jest, ['tests/server/contract.test.ts', '--verbose'], { cwd: root, stdio: 'inherit', env })

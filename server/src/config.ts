@@ -6,6 +6,14 @@ import { KeyConfigError, parseSigningKeys, type SigningKey } from './tokens/sign
  *
  *   WEAUTH_APPID               the mini program's appid (wx + 16 hex)                          required
  *   WEAUTH_APP_SECRET          its AppSecret, only ever sent to WeChat                          required
+ *   WEAUTH_MORE_APPS           the organisation's other mini programs served by this server:
+ *                              "appid:secret,appid:secret" (each signs in to the same accounts,
+ *                              linked by unionid; docs/classic-backend.md)                   optional
+ *   WEAUTH_PUSH_TOKEN          the Token of 消息推送 (server-URL mode), 3-32 letters/digits; unset =
+ *                              POST/GET /wechat/push answer 404                               optional
+ *   WEAUTH_ERASE_COMPACTION    after a deletion: full (VACUUM FULL + WAL switch + checkpoint: no byte of the
+ *                              account left in the data files) | vacuum (plain VACUUM, no lock) | off
+ *                              default full on PGlite, vacuum on PostgreSQL
  *   WEAUTH_TOKEN_KEYS          access-token keys "kid:secret,kid:secret" (first signs)          one of these two
  *   WEAUTH_TOKEN_SECRET        or one secret (>= 32 characters)                                  required
  *   WEAUTH_DATABASE_URL        postgres://user:pass@host:port/db; unset = PGlite in memory;
@@ -35,9 +43,24 @@ export interface Limits {
 
 export type DatabaseConfig = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string }
 
+/** A mini program this server signs users in for, with its own AppSecret. */
+export interface MiniProgram {
+  appid: string
+  secret: string
+}
+
+/** `auto`: full on PGlite, vacuum on PostgreSQL (decided by the database actually opened) */
+export type EraseCompaction = 'full' | 'vacuum' | 'off' | 'auto'
+
 export interface ServerConfig {
+  /** the first mini program (WEAUTH_APPID): the default when a request names none */
   appid: string
   appSecret: string
+  /** every mini program served, the first one first (WEAUTH_APPID, then WEAUTH_MORE_APPS) */
+  apps: MiniProgram[]
+  /** the Token of WeChat's message push (server-URL mode); null = the push endpoint is off */
+  pushToken: string | null
+  eraseCompaction: EraseCompaction
   signingKeys: SigningKey[]
   database: DatabaseConfig
   publicUrl: string
@@ -118,6 +141,25 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     throw e
   }
 
+  const apps: MiniProgram[] = [{ appid, secret: appSecret }]
+  for (const entry of (env.WEAUTH_MORE_APPS ?? '').split(/[\s,]+/).filter(Boolean)) {
+    const colon = entry.indexOf(':')
+    const more = { appid: entry.slice(0, colon), secret: entry.slice(colon + 1) }
+    if (colon < 0 || !APPID_PATTERN.test(more.appid) || !more.secret)
+      throw new ConfigError('WEAUTH_MORE_APPS must be "appid:secret,appid:secret" (appid = wx + 16 hex)')
+    if (apps.some((a) => a.appid === more.appid))
+      throw new ConfigError(`WEAUTH_MORE_APPS lists ${more.appid} twice (or repeats WEAUTH_APPID)`)
+    apps.push(more)
+  }
+  const pushToken = env.WEAUTH_PUSH_TOKEN || null
+  // the console accepts 3-32 letters and digits as the Token of 消息推送
+  if (pushToken !== null && !/^[A-Za-z0-9]{3,32}$/.test(pushToken))
+    throw new ConfigError('WEAUTH_PUSH_TOKEN must be 3-32 letters or digits (the Token set in 消息推送)')
+  const db = database(env.WEAUTH_DATABASE_URL)
+  const compaction = env.WEAUTH_ERASE_COMPACTION || 'auto'
+  if (compaction !== 'full' && compaction !== 'vacuum' && compaction !== 'off' && compaction !== 'auto')
+    throw new ConfigError('WEAUTH_ERASE_COMPACTION must be full, vacuum or off')
+
   const wechatApiBase = (env.WEAUTH_WECHAT_API || 'https://api.weixin.qq.com').replace(/\/+$/, '')
   const wechat = url('WEAUTH_WECHAT_API', wechatApiBase, ['https:', 'http:'])
   if (wechat.protocol !== 'https:' && !LOCAL_HOSTS.includes(wechat.hostname))
@@ -152,8 +194,11 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   return {
     appid,
     appSecret,
+    apps,
+    pushToken,
+    eraseCompaction: compaction,
     signingKeys,
-    database: database(env.WEAUTH_DATABASE_URL),
+    database: db,
     publicUrl,
     wechatApiBase,
     accessTokenTtlSeconds,

@@ -4,6 +4,7 @@ import type { Database } from './db/database'
 import { openDatabase } from './db/open'
 import { migrate } from './db/migrate'
 import { AuthStore } from './db/store'
+import { adoptLegacyAccounts } from './db/sign-in'
 import type { AppContext } from './http/context'
 import { buildApp } from './http/build-app'
 import { Limiter } from './http/limits'
@@ -17,7 +18,7 @@ export type { Database } from './db/database'
 export { openDatabase } from './db/open'
 export { migrate } from './db/migrate'
 export { createWeChatClient, WeChatUnavailable } from './wechat-client'
-export type { WeChatApi, Code2SessionResult, PhoneResult } from './wechat-client'
+export type { WeChatApi, Code2SessionResult, PhoneResult, TextCheckResult } from './wechat-client'
 export { decryptData, verifyRawData, signRawData, OpenDataError, DEFAULT_MAX_AGE_SECONDS } from './decrypt'
 export { signAccessToken, verifyAccessToken, TokenError, TOKEN_ISSUER } from './tokens/access-token'
 export type { AccessClaims } from './tokens/access-token'
@@ -28,8 +29,11 @@ export { openPglite, pgliteTemplate } from './db/pglite'
 export interface StartOptions {
   /** defaults to loadConfig(process.env) */
   config?: ServerConfig
-  /** defaults to the real WeChat client for config.wechatApiBase, its access token shared through the store */
-  wechat?: WeChatApi
+  /**
+   * defaults to the real WeChat client for config.wechatApiBase, one per configured mini program, each access
+   * token shared through the store; a function answers the client of each appid
+   */
+  wechat?: WeChatApi | ((appid: string) => WeChatApi)
   /** an open database (migrated here); defaults to the configured one */
   database?: Database
   /** a PGlite data-directory dump to start an in-memory database from (tests: skips initdb) */
@@ -51,21 +55,42 @@ export async function startAuthServer(options: StartOptions = {}): Promise<Start
   const now = options.now ?? Date.now
   const db = options.database ?? (await openDatabase(config.database, { template: options.pgliteTemplate }))
   if (options.database) await migrate(db)
-  const store = new AuthStore(db)
-  const wechat =
-    options.wechat ??
-    createWeChatClient({
-      baseUrl: config.wechatApiBase,
-      appid: config.appid,
-      secret: config.appSecret,
-      now,
-      tokens: {
-        current: () => store.wechatAccessToken(config.appid, new Date(now())),
-        refresh: (fetchFresh, refused) =>
-          store.refreshWechatAccessToken(config.appid, new Date(now()), fetchFresh, refused),
-      },
-    })
-  const ctx: AppContext = { config, store, wechat, now, limiter: new Limiter(store, config.limits, now) }
+  const store = new AuthStore(db, config.appid)
+  await adoptLegacyAccounts(db, config.appid)
+  const clients = new Map<string, WeChatApi>()
+  const wechatFor = (appid: string): WeChatApi => {
+    const app = config.apps.find((a) => a.appid === appid)
+    if (!app) throw new Error(`${appid} is not one of the configured mini programs`)
+    let client = clients.get(appid)
+    if (!client) {
+      const given = options.wechat
+      client =
+        typeof given === 'function'
+          ? given(appid)
+          : (given ??
+            createWeChatClient({
+              baseUrl: config.wechatApiBase,
+              appid,
+              secret: app.secret,
+              now,
+              tokens: {
+                current: () => store.wechatAccessToken(appid, new Date(now())),
+                refresh: (fetchFresh, refused) =>
+                  store.refreshWechatAccessToken(appid, new Date(now()), fetchFresh, refused),
+              },
+            }))
+      clients.set(appid, client)
+    }
+    return client
+  }
+  const ctx: AppContext = {
+    config,
+    store,
+    wechat: wechatFor(config.appid),
+    wechatFor,
+    now,
+    limiter: new Limiter(store, config.limits, now),
+  }
   const app = await buildApp(ctx, { logger: options.logger })
   const address = await app.listen({ host: config.host, port: config.port })
   const bound = app.server.address()

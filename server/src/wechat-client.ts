@@ -19,9 +19,24 @@ export interface PhoneInfo {
 
 export type PhoneResult = ({ ok: true } & PhoneInfo) | { ok: false; errcode: number; errmsg: string }
 
+/** Not a WeChat errcode: getuserphonenumber answered success without a number (the cloud's PHONE_UNAVAILABLE). */
+export const NO_PHONE_INFO = -90001
+
+/** security.msgSecCheck v2's verdict: `pass`, `review` or `risky` (anything but `pass` is refused). */
+export type TextCheckResult = { ok: true; suggest: string } | { ok: false; errcode: number; errmsg: string }
+
 export interface WeChatApi {
   code2Session(code: string): Promise<Code2SessionResult>
-  getPhoneNumber(code: string): Promise<PhoneResult>
+  /**
+   * The number behind the phone button's dynamic code. With `openid`, WeChat checks that the code is that
+   * user's ("填入后会校验 openid 和 code 的绑定关系"), so a code taken from someone else's button is refused.
+   */
+  getPhoneNumber(code: string, openid?: string): Promise<PhoneResult>
+  /**
+   * WeChat's content check of a user's text (wxa/msg_sec_check, version 2, scene 1 = 资料), for nicknames.
+   * https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/sec-center/sec-check/msgSecCheck.html
+   */
+  checkText(openid: string, content: string): Promise<TextCheckResult>
   /**
    * Whether WeChat still holds this session_key for the user (wxa/checksession): asked before decrypting
    * open data with it, so a key a newer wx.login replaced is not trusted.
@@ -183,22 +198,34 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatApi {
     },
 
     /** https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/user-info/phone-number/getPhoneNumber.html */
-    async getPhoneNumber(code) {
+    async getPhoneNumber(code, openid) {
       const json = await withAccessToken((token) => {
         const url = new URL(`${base}/wxa/business/getuserphonenumber`)
         url.searchParams.set('access_token', token)
-        return exchange(url, 'POST', { code }, timeoutMs)
+        return exchange(url, 'POST', { code, ...(openid ? { openid } : {}) }, timeoutMs)
       })
       if (json.errcode !== undefined && json.errcode !== 0) return errOf(json)
       const info = json.phone_info as Partial<PhoneInfo> | undefined
-      if (!info || typeof info.phoneNumber !== 'string')
-        throw new WeChatUnavailable('getuserphonenumber answered without phone_info')
+      if (!info || (typeof info.phoneNumber !== 'string' && typeof info.purePhoneNumber !== 'string'))
+        return { ok: false, errcode: NO_PHONE_INFO, errmsg: 'answered without phone_info' }
       return {
         ok: true,
-        phoneNumber: info.phoneNumber,
+        phoneNumber: String(info.phoneNumber ?? info.purePhoneNumber),
         purePhoneNumber: String(info.purePhoneNumber ?? info.phoneNumber),
         countryCode: String(info.countryCode ?? '86'),
       }
+    },
+
+    async checkText(openid, content) {
+      const json = await withAccessToken((token) => {
+        const url = new URL(`${base}/wxa/msg_sec_check`)
+        url.searchParams.set('access_token', token)
+        return exchange(url, 'POST', { content, version: 2, scene: 1, openid }, timeoutMs)
+      })
+      if (json.errcode !== undefined && json.errcode !== 0) return errOf(json)
+      const result = json.result as { suggest?: unknown } | undefined
+      if (typeof result?.suggest !== 'string') throw new WeChatUnavailable('msg_sec_check answered without a verdict')
+      return { ok: true, suggest: result.suggest }
     },
 
     /** GET wxa/checksession: signature = hex HMAC-SHA256 of the empty string keyed by the session_key. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { loadConfig, startAuthServer, type StartedServer, type WeChatApi } from '../../server/src'
-import type { Code2SessionResult, PhoneResult } from '../../server/src'
+import type { Code2SessionResult, PhoneResult, TextCheckResult } from '../../server/src'
 import { createTestDatabase, type TestDatabase } from './test-database'
 
 export const TEST_APPID = 'wx1234567890abcdef'
@@ -40,9 +40,23 @@ export class FakeWeChat implements WeChatApi {
     return { ok: true, openid: entry.openid, sessionKey: entry.sessionKey, unionid: entry.unionid }
   }
 
-  async getPhoneNumber(): Promise<PhoneResult> {
+  /** the openid each phone exchange was asked for (the server must pass the caller's) */
+  phoneOpenids: Array<string | undefined> = []
+  async getPhoneNumber(_code: string, openid?: string): Promise<PhoneResult> {
+    this.phoneOpenids.push(openid)
     if (this.phone instanceof Error) throw this.phone
     return this.phone
+  }
+
+  /** texts containing any of these are `risky` to the content check; `textCheck` overrides the verdict */
+  riskyWords = new Set<string>()
+  textCheck: TextCheckResult | Error | null = null
+  textChecks: Array<{ openid: string; content: string }> = []
+  async checkText(openid: string, content: string): Promise<TextCheckResult> {
+    this.textChecks.push({ openid, content })
+    if (this.textCheck instanceof Error) throw this.textCheck
+    if (this.textCheck) return this.textCheck
+    return { ok: true, suggest: [...this.riskyWords].some((w) => content.includes(w)) ? 'risky' : 'pass' }
   }
 
   async checkSessionKey(openid: string, sessionKey: string): Promise<boolean> {

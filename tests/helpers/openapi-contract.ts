@@ -51,12 +51,19 @@ export function validate(value: unknown, raw: Schema, at = '$'): string[] {
 }
 
 /** The JSON schema documented for this operation and status; throws when the spec does not document it. */
-export function documented(method: string, path: string, status: number): Schema {
+export function documented(
+  method: string,
+  path: string,
+  status: number,
+  mediaType: 'application/json' | 'text/plain' = 'application/json',
+): Schema {
   const operation = spec.paths[path]?.[method.toLowerCase()]
   if (!operation) throw new Error(`${method} ${path} is not documented`)
   const response = operation.responses[String(status)]
   if (!response) throw new Error(`${method} ${path} does not document status ${status}`)
-  return resolve(response).content['application/json'].schema
+  const content = resolve(response).content?.[mediaType]
+  if (!content) throw new Error(`${method} ${path} ${status} documents no ${mediaType} body`)
+  return content.schema
 }
 
 /** Every documented operation, "METHOD /path". */

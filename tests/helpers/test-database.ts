@@ -17,7 +17,8 @@ export const TEST_DATABASE_URL = process.env.WEAUTH_TEST_DATABASE_URL || ''
 
 const TEMPLATE = PGLITE_TEMPLATE_PATH
 
-async function template(): Promise<Blob> {
+/** The dump of a freshly initialised PGlite data directory (made once, then read from the temp folder). */
+export async function template(): Promise<Blob> {
   if (existsSync(TEMPLATE)) return new Blob([readFileSync(TEMPLATE)])
   const blob = await pgliteTemplate()
   const partial = `${TEMPLATE}.${process.pid}.${randomBytes(4).toString('hex')}`

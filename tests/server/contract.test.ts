@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { ERRORS } from '../../packages/contract/errors'
+import { PRIVACY_POLICY_VERSION } from '../../packages/contract/privacy-policy'
 import { loadConfig, startAuthServer, type StartedServer } from '../../server/src'
 import { emulatorAppSecret } from '../../emulator/src/http/wechat-api'
 import { startEmulator, type Emulator } from '../../emulator/src'
@@ -18,30 +19,37 @@ const TARGET = process.env.WEAUTH_CONTRACT_URL
 const WECHAT = process.env.WEAUTH_CONTRACT_EMULATOR_URL
 /** the emulator run's control token (it prints it at start: x-weauth-control-token) */
 let controlToken = process.env.WEAUTH_CONTRACT_EMULATOR_TOKEN ?? ''
+/** the Token the server under test checks WeChat's message-push signatures with (its 消息推送 Token) */
+const PUSH_TOKEN = process.env.WEAUTH_CONTRACT_PUSH_TOKEN ?? (TARGET ? '' : 'contractPushToken1')
 
 let base = ''
 let wechatBase = ''
 let emulator: Emulator | undefined
 let reference: StartedServer | undefined
 let database: TestDatabase | undefined
+/** the mini program the server signs in for: the emulator's own appid */
+let appidOfServer = ''
 
 beforeAll(async () => {
   if (TARGET) {
     if (!WECHAT) throw new Error('WEAUTH_CONTRACT_EMULATOR_URL (--emulator) must name the emulator the server uses')
     base = TARGET.replace(/\/+$/, '')
     wechatBase = WECHAT.replace(/\/+$/, '')
+    appidOfServer = String((await wechat('control', 'openPlatform.list', {})).owner)
     return
   }
   emulator = await startEmulator({})
   controlToken = emulator.controlToken
   database = await createTestDatabase()
   const appid = emulator.ctx.appid
+  appidOfServer = appid
   reference = await startAuthServer({
     config: loadConfig({
       WEAUTH_APPID: appid,
       WEAUTH_APP_SECRET: emulatorAppSecret(appid),
       WEAUTH_TOKEN_SECRET: 'contract-suite-token-secret-0123456789',
       WEAUTH_WECHAT_API: emulator.url,
+      WEAUTH_PUSH_TOKEN: PUSH_TOKEN,
       PORT: '0',
     }),
     database: database.db,
@@ -87,7 +95,7 @@ function conforms(method: string, path: string, reply: HttpReply, status?: numbe
   expect(reply.headers['cache-control']).toContain('no-store')
 }
 
-async function signIn(account?: { token: string }) {
+async function signIn(account?: { token: string; openid: string }) {
   const who = account ?? (await newAccount())
   const res = await call('POST', '/auth/login', { code: await wxLogin(who), consentVersion: '2026-11' })
   conforms('POST', '/auth/login', res, 200)
@@ -227,6 +235,141 @@ describe('the contract of server/openapi.yaml', () => {
       conforms('GET', '/auth/me', res, 401)
       expect(res.json.code).toBe('NOT_LOGGED_IN')
     }
+  })
+
+  test('consent: accept the current version, withdraw, and writes stop until accepted again', async () => {
+    const account = await newAccount()
+    const silent = await call('POST', '/auth/login', { code: await wxLogin(account) })
+    conforms('POST', '/auth/login', silent, 200)
+    expect(silent.json.user).toMatchObject({ privacyConsented: false, consentVersion: null })
+    const token = silent.json.accessToken as string
+    const outdated = await call('POST', '/auth/consent', { action: 'accept', version: '2000-01' }, token)
+    conforms('POST', '/auth/consent', outdated, 400)
+    const accepted = await call('POST', '/auth/consent', { action: 'accept', version: PRIVACY_POLICY_VERSION }, token)
+    conforms('POST', '/auth/consent', accepted, 200)
+    expect(accepted.json.user).toMatchObject({ privacyConsented: true, consentVersion: PRIVACY_POLICY_VERSION })
+    conforms('POST', '/auth/profile', await call('POST', '/auth/profile', { nickName: '小明' }, token), 200)
+    const withdrawn = await call('POST', '/auth/consent', { action: 'withdraw' }, token)
+    conforms('POST', '/auth/consent', withdrawn, 200)
+    expect(withdrawn.json.user).toMatchObject({ privacyConsented: false, consentVersion: null })
+    const refused = await call('POST', '/auth/profile', { nickName: '小红' }, token)
+    conforms('POST', '/auth/profile', refused, 403)
+    expect(refused.json.code).toBe('CONSENT_REQUIRED')
+    conforms('POST', '/auth/consent', await call('POST', '/auth/consent', { action: 'withdraw' }), 401)
+  })
+
+  test("phone login: signs in with the phone in one step; a victim's phone code is refused and writes nothing", async () => {
+    const victim = await newAccount('13800138000')
+    const attacker = await newAccount()
+    const stolen = await phoneCode(victim)
+    const refused = await call('POST', '/auth/phone-login', {
+      code: await wxLogin(attacker),
+      phoneCode: stolen,
+      consentVersion: PRIVACY_POLICY_VERSION,
+    })
+    conforms('POST', '/auth/phone-login', refused, 400)
+    expect(refused.json.code).toBe('PHONE_CODE_INVALID')
+    const res = await call('POST', '/auth/phone-login', {
+      code: await wxLogin(victim),
+      phoneCode: await phoneCode(victim),
+      consentVersion: PRIVACY_POLICY_VERSION,
+    })
+    conforms('POST', '/auth/phone-login', res, 200)
+    expect(res.json).toMatchObject({
+      isNew: true,
+      user: { phoneMasked: '138****8000', consentVersion: PRIVACY_POLICY_VERSION },
+    })
+    expect(res.text).not.toContain('13800138000')
+    expect(res.text).not.toContain(victim.openid)
+    // the attacker signs in normally: an account without the victim's number
+    const attackerIn = await signIn(attacker)
+    expect(attackerIn.reply.user.phoneMasked).toBeNull()
+    const noConsent = await call('POST', '/auth/phone-login', { code: await wxLogin(victim), phoneCode: 'x' })
+    conforms('POST', '/auth/phone-login', noConsent, 400)
+    expect(noConsent.json.code).toBe('INVALID_INPUT')
+  })
+
+  test("nickname: the contract's rules answer their own code; WeChat's content check refuses risky text", async () => {
+    const { token } = await signIn()
+    const zeroWidth = await call('POST', '/auth/profile', { nickName: 'a\u200Bb' }, token)
+    conforms('POST', '/auth/profile', zeroWidth, 400)
+    expect([zeroWidth.json.code, zeroWidth.json.message]).toEqual([
+      'NICKNAME_INVISIBLE_CHAR',
+      ERRORS.NICKNAME_INVISIBLE_CHAR.message,
+    ])
+    const word = `违禁${randomBytes(3).toString('hex')}`
+    await wechat('control', 'openapi.addRiskyWords', { words: [word] })
+    const risky = await call('POST', '/auth/profile', { nickName: `我是${word}` }, token)
+    conforms('POST', '/auth/profile', risky, 400)
+    expect([risky.json.code, risky.json.message]).toEqual(['RISKY_CONTENT', ERRORS.RISKY_CONTENT.message])
+    const me = await call('GET', '/auth/me', undefined, token)
+    expect(me.json.user.nickName).toBe('')
+  })
+
+  test('deletion answers the receipt: what was removed and when', async () => {
+    const { token, account } = await signIn()
+    await call('POST', '/auth/phone', { code: await phoneCode(account) }, token)
+    const res = await call('DELETE', '/auth/me', undefined, token)
+    conforms('DELETE', '/auth/me', res, 200)
+    expect(res.json.deleted).toMatchObject({ users: 1, files: [] })
+    expect(res.json.deleted.removed.length).toBeGreaterThan(1)
+    expect(Math.abs(Date.parse(res.json.deleted.at) - Date.now())).toBeLessThan(60_000)
+  })
+
+  describe("WeChat's message push (server-URL mode)", () => {
+    const signedQuery = (token = PUSH_TOKEN, timestamp = Math.floor(Date.now() / 1000)) => {
+      const nonce = randomBytes(6).toString('hex')
+      const signature = createHash('sha1')
+        .update([token, String(timestamp), nonce].sort().join(''))
+        .digest('hex')
+      return `signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`
+    }
+    const push = (event: Record<string, unknown>, query = signedQuery()) =>
+      http(`${base}/wechat/push?${query}`, { method: 'POST', body: event })
+    const event = (openid: string, type: string, extra: Record<string, unknown> = {}) => ({
+      ToUserName: 'gh_000000000000',
+      FromUserName: 'o_platform_push',
+      CreateTime: Math.floor(Date.now() / 1000),
+      MsgType: 'event',
+      Event: type,
+      OpenID: openid,
+      AppID: appidOfServer,
+      ...extra,
+    })
+
+    beforeAll(() => {
+      if (!PUSH_TOKEN)
+        throw new Error('WEAUTH_CONTRACT_PUSH_TOKEN (--push-token) must be the Token the server checks pushes with')
+    })
+
+    test('the URL check answers echostr to a good signature only', async () => {
+      const ok = await http(`${base}/wechat/push?${signedQuery()}&echostr=weauth42`)
+      expect([ok.status, ok.text]).toEqual([200, 'weauth42'])
+      const forged = await http(`${base}/wechat/push?${signedQuery('notTheToken')}&echostr=weauth42`)
+      expect(forged.status).toBe(403)
+      conforms('GET', '/wechat/push', forged, 403)
+    })
+
+    test('revoke 8 clears the phone; a forged or foreign push changes nothing; cancellation deletes', async () => {
+      const { token, account } = await signIn()
+      await call('POST', '/auth/phone', { code: await phoneCode(account) }, token)
+      const forged = await push(event(account.openid, 'user_authorization_cancellation'), signedQuery('notTheToken'))
+      conforms('POST', '/wechat/push', forged, 403)
+      const foreign = await push(
+        event(account.openid, 'user_authorization_cancellation', { AppID: 'wxffffffffffffffff' }),
+      )
+      conforms('POST', '/wechat/push', foreign, 400)
+      const malformed = await push({ ...event(account.openid, 'user_authorization_revoke'), RevokeInfo: 'x' })
+      conforms('POST', '/wechat/push', malformed, 400)
+      expect((await call('GET', '/auth/me', undefined, token)).json.user.phoneMasked).not.toBeNull()
+      const revoke = await push(event(account.openid, 'user_authorization_revoke', { RevokeInfo: '8' }))
+      expect([revoke.status, revoke.text]).toEqual([200, 'success'])
+      expect((await call('GET', '/auth/me', undefined, token)).json.user.phoneMasked).toBeNull()
+      const cancel = await push(event(account.openid, 'user_authorization_cancellation'))
+      expect([cancel.status, cancel.text]).toEqual([200, 'success'])
+      conforms('GET', '/auth/me', await call('GET', '/auth/me', undefined, token), 401)
+      expect((await push(event(account.openid, 'user_authorization_cancellation'))).text).toBe('success')
+    })
   })
 
   test('health', async () => {

@@ -435,7 +435,7 @@ describe.each(DATABASE_KINDS)('the login server on %s', (kind) => {
         { name: 'nickName', value: '<b>' },
         { name: 'avatar', value: PNG, filename: 'a.png' },
       ])
-      expect([badName.status, badName.json.code]).toEqual([400, 'INVALID_INPUT'])
+      expect([badName.status, badName.json.code]).toEqual([400, 'NICKNAME_MARKUP'])
       expect(await rows('SELECT id FROM avatars WHERE user_id = $1', [reply.user.id])).toEqual([])
       expect((await t.server.store.userById(reply.user.id))?.avatarUrl).toBe('')
     })
@@ -452,16 +452,16 @@ describe.each(DATABASE_KINDS)('the login server on %s', (kind) => {
     })
 
     test.each([
-      [{}, '没有要保存的资料'],
-      [{ nickName: '' }, '请填写昵称'],
-      [{ nickName: '一二三四五六七八九十一二三四五六七八九十一' }, '最多 20 个字'],
-      [{ nickName: '<b>hi</b>' }, '昵称不能包含 < 或 >'],
-      [{ nickName: 'a\u202Eb' }, '改变文字方向'],
-      [{ avatarUrl: 'javascript:alert(1)' }, '头像地址'],
-    ])('refuses %j', async (body, message) => {
+      [{}, 'INVALID_INPUT', '没有要保存的资料'],
+      [{ nickName: '' }, 'NICKNAME_EMPTY', '请填写昵称'],
+      [{ nickName: '一二三四五六七八九十一二三四五六七八九十一' }, 'NICKNAME_TOO_LONG', '最多 20 个字'],
+      [{ nickName: '<b>hi</b>' }, 'NICKNAME_MARKUP', '昵称不能包含 < 或 >'],
+      [{ nickName: 'a\u202Eb' }, 'NICKNAME_BIDI_CHAR', '改变文字方向'],
+      [{ avatarUrl: 'javascript:alert(1)' }, 'INVALID_INPUT', '头像地址'],
+    ])('refuses %j', async (body, code, message) => {
       const { token } = await signIn()
       const res = await post('/auth/profile', body, token)
-      expect([res.status, res.json.code]).toEqual([400, 'INVALID_INPUT'])
+      expect([res.status, res.json.code]).toEqual([400, code])
       expect(res.json.message).toContain(message)
     })
   })
@@ -469,9 +469,22 @@ describe.each(DATABASE_KINDS)('the login server on %s', (kind) => {
   describe('DELETE /auth/me and the HTTP surface', () => {
     test('deleting the account removes the user, sessions, refresh tokens, avatars and session_key for real', async () => {
       const { token, refresh, reply, openid } = await signIn()
-      await post('/auth/phone', { code: 'p' }, token)
+      wechat.phone = { ok: true, phoneNumber: '13912345678', purePhoneNumber: '13912345678', countryCode: '86' }
+      expect((await post('/auth/phone', { code: 'p' }, token)).status).toBe(200)
       const res = await http(url('/auth/me'), { method: 'DELETE', token })
-      expect(res.json).toEqual({ ok: true, deleted: { users: 1 } })
+      expect(res.json).toEqual({
+        ok: true,
+        deleted: {
+          users: 1,
+          files: [],
+          removed: [
+            '账号记录（各小程序的微信身份标识、登录记录、隐私政策同意记录）',
+            '手机号',
+            '登录会话 1 个（所有设备均已退出）',
+          ],
+          at: new Date(clock).toISOString(),
+        },
+      })
       const id = reply.user.id
       expect(await rows('SELECT id FROM users WHERE id = $1', [id])).toEqual([])
       expect(await rows('SELECT id FROM sessions WHERE user_id = $1', [id])).toEqual([])

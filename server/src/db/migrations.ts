@@ -83,4 +83,28 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'identities per mini program (appid, openid), accounts keyed by unionid, sessions know their app',
+    sql: `
+      -- each mini program's openid of an account: one account per person across the organisation's apps
+      -- (linked by unionid), each app's openid an identity of it; the primary key settles concurrent first logins
+      CREATE TABLE identities (
+        appid text NOT NULL,
+        openid text NOT NULL,
+        user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        linked_at timestamptz NOT NULL,
+        PRIMARY KEY (appid, openid)
+      );
+      CREATE INDEX identities_user_id ON identities (user_id);
+
+      -- one account per unionid (a person of one Open Platform account); accounts without one stay per openid
+      CREATE UNIQUE INDEX users_unionid_unique ON users (unionid) WHERE unionid IS NOT NULL;
+
+      -- which mini program and openid a session signed in with: tokens carry that appid as aud, and phone and
+      -- content checks are asked of WeChat as that app's user
+      ALTER TABLE sessions ADD COLUMN appid text;
+      ALTER TABLE sessions ADD COLUMN openid text
+    `,
+  },
 ]

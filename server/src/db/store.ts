@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Database, Queryable } from './database'
+import { signInIdentity, type SignInInput } from './sign-in'
+import { eraseAccount } from './erase'
 
 /**
  * Everything the server keeps, in PostgreSQL (or PGlite): users (one per openid), login sessions and their
@@ -26,6 +28,9 @@ export interface UserRecord {
 
 export interface SessionView {
   user: UserRecord
+  /** the mini program and openid the session signed in with (null for sessions older than migration 2) */
+  appid: string | null
+  openid: string | null
   revokedAt: Date | null
   expiresAt: Date
 }
@@ -35,7 +40,7 @@ export type LoginOutcome =
   | { ok: false; reason: 'banned'; user: UserRecord }
 
 export type RefreshOutcome =
-  | { ok: true; user: UserRecord; sessionId: string; expiresAt: Date }
+  | { ok: true; user: UserRecord; sessionId: string; expiresAt: Date; appid: string | null }
   | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'reused' | 'banned' }
 
 export interface Avatar {
@@ -50,7 +55,7 @@ type Row = Record<string, unknown>
 const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)))
 const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v))
 
-function toUser(r: Row): UserRecord {
+export function toUser(r: Row): UserRecord {
   return {
     id: String(r.id),
     openid: String(r.openid),
@@ -95,64 +100,19 @@ function setClause(changes: UserChanges, firstParam: number): { sql: string; val
 }
 
 export class AuthStore {
-  constructor(readonly db: Database) {}
+  constructor(
+    readonly db: Database,
+    /** the mini program a login names no other app for (config.appid) */
+    readonly defaultAppid = '',
+  ) {}
 
   /**
-   * One statement for the whole sign-in: upsert the user by openid (the unique constraint settles concurrent
-   * first logins: one INSERT wins, the others become the UPDATE), keep the newest session_key, open a login
-   * session and its first refresh token. A banned user gets neither a session nor a token.
+   * Signs a mini program's user in (db/sign-in.ts): their account found by this app's identity, else by unionid,
+   * else created; the newest session_key kept; a login session and its first refresh token opened. A banned
+   * user gets neither a session nor a token. `appid` defaults to the account's first mini program.
    */
-  async login(input: {
-    openid: string
-    unionid?: string
-    sessionKey: string
-    consentVersion?: string
-    now: Date
-    sessionExpiresAt: Date
-    refreshTokenHash: string
-  }): Promise<LoginOutcome> {
-    const sessionId = newId()
-    const { rows } = await this.db.query(
-      `WITH u AS (
-         INSERT INTO users (id, openid, unionid, created_at, last_login_at, login_count,
-                            privacy_consent_at, privacy_consent_version)
-         VALUES ($1, $2, $3, $4, $4, 1, CASE WHEN $5::text IS NULL THEN NULL ELSE $4::timestamptz END, $5)
-         ON CONFLICT (openid) DO UPDATE SET
-           last_login_at = EXCLUDED.last_login_at,
-           login_count = users.login_count + 1,
-           unionid = COALESCE(EXCLUDED.unionid, users.unionid),
-           privacy_consent_at = CASE
-             WHEN EXCLUDED.privacy_consent_version IS NOT NULL
-              AND EXCLUDED.privacy_consent_version IS DISTINCT FROM users.privacy_consent_version
-             THEN EXCLUDED.last_login_at ELSE users.privacy_consent_at END,
-           privacy_consent_version = COALESCE(EXCLUDED.privacy_consent_version, users.privacy_consent_version)
-         WHERE users.status = 'active'
-         RETURNING *, (xmax = 0) AS is_new
-       ), k AS (
-         INSERT INTO wechat_sessions (openid, session_key, updated_at) VALUES ($2, $6, $4)
-         ON CONFLICT (openid) DO UPDATE SET session_key = EXCLUDED.session_key, updated_at = EXCLUDED.updated_at
-       ), s AS (
-         INSERT INTO sessions (id, user_id, created_at, expires_at) SELECT $7, u.id, $4, $8 FROM u RETURNING id
-       ), r AS (
-         INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) SELECT $9, s.id, $4, $8 FROM s
-       )
-       SELECT * FROM u`,
-      [
-        newId(),
-        input.openid,
-        input.unionid ?? null,
-        input.now,
-        input.consentVersion ?? null,
-        input.sessionKey,
-        sessionId,
-        input.sessionExpiresAt,
-        input.refreshTokenHash,
-      ],
-    )
-    if (rows[0]) return { ok: true, user: toUser(rows[0]), isNew: rows[0].is_new === true, sessionId }
-    const existing = await this.userByOpenid(input.openid)
-    if (!existing) throw new Error('login upsert returned no user')
-    return { ok: false, reason: 'banned', user: existing }
+  async login(input: Omit<SignInInput, 'appid'> & { appid?: string }): Promise<LoginOutcome> {
+    return signInIdentity(this.db, { ...input, appid: input.appid ?? this.defaultAppid })
   }
 
   async userById(id: string): Promise<UserRecord | null> {
@@ -161,7 +121,10 @@ export class AuthStore {
   }
 
   async userByOpenid(openid: string): Promise<UserRecord | null> {
-    const { rows } = await this.db.query('SELECT * FROM users WHERE openid = $1', [openid])
+    const { rows } = await this.db.query(
+      'SELECT * FROM users WHERE openid = $1 OR id IN (SELECT user_id FROM identities WHERE openid = $1) LIMIT 1',
+      [openid],
+    )
     return rows[0] ? toUser(rows[0]) : null
   }
 
@@ -173,12 +136,18 @@ export class AuthStore {
   /** The session an access token names, with its user: one query per authenticated request. */
   async session(sessionId: string): Promise<SessionView | null> {
     const { rows } = await this.db.query(
-      `SELECT u.*, s.revoked_at AS s_revoked_at, s.expires_at AS s_expires_at
+      `SELECT u.*, s.revoked_at AS s_revoked_at, s.expires_at AS s_expires_at, s.appid AS s_appid, s.openid AS s_openid
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
       [sessionId],
     )
     if (!rows[0]) return null
-    return { user: toUser(rows[0]), revokedAt: dateOrNull(rows[0].s_revoked_at), expiresAt: date(rows[0].s_expires_at) }
+    return {
+      user: toUser(rows[0]),
+      appid: (rows[0].s_appid as string | null) ?? null,
+      openid: (rows[0].s_openid as string | null) ?? null,
+      revokedAt: dateOrNull(rows[0].s_revoked_at),
+      expiresAt: date(rows[0].s_expires_at),
+    }
   }
 
   async updateUser(id: string, changes: UserChanges): Promise<UserRecord | null> {
@@ -187,13 +156,22 @@ export class AuthStore {
     return rows[0] ? toUser(rows[0]) : null
   }
 
-  /** Nickname and/or a new avatar in one transaction; the avatar replaces the user's previous one. */
+  /**
+   * Nickname and/or a new avatar in one transaction; the avatar replaces the user's previous one. null when the
+   * user is gone (deleted meanwhile): then nothing is stored, the new avatar neither.
+   */
   async saveProfile(
     id: string,
     changes: { nickName?: string; avatarUrl?: string },
     avatar?: { id: string; contentType: string; bytes: Buffer; now: Date },
   ): Promise<UserRecord | null> {
     return this.db.transaction(async (tx) => {
+      const set = setClause(changes, 2)
+      const { rows } = await tx.query(`UPDATE users SET ${set.sql} WHERE id = $1 AND status = 'active' RETURNING *`, [
+        id,
+        ...set.values,
+      ])
+      if (!rows[0]) return null
       if (avatar) {
         await tx.query('DELETE FROM avatars WHERE user_id = $1', [id])
         await tx.query(
@@ -201,9 +179,6 @@ export class AuthStore {
           [avatar.id, id, avatar.contentType, avatar.bytes, avatar.now],
         )
       }
-      const set = setClause(changes, 2)
-      const { rows } = await tx.query(`UPDATE users SET ${set.sql} WHERE id = $1 RETURNING *`, [id, ...set.values])
-      if (!rows[0]) throw new Error('user vanished while saving the profile')
       return toUser(rows[0])
     })
   }
@@ -214,17 +189,9 @@ export class AuthStore {
     return { contentType: String(rows[0].content_type), bytes: Buffer.from(rows[0].bytes as Uint8Array) }
   }
 
-  /**
-   * Deletes the account for real, in one transaction: the user row (sessions, refresh tokens and avatars go
-   * with it, ON DELETE CASCADE) and the session_key. Returns false when there was no such user.
-   */
-  async deleteUser(id: string): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ openid: string }>('DELETE FROM users WHERE id = $1 RETURNING openid', [id])
-      if (!rows[0]) return false
-      await tx.query('DELETE FROM wechat_sessions WHERE openid = $1', [rows[0].openid])
-      return true
-    })
+  /** Deletes the account for real, in one transaction (db/erase.ts). Returns false when there was no such user. */
+  async deleteUser(id: string, now = new Date()): Promise<boolean> {
+    return (await eraseAccount(this.db, id, now)) !== null
   }
 
   async revokeSession(sessionId: string, now: Date, reason = 'logout'): Promise<void> {
@@ -260,7 +227,7 @@ export class AuthStore {
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query(
         `SELECT rt.used_at, rt.expires_at, s.id AS session_id, s.revoked_at, s.expires_at AS session_expires_at,
-                s.user_id
+                s.user_id, s.appid
            FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
           WHERE rt.token_hash = $1 FOR UPDATE OF rt, s`,
         [tokenHash],
@@ -286,7 +253,8 @@ export class AuthStore {
         'INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
         [nextHash, sessionId, now, expiresAt],
       )
-      return { ok: true, user: toUser(user.rows[0]), sessionId, expiresAt } as const
+      const appid = (row.appid as string | null) ?? null
+      return { ok: true, user: toUser(user.rows[0]), sessionId, expiresAt, appid } as const
     })
   }
 

@@ -11,6 +11,9 @@ import { loginRoute } from '../routes/login'
 import { phoneRoute } from '../routes/phone'
 import { profileRoute } from '../routes/profile'
 import { refreshRoute } from '../routes/refresh'
+import { consentRoute } from '../routes/consent'
+import { phoneLoginRoute } from '../routes/phone-login'
+import { messagePushRoute } from '../routes/message-push'
 import type { AppContext } from './context'
 import { HttpError, rateLimited } from './http-error'
 import { pgRateLimitStore } from './limits'
@@ -136,6 +139,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   phoneRoute(app, ctx)
   profileRoute(app, ctx)
   avatarRoute(app, ctx)
+  consentRoute(app, ctx)
+  phoneLoginRoute(app, ctx)
+  messagePushRoute(app, ctx)
   await app.ready()
   return app
 }

@@ -8,15 +8,24 @@ import type { Limiter } from './limits'
 export interface AppContext {
   config: ServerConfig
   store: AuthStore
+  /** WeChat's API as the first mini program (config.appid) */
   wechat: WeChatApi
+  /** WeChat's API as one of the configured mini programs (each has its own secret and access token) */
+  wechatFor(appid: string): WeChatApi
   /** ms since epoch; tests move it to expire tokens */
   now: () => number
   limiter: Limiter
 }
 
+/** The mini program and openid a request's session signed in with: whom WeChat is asked about. */
+export interface Identity {
+  appid: string
+  openid: string
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** set by the authenticate preHandler on routes that need a login */
-    auth?: { claims: AccessClaims; user: UserRecord }
+    auth?: { claims: AccessClaims; user: UserRecord; identity: Identity }
   }
 }

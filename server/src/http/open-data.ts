@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import { OpenDataError } from '../decrypt'
 import type { UserRecord } from '../db/store'
 import { WeChatUnavailable } from '../wechat-client'
-import type { AppContext } from './context'
+import type { AppContext, Identity } from './context'
 import { HttpError, upstream } from './http-error'
 
 /**
@@ -14,17 +14,18 @@ export async function withSessionKey<T>(
   ctx: AppContext,
   request: FastifyRequest,
   user: UserRecord,
+  identity: Identity,
   run: (sessionKey: string) => T,
 ): Promise<T> {
   const refused = () => {
     request.log.info({ event: 'open-data.rejected', userId: user.id })
     return new HttpError(400, 'OPEN_DATA_INVALID', '数据校验失败，请重试')
   }
-  const sessionKey = await ctx.store.sessionKeyOf(user.openid)
+  const sessionKey = await ctx.store.sessionKeyOf(identity.openid)
   if (!sessionKey) throw refused()
   let current: boolean
   try {
-    current = await ctx.wechat.checkSessionKey(user.openid, sessionKey)
+    current = await ctx.wechatFor(identity.appid).checkSessionKey(identity.openid, sessionKey)
   } catch (e) {
     if (e instanceof WeChatUnavailable) throw upstream()
     throw e

@@ -1,5 +1,6 @@
 import { toPublicUser, type PublicUser } from '../../../packages/contract/user-view'
 import type { UserRecord } from '../db/store'
+import { consentProblem } from '../../../packages/contract/consent'
 import { HttpError } from './http-error'
 
 /** What a client may see of a user: the contract's public view, the same the `login` cloud function returns. */
@@ -18,6 +19,11 @@ export function publicUser(user: UserRecord): PublicUser {
   })
 }
 
+/**
+ * Profile and phone writes need the current privacy policy accepted by a tap (packages/contract/consent.ts, the
+ * rule the cloud functions apply): 403 CONSENT_REQUIRED when never given or withdrawn, CONSENT_OUTDATED when older.
+ */
 export function requireConsent(user: UserRecord): void {
-  if (!user.privacyConsentAt) throw new HttpError(403, 'CONSENT_REQUIRED')
+  const problem = consentProblem(user)
+  if (problem) throw new HttpError(403, problem)
 }

@@ -8,11 +8,13 @@ export async function tokenReply(
   sessionId: string,
   refreshToken: string,
   refreshExpiresAt: Date,
+  /** the mini program the session signed in with: the token's audience */
+  appid: string = ctx.config.appid,
 ) {
   const iat = Math.floor(ctx.now() / 1000)
   const exp = iat + ctx.config.accessTokenTtlSeconds
   const accessToken = await signAccessToken(
-    { sub: userId, sid: sessionId, aud: ctx.config.appid, iat, exp },
+    { sub: userId, sid: sessionId, aud: appid, iat, exp },
     ctx.config.signingKeys[0],
   )
   return {

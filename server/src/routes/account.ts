@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../http/context'
 import { authenticator, authOf } from '../http/authenticate'
 import { publicUser } from '../http/public-user'
+import { eraseWithReceipt } from '../http/erase-account'
 
 /**
  * The signed-in account: GET /auth/me, POST /auth/logout (this session), POST /auth/logout-all (every
@@ -26,11 +27,13 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
     return { ok: true, sessions }
   })
 
-  /** one transaction: the user row and, by cascade, sessions, refresh tokens and avatars; then the session_key */
+  /**
+   * one transaction: the user row and, by cascade, every identity, session (so every token, on every device),
+   * refresh token and avatar; the session_keys; then the bytes wiped from the data files (db/erase.ts). The
+   * receipt says what was removed and when, as the cloud's deleteAccount does.
+   */
   app.delete('/auth/me', { preHandler }, async (request) => {
     const { user } = authOf(request)
-    const deleted = await ctx.store.deleteUser(user.id)
-    request.log.info({ event: 'account.deleted', userId: user.id })
-    return { ok: true, deleted: { users: deleted ? 1 : 0 } }
+    return { ok: true, deleted: await eraseWithReceipt(ctx, request.log, user.id) }
   })
 }

@@ -1,13 +1,14 @@
-import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { ConsentVersion } from '../../../packages/contract/schemas'
+import * as v from 'valibot'
+import { PRIVACY_POLICY_VERSION } from '../../../packages/contract/privacy-policy'
 import type { AppContext } from '../http/context'
-import { HttpError, rateLimited, upstream } from '../http/http-error'
+import { HttpError } from '../http/http-error'
+import { exchangeLoginCode } from '../http/login-code'
+import { miniProgramOf } from '../http/mini-program'
 import { publicUser } from '../http/public-user'
 import { tokenReply } from '../http/tokens'
 import { check } from '../http/validate'
 import { hashRefreshToken, newRefreshToken } from '../tokens/refresh-token'
-import { WeChatUnavailable } from '../wechat-client'
 
 const LoginBody = {
   type: 'object',
@@ -15,36 +16,21 @@ const LoginBody = {
   properties: {
     code: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' },
     consentVersion: { type: 'string', maxLength: 64 },
+    appid: { type: 'string', pattern: '^wx[0-9a-f]{16}$' },
   },
 } as const
 
-/** WeChat's jscode2session errcodes, as the contract answers them (docs/classic-backend.md). */
-function refusal(errcode: number): HttpError {
-  switch (errcode) {
-    case 40029:
-      return new HttpError(400, 'WECHAT_CODE_INVALID')
-    case 40163:
-      return new HttpError(400, 'WECHAT_CODE_USED')
-    case 45011:
-      // WeChat's own minute quota (100 per user): said as it is, with the minute it asks us to wait
-      return rateLimited(60)
-    case 40226:
-      return new HttpError(403, 'RISKY_USER')
-    case -1:
-      return upstream()
-    default:
-      // 40013 invalid appid, 40125 invalid appsecret, 41002/41004/41008 missing: this server is misconfigured
-      return new HttpError(500, 'INTERNAL', '登录服务配置错误')
-  }
-}
-
-const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 22)
+/**
+ * `consentVersion` is sent only by the authorization page's tap, for the version it showed; a silent re-login
+ * sends nothing, and the reply's `user.consentVersion` tells the app whether to ask again. A version other than
+ * the current one is refused, as the cloud's login refuses it: a page cannot accept a policy the server does not show.
+ */
+export const ConsentGiven = v.literal(PRIVACY_POLICY_VERSION, '隐私政策已更新，请重新阅读后同意')
 
 /**
- * POST /auth/login {code, consentVersion?}: wx.login's code -> jscode2session -> one statement that upserts
- * the user, keeps the session_key and opens a session -> access + refresh token.
- * Limits: per IP (the route's rate limit), per code (a code is single use: repeating it only costs WeChat
- * calls), per WeChat user after the exchange.
+ * POST /auth/login {code, consentVersion?, appid?}: wx.login's code -> jscode2session as that mini program ->
+ * the account of this identity (or of the person's unionid, or a new one: db/sign-in.ts), the session_key kept,
+ * a session opened -> access + refresh token. Limits: per IP (the route's rate limit), per code, per WeChat user.
  */
 export function loginRoute(app: FastifyInstance, ctx: AppContext): void {
   app.post(
@@ -54,28 +40,18 @@ export function loginRoute(app: FastifyInstance, ctx: AppContext): void {
       config: { rateLimit: { max: ctx.config.limits.loginPerIp, timeWindow: ctx.config.limits.windowMs } },
     },
     async (request) => {
-      const body = request.body as { code: string; consentVersion?: string }
-      const consentVersion = body.consentVersion === undefined ? undefined : check(ConsentVersion, body.consentVersion)
-      await ctx.limiter.take(`login-code:${digest(body.code)}`, 3)
-      let session
-      try {
-        session = await ctx.wechat.code2Session(body.code)
-      } catch (e) {
-        if (e instanceof WeChatUnavailable) {
-          request.log.warn({ event: 'jscode2session.unavailable', reason: e.message })
-          throw upstream()
-        }
-        throw e
-      }
-      if (!session.ok) {
-        request.log.info({ event: 'jscode2session.error', errcode: session.errcode })
-        throw refusal(session.errcode)
-      }
-      await ctx.limiter.take(`login-user:${digest(session.openid)}`, ctx.config.limits.loginPerUser)
+      const body = request.body as { code: string; consentVersion?: string; appid?: string }
+      const consentVersion =
+        body.consentVersion === undefined
+          ? undefined
+          : check(v.object({ consentVersion: ConsentGiven }), body).consentVersion
+      const appid = miniProgramOf(ctx, request, body.appid)
+      const session = await exchangeLoginCode(ctx, request, appid, body.code)
       const now = new Date(ctx.now())
       const refreshToken = newRefreshToken()
       const sessionExpiresAt = new Date(now.getTime() + ctx.config.refreshTokenTtlSeconds * 1000)
       const outcome = await ctx.store.login({
+        appid,
         openid: session.openid,
         unionid: session.unionid,
         sessionKey: session.sessionKey,
@@ -90,7 +66,7 @@ export function loginRoute(app: FastifyInstance, ctx: AppContext): void {
         ok: true,
         user: publicUser(outcome.user),
         isNew: outcome.isNew,
-        ...(await tokenReply(ctx, outcome.user.id, outcome.sessionId, refreshToken, sessionExpiresAt)),
+        ...(await tokenReply(ctx, outcome.user.id, outcome.sessionId, refreshToken, sessionExpiresAt, appid)),
       }
     },
   )

@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify'
 import { decryptData } from '../decrypt'
 import type { AppContext } from '../http/context'
 import { authenticator, authOf } from '../http/authenticate'
-import { HttpError, rateLimited, upstream } from '../http/http-error'
+import { HttpError, unauthorized } from '../http/http-error'
+import { exchangePhoneCode } from '../http/phone-exchange'
 import { withSessionKey } from '../http/open-data'
 import { publicUser, requireConsent } from '../http/public-user'
-import { WeChatUnavailable } from '../wechat-client'
 
 const PhoneBody = {
   type: 'object',
@@ -29,37 +29,21 @@ const PhoneBody = {
  */
 export function phoneRoute(app: FastifyInstance, ctx: AppContext): void {
   app.post('/auth/phone', { schema: { body: PhoneBody }, preHandler: authenticator(ctx) }, async (request) => {
-    const { user } = authOf(request)
+    const { user, identity } = authOf(request)
     requireConsent(user)
     await ctx.limiter.take(`write:${user.id}`, ctx.config.limits.writesPerUser)
     const body = request.body as { code?: string; encryptedData?: string; iv?: string }
     let phoneNumber: string
     let countryCode: string
     if (body.code !== undefined) {
-      let result
-      try {
-        result = await ctx.wechat.getPhoneNumber(body.code)
-      } catch (e) {
-        if (e instanceof WeChatUnavailable) throw upstream()
-        throw e
-      }
-      if (!result.ok) {
-        request.log.info({ event: 'getuserphonenumber.error', errcode: result.errcode })
-        if (result.errcode === 40029 || result.errcode === 40163) throw new HttpError(400, 'PHONE_CODE_INVALID')
-        if (result.errcode === 45011 || result.errcode === 45009) throw rateLimited(60)
-        // 1400001: the account's free phone-verification quota is spent
-        if (result.errcode === 1400001) throw new HttpError(429, 'PHONE_QUOTA', undefined, { 'retry-after': '3600' })
-        throw upstream()
-      }
-      phoneNumber = result.purePhoneNumber
-      countryCode = result.countryCode
+      ;({ phoneNumber, countryCode } = await exchangePhoneCode(ctx, request, identity, body.code))
     } else {
-      const data = await withSessionKey(ctx, request, user, (sessionKey) =>
+      const data = await withSessionKey(ctx, request, user, identity, (sessionKey) =>
         decryptData<{ purePhoneNumber?: unknown; phoneNumber?: unknown; countryCode?: unknown }>({
           encryptedData: body.encryptedData!,
           iv: body.iv!,
           sessionKey,
-          appid: ctx.config.appid,
+          appid: identity.appid,
           now: ctx.now(),
           maxAgeSeconds: ctx.config.openDataMaxAgeSeconds,
         }),
@@ -70,7 +54,9 @@ export function phoneRoute(app: FastifyInstance, ctx: AppContext): void {
       phoneNumber = pure
       countryCode = String(data.countryCode ?? '86')
     }
+    // the user deleted meanwhile: no number is stored and no `ok` answered
     const updated = await ctx.store.updateUser(user.id, { phoneNumber, countryCode })
-    return { ok: true, user: publicUser(updated ?? user) }
+    if (!updated) throw unauthorized('NOT_LOGGED_IN')
+    return { ok: true, user: publicUser(updated) }
   })
 }

@@ -1,15 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import * as v from 'valibot'
-import { NickName } from '../../../packages/contract/schemas'
 import { AVATAR_MAX_BYTES, sniffImageType } from '../avatars/image-type'
 import { verifyRawData } from '../decrypt'
 import { newId } from '../db/store'
 import type { AppContext } from '../http/context'
 import { authenticator, authOf } from '../http/authenticate'
-import { HttpError } from '../http/http-error'
+import { HttpError, unauthorized } from '../http/http-error'
 import { withSessionKey } from '../http/open-data'
 import { publicUser, requireConsent } from '../http/public-user'
 import { check } from '../http/validate'
+import { acceptableNickName } from '../http/nickname'
 
 const AvatarUrl = v.pipe(
   v.string(),
@@ -17,8 +17,12 @@ const AvatarUrl = v.pipe(
   v.url('头像地址无效'),
   v.regex(/^https?:\/\//, '头像地址必须是 http(s) 地址'),
 )
+// the nickname arrives as typed; its rules and WeChat's content check follow (http/nickname.ts)
 const ProfileFields = v.pipe(
-  v.object({ nickName: v.optional(NickName), avatarUrl: v.optional(AvatarUrl) }),
+  v.object({
+    nickName: v.optional(v.pipe(v.string('昵称必须是文字'), v.maxLength(1024, '昵称太长了'))),
+    avatarUrl: v.optional(AvatarUrl),
+  }),
   v.check((p) => p.nickName !== undefined || p.avatarUrl !== undefined, '没有要保存的资料'),
 )
 const SignedProfile = v.object({
@@ -63,22 +67,25 @@ async function readUpload(request: FastifyRequest): Promise<Upload> {
  */
 export function profileRoute(app: FastifyInstance, ctx: AppContext): void {
   app.post('/auth/profile', { preHandler: authenticator(ctx) }, async (request) => {
-    const { user } = authOf(request)
+    const { user, identity } = authOf(request)
     requireConsent(user)
+    const nickNameOf = (typed: string | undefined) =>
+      typed === undefined ? undefined : acceptableNickName(ctx, request, identity, typed, user.nickName)
     await ctx.limiter.take(`write:${user.id}`, ctx.config.limits.writesPerUser)
 
     if (request.isMultipart()) {
       const upload = await readUpload(request)
       const contentType = sniffImageType(upload.avatar!)
       if (!contentType) throw new HttpError(400, 'INVALID_INPUT', 'avatar: 头像必须是 PNG、JPEG、GIF 或 WebP 图片')
-      const nickName = upload.nickName === undefined ? undefined : check(NickName, upload.nickName)
+      const nickName = await nickNameOf(upload.nickName)
       const avatarId = newId()
       const saved = await ctx.store.saveProfile(
         user.id,
         { nickName, avatarUrl: `${ctx.config.publicUrl}/avatars/${avatarId}` },
         { id: avatarId, contentType, bytes: upload.avatar!, now: new Date(ctx.now()) },
       )
-      return { ok: true, user: publicUser(saved ?? user) }
+      if (!saved) throw unauthorized('NOT_LOGGED_IN')
+      return { ok: true, user: publicUser(saved) }
     }
 
     const body = (request.body ?? {}) as Record<string, unknown>
@@ -86,14 +93,17 @@ export function profileRoute(app: FastifyInstance, ctx: AppContext): void {
     let changes: { nickName?: string; avatarUrl?: string }
     if ('rawData' in body || 'signature' in body) {
       const { rawData, signature } = check(SignedProfile, body)
-      const signed = await withSessionKey(ctx, request, user, (sessionKey) =>
+      const signed = await withSessionKey(ctx, request, user, identity, (sessionKey) =>
         verifyRawData<{ nickName?: unknown; avatarUrl?: unknown }>(rawData, signature, sessionKey),
       )
       changes = check(ProfileFields, { nickName: signed.nickName, avatarUrl: signed.avatarUrl || undefined })
     } else {
       changes = check(ProfileFields, { nickName: body.nickName, avatarUrl: body.avatarUrl })
     }
-    const saved = await ctx.store.saveProfile(user.id, changes)
-    return { ok: true, user: publicUser(saved ?? user) }
+    const nickName = await nickNameOf(changes.nickName)
+    const saved = await ctx.store.saveProfile(user.id, { ...changes, ...(nickName !== undefined ? { nickName } : {}) })
+    // the user deleted meanwhile: nothing was stored, and no `ok` is answered
+    if (!saved) throw unauthorized('NOT_LOGGED_IN')
+    return { ok: true, user: publicUser(saved) }
   })
 }

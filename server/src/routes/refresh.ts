@@ -40,7 +40,14 @@ export function refreshRoute(app: FastifyInstance, ctx: AppContext): void {
       return {
         ok: true,
         user: publicUser(outcome.user),
-        ...(await tokenReply(ctx, outcome.user.id, outcome.sessionId, next, outcome.expiresAt)),
+        ...(await tokenReply(
+          ctx,
+          outcome.user.id,
+          outcome.sessionId,
+          next,
+          outcome.expiresAt,
+          outcome.appid ?? undefined,
+        )),
       }
     },
   )

@@ -55,7 +55,8 @@ export async function signAccessToken(
 export async function verifyAccessToken(
   token: unknown,
   keys: readonly SigningKey[],
-  expected: { audience: string; now?: number },
+  /** the appid the token must be for, or the appids of every mini program this server serves */
+  expected: { audience: string | readonly string[]; now?: number },
 ): Promise<AccessClaims> {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) throw new TokenError('invalid')
   const now = expected.now ?? Date.now()
@@ -71,7 +72,7 @@ export async function verifyAccessToken(
       {
         algorithms: ['HS256'],
         issuer: TOKEN_ISSUER,
-        audience: expected.audience,
+        audience: typeof expected.audience === 'string' ? expected.audience : [...expected.audience],
         currentDate: new Date(now),
         requiredClaims: ['sub', 'sid', 'iat', 'exp'],
       },
@@ -80,10 +81,12 @@ export async function verifyAccessToken(
     if (e instanceof errors.JWTExpired) throw new TokenError('expired')
     throw new TokenError('invalid')
   }
-  const { sub, sid, iat, exp } = payload as JWTPayload & { sid?: unknown }
+  const { sub, sid, iat, exp, aud } = payload as JWTPayload & { sid?: unknown }
+  // one audience per token: the mini program it was issued to
+  if (typeof aud !== 'string') throw new TokenError('invalid')
   if (typeof sub !== 'string' || !sub || typeof sid !== 'string' || !sid) throw new TokenError('invalid')
   if (!Number.isInteger(iat) || !Number.isInteger(exp) || (exp as number) <= (iat as number))
     throw new TokenError('invalid')
   if ((iat as number) > Math.floor(now / 1000) + MAX_IAT_SKEW_SECONDS) throw new TokenError('invalid')
-  return { sub, sid, iss: TOKEN_ISSUER, aud: expected.audience, iat: iat as number, exp: exp as number }
+  return { sub, sid, iss: TOKEN_ISSUER, aud, iat: iat as number, exp: exp as number }
 }
