@@ -25,6 +25,7 @@ export type { AccessClaims } from './tokens/access-token'
 export { parseSigningKeys } from './tokens/signing-keys'
 export { buildApp, MAX_BODY_BYTES } from './http/build-app'
 export { openPglite, pgliteTemplate } from './db/pglite'
+export { compactAfterErase, eraseAccount } from './db/erase'
 
 export interface StartOptions {
   /** defaults to loadConfig(process.env) */
