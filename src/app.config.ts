@@ -1,15 +1,21 @@
-// The main package holds the first screen only (home and the authorization page); every other page is a
-// subpackage of its own, at the same path (root = its folder), so no URL changes. Preload rules fetch each
-// subpackage while the page that links to it is open, so none opens with a visible wait: the user center from
-// home and from the authorization page (where login lands), the privacy policy and the agreement from the
-// authorization page (its consent line links them), the scope center and the account deletion page from the user center.
+// The main package holds the first screen only: home (the launch page), the app shell and what both need (the
+// session, the cloud backend's sign-in, the message tables). Every other page, the authorization page included,
+// is a subpackage of its own at the same path (root = its folder), so no URL changes. Preload rules fetch each
+// subpackage while the page that links to it is open, so none opens with a visible wait: the authorization page
+// and the user center from home, the user center, the privacy policy and the agreement from the authorization
+// page (a login often continues in the user center; the consent line links the policies), the authorization page (signed-out
+// state), the scope center and the account deletion page from the user center. The authorization page left the
+// main package when the consent, privacy-guide, phone-login and profile steps grew it past the 51 KB gzip goal
+// (bench/RESULTS.md); a tap on home's 去登录 before its preload finishes waits for the download (WeChat shows
+// its loading state), as any subpackage does.
 // https://developers.weixin.qq.com/miniprogram/dev/framework/subpackages/basic.html
 // https://developers.weixin.qq.com/miniprogram/dev/framework/subpackages/preload.html
 const subpackage = (root: string) => ({ root, pages: ['index'] })
 
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/auth/index'],
+  pages: ['pages/index/index'],
   subPackages: [
+    subpackage('pages/auth'),
     subpackage('pages/user'),
     subpackage('pages/scopes'),
     subpackage('pages/privacy'),
@@ -17,9 +23,9 @@ export default defineAppConfig({
     subpackage('pages/delete'),
   ],
   preloadRule: {
-    'pages/index/index': { network: 'all', packages: ['pages/user'] },
+    'pages/index/index': { network: 'all', packages: ['pages/auth', 'pages/user'] },
     'pages/auth/index': { network: 'all', packages: ['pages/user', 'pages/privacy', 'pages/agreement'] },
-    'pages/user/index': { network: 'all', packages: ['pages/scopes', 'pages/delete'] },
+    'pages/user/index': { network: 'all', packages: ['pages/auth', 'pages/scopes', 'pages/delete'] },
   },
   window: {
     backgroundTextStyle: 'light',
@@ -35,7 +41,10 @@ export default defineAppConfig({
   // https://developers.weixin.qq.com/miniprogram/dev/reference/configuration/app.html#requiredPrivateInfos
   requiredPrivateInfos: ['onLocationChange', 'startLocationUpdateBackground'],
   requiredBackgroundModes: ['location'],
-  // WeChat search indexes the home page only (src/sitemap.json)
+  // WeChat search indexes the home page only (src/sitemap.json: allow home, disallow every other page): the
+  // login, account, authorization and policy pages hold nothing to find and must never open from a search result.
+  // The file carries no "desc": it ships in the main package, this comment does not.
+  // https://developers.weixin.qq.com/miniprogram/dev/reference/configuration/sitemap.html
   sitemapLocation: 'sitemap.json',
   lazyCodeLoading: 'requiredComponents',
   style: 'v2',

@@ -6,7 +6,9 @@ import './app.scss'
 
 function App({ children }: PropsWithChildren) {
   useLaunch(() => {
-    Taro.cloud.init({ env: CLOUD_ENV, traceUser: true })
+    // only the cloud backend talks to WeChat Cloud: an http build (your own server) may run on an AppID without
+    // 云开发. The build-time constant (src/config/auth.ts) folds here, so the call leaves the http bundle.
+    if (process.env.TARO_APP_AUTH_PROVIDER !== 'http') Taro.cloud.init({ env: CLOUD_ENV, traceUser: true })
     // a returning user is signed in from the cache when the WeChat session is still valid
     void authService.restore()
   })

@@ -12,4 +12,4 @@ export type AuthProviderName = 'cloud' | 'http'
 export const AUTH_PROVIDER: AuthProviderName = process.env.TARO_APP_AUTH_PROVIDER === 'http' ? 'http' : 'cloud'
 
 /** Base URL of the login server, without a trailing slash; empty with the cloud provider. */
-export const AUTH_SERVER_URL: string = (process.env.TARO_APP_AUTH_SERVER_URL || '').replace(/\/+$/, '')
+export const AUTH_SERVER_URL: string = /*#__PURE__*/ (process.env.TARO_APP_AUTH_SERVER_URL || '').replace(/\/+$/, '')

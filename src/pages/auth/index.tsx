@@ -1,6 +1,9 @@
 import { useState } from 'react'
 import { Button, Image, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
+// before every other relative import: the shared controls' rules come ahead of the components' and the
+// page's own (src/styles/controls.scss)
+import '../../styles/controls.scss'
 import { ConsentCheckbox } from '../../components/consent-checkbox'
 import { PrivacySheet } from '../../components/privacy-sheet'
 import { BRAND } from '../../config/brand'

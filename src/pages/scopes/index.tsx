@@ -1,6 +1,9 @@
 import { useCallback, useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, useUnload } from '@tarojs/taro'
+// before every other relative import: the shared controls' rules come ahead of the components' and the
+// page's own (src/styles/controls.scss)
+import '../../styles/controls.scss'
 import { NOTICES, scopeNotice } from '../../../packages/contract/messages'
 import './index.scss'
 
