@@ -44,6 +44,16 @@ export interface Emulator {
   readonly faults: Pick<FaultInjector, 'add' | 'list' | 'clear'>
   /** what the WeChat client hands out (phone codes, CloudIDs) and WeChat's content-safety verdicts */
   readonly fixtures: EmulatedOpenApi['fixtures']
+  /**
+   * 订阅消息: the mini program's templates, what wx.requestSubscribeMessage granted (one send per 'accept') and
+   * every message subscribeMessage.send accepted (recorded, delivered nowhere)
+   */
+  readonly subscribeMessages: {
+    addTemplate: EmulatedOpenApi['fixtures']['addSubscribeTemplate']
+    templates: EmulatedOpenApi['subscribeMessages']['templateList']
+    sent: EmulatedOpenApi['subscribeMessages']['sent']
+    subscriptions: EmulatedOpenApi['subscribeMessages']['subscriptions']
+  }
   /** the same fixtures, under the name older tests use */
   readonly openapi: { readonly fixtures: EmulatedOpenApi['fixtures'] }
   /** every document of a collection, straight from the store; [] if the collection does not exist */
@@ -126,6 +136,12 @@ export function publicEmulator(services: Services, controlToken: string, stop: (
       clear: () => faults.clear(),
     },
     fixtures: openapi.fixtures,
+    subscribeMessages: {
+      addTemplate: (input) => openapi.fixtures.addSubscribeTemplate(input),
+      templates: () => openapi.subscribeMessages.templateList(),
+      sent: (touser) => openapi.subscribeMessages.sent(touser),
+      subscriptions: (openid) => openapi.subscribeMessages.subscriptions(openid),
+    },
     openapi: { fixtures: openapi.fixtures },
     dump,
     collections,

@@ -57,12 +57,18 @@ export const DEFAULT_APPID = 'wx0000000000000000'
  * EmulatorService (core/lifecycle.ts); this list is the only place they are put together.
  */
 function serviceList(ctx: ServiceContext, options: EmulatorOptions, credentials: FunctionCredentials) {
+  let accounts: WeChatAccounts | undefined
+  // a user of this mini program (not of another app sharing the environment)
+  const isUser = async (openid: string) => {
+    const account = await accounts?.byOpenid(openid)
+    return !!account && (account.appid ?? ctx.appid) === ctx.appid
+  }
   return {
     faults: async () => ctx.faults,
-    accounts: () => WeChatAccounts.open(ctx),
+    accounts: async () => (accounts = await WeChatAccounts.open(ctx)),
     database: () => openDatabase(ctx, loadDatabaseConfig(options.databaseDir ?? join(REPO_ROOT, 'database'))),
     storage: () => openStorage(ctx),
-    openapi: async () => createOpenApi(ctx, { appPages: options.appPages }),
+    openapi: async () => createOpenApi(ctx, { appPages: options.appPages, isUser }),
     functions: async () =>
       new FunctionRunner(ctx, {
         // the deploy folders `npm run build:cloud` writes (what DevTools uploads), not the sources

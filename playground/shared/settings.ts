@@ -30,6 +30,7 @@ export const defaultSettings = (): PlaygroundSettings => ({
     chooseAvatar: 'choose',
     scopes: {},
     modal: 'confirm',
+    subscribeMessage: {},
   },
 })
 

@@ -8,6 +8,7 @@ import { msgSecCheck } from './security'
 import { RiskRanks } from './risk'
 import type { Caller } from '../core/caller'
 import { API_TYPE, decodeGetOpenDataReq, decodeRequest, encodeGetOpenDataResp, type OpenApiRequest } from './wire'
+import { SubscribeMessages, type SubscribeTemplate } from './subscribe-message'
 import { WXACODE_APIS, WxaCodes, type WxacodeAnswer, type WxacodeApi } from './wxacode'
 
 export { rawBodyOf, RAW_BODY, type RawBody } from './replies'
@@ -28,7 +29,18 @@ export interface EmulatedOpenApi extends EmulatorService {
     issueCloudId(openid: string, data: unknown): string
     /** the risk rank riskControl.getUserRiskRank answers for this openid (default 0) */
     setRiskRank(openid: string, rank: number): void
+    /** a subscription-message template of the mini program (console: 我的模板); templateId generated when omitted */
+    addSubscribeTemplate(input: {
+      templateId?: string
+      title: string
+      keys: string[]
+      banned?: boolean
+    }): SubscribeTemplate
   }
+  /** 订阅消息: what wx.requestSubscribeMessage granted and what subscribeMessage.send recorded */
+  subscribeMessages: Pick<SubscribeMessages, 'request' | 'sent' | 'subscriptions' | 'templateList'>
+  /** subscribeMessage.send as JSON (also for POST /cgi-bin/message/subscribe/send) */
+  sendSubscribeMessage(data: Record<string, unknown>): Promise<Record<string, unknown>>
   /** the same APIs as JSON, for WeChat's HTTPS server API (emulator/src/http/wechat-api.ts); undefined = unknown */
   callJson(
     apiName: 'phonenumber.getPhoneNumber' | 'security.msgSecCheck',
@@ -48,6 +60,8 @@ const NO_PERMISSION = -604101
 export interface OpenApiOptions {
   /** the released app's pages (app.json pages and subpackage pages) that wxacode's check_path checks against */
   appPages?: string[]
+  /** whether an openid is a user of this mini program (subscribeMessage.send's touser) */
+  isUser?: (openid: string) => Promise<boolean>
 }
 
 export function createOpenApi(ctx: ServiceContext, options: OpenApiOptions = {}): EmulatedOpenApi {
@@ -58,6 +72,13 @@ export function createOpenApi(ctx: ServiceContext, options: OpenApiOptions = {})
   const riskRanks = new RiskRanks(ctx.appid)
   const appPages = options.appPages ? new Set(options.appPages) : undefined
   const wxaCodes = new WxaCodes(ctx.appid, () => appPages)
+  const subscribe = new SubscribeMessages(now, () => appPages)
+  const sendSubscribeMessage = async (data: Record<string, unknown>) => {
+    // touser must be a user of this mini program: looked up first, so the check and the spend stay synchronous
+    const touser = data.touser
+    const isUser = typeof touser === 'string' && !!options.isUser && (await options.isUser(touser))
+    return subscribe.send(data, isUser)
+  }
 
   // OPEN_API calls by name; each returns the API's JSON answer
   const openApis: Record<string, (data: Record<string, unknown>) => Record<string, unknown>> = {
@@ -96,6 +117,7 @@ export function createOpenApi(ctx: ServiceContext, options: OpenApiOptions = {})
       return jsonReply({ errcode: fault.wxErrcode.errcode, errmsg: wxErrmsg(fault.wxErrcode.errmsg) })
     if (request.apiType === API_TYPE.SVRKIT_API) return svrkit(request, caller)
     if (request.apiType !== API_TYPE.OPEN_API) return systemErrorReply(API_NOT_FOUND, 'API not found')
+    if (apiName === 'subscribeMessage.send') return jsonReply(await sendSubscribeMessage(request.data))
     if (isWxacodeApi(apiName)) {
       const answer = await wxaCodes.answer(apiName, request.data)
       return answer.ok
@@ -118,11 +140,20 @@ export function createOpenApi(ctx: ServiceContext, options: OpenApiOptions = {})
       },
       issueCloudId: (openid, data) => cloudIds.issue(openid, data),
       setRiskRank: (openid, rank) => riskRanks.set(openid, rank),
+      addSubscribeTemplate: (input) => subscribe.addTemplate(input),
     },
+    subscribeMessages: {
+      request: (openid, tmplIds, choices) => subscribe.request(openid, tmplIds, choices),
+      sent: (touser) => subscribe.sent(touser),
+      subscriptions: (openid) => subscribe.subscriptions(openid),
+      templateList: () => subscribe.templateList(),
+    },
+    sendSubscribeMessage,
     callJson: (apiName, data) => openApis[apiName](data),
     wxacode: (apiName, data) => wxaCodes.answer(apiName, data),
     reset: async () => {
       wxaCodes.clear()
+      subscribe.clear()
       riskRanks.clear()
       phoneCodes.clear()
       cloudIds.clear()

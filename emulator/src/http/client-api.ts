@@ -3,6 +3,7 @@ import { callerContext } from '../functions/caller-context'
 import { boundPhoneNumber, phoneInfo } from '../cloud-openapi/phone-info'
 import type { Services } from '../core/services'
 import type { WeChatAccount } from '../accounts'
+import { SubscribeRequestError } from '../cloud-openapi/subscribe-message'
 
 /**
  * What the WeChat client (base library) asks of WeChat's servers on behalf of a mini program page:
@@ -64,6 +65,21 @@ export async function handleClient(
       const data = phoneInfo(boundPhoneNumber(account), account.countryCode || '86', watermark)
       return { cloudID: services.openapi.fixtures.issueCloudId(account.openid, data) }
     }
+    case 'wechat.requestSubscribeMessage':
+      // the subscription sheet: WeChat records each 'accept' as one send the server may make
+      try {
+        const choices = params.choices && typeof params.choices === 'object' ? params.choices : {}
+        return {
+          result: services.openapi.subscribeMessages.request(
+            account.openid,
+            params.tmplIds,
+            choices as Record<string, 'accept' | 'reject'>,
+          ),
+        }
+      } catch (e) {
+        if (e instanceof SubscribeRequestError) return { refusal: { errCode: e.errCode, errMsg: e.message } }
+        throw e
+      }
     case 'wechat.userInfo':
       // the real profile, as getUserProfile returned it before base library 2.27.1
       return {

@@ -53,6 +53,17 @@ export async function handleControl(
     case 'openapi.addRiskyWords':
       // the playground's content-security card; an empty list only reads the current words
       return { words: services.openapi.fixtures.addRiskyWords(params.words as string[]) }
+    case 'subscribeMessage.addTemplate':
+      return { template: services.openapi.fixtures.addSubscribeTemplate(params as never) }
+    case 'subscribeMessage.templates':
+      return { templates: services.openapi.subscribeMessages.templateList() }
+    case 'subscribeMessage.sent':
+      if (params.touser !== undefined && typeof params.touser !== 'string')
+        throw invalidParam('touser must be a string')
+      return { messages: services.openapi.subscribeMessages.sent(params.touser as string | undefined) }
+    case 'subscribeMessage.subscriptions':
+      if (typeof params.openid !== 'string') throw invalidParam('openid must be a string')
+      return { subscriptions: services.openapi.subscribeMessages.subscriptions(params.openid) }
     case 'counters.get':
       return { counters: Object.fromEntries(services.counters) }
     case 'counters.reset':

@@ -116,6 +116,15 @@ export async function handleWeChatApi(services: Services, req: IncomingMessage, 
       else sendJson(res, await getUserPhoneNumber(services, body))
       return true
     }
+    case '/cgi-bin/message/subscribe/send': {
+      // subscribeMessage.send over HTTPS (sendMessage's own page lists both)
+      const body = req.method === 'POST' ? await jsonBody(req) : null
+      const refused = accessTokenRefusal(services, url.searchParams.get('access_token'))
+      if (refused) sendJson(res, refused)
+      else if (!body) sendJson(res, wxError(47001, 'data format error'))
+      else sendJson(res, await services.openapi.sendSubscribeMessage(body))
+      return true
+    }
     case '/wxa/getwxacode':
     case '/wxa/getwxacodeunlimit':
     case '/cgi-bin/wxaapp/createwxaqrcode': {

@@ -17,6 +17,8 @@ export interface UserChoices {
   scopes: Record<string, 'allow' | 'deny'>
   /** wx.showModal */
   modal: 'confirm' | 'cancel'
+  /** the subscription sheet of wx.requestSubscribeMessage, by template id; default accept */
+  subscribeMessage: Record<string, 'accept' | 'reject'>
 }
 
 export interface Navigation {
@@ -53,4 +55,5 @@ export const defaultChoices = (): UserChoices => ({
   chooseAvatar: 'choose',
   scopes: {},
   modal: 'confirm',
+  subscribeMessage: {},
 })

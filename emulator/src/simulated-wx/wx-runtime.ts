@@ -5,6 +5,7 @@ import { fetchExchanger, networkApis, type HttpExchanger } from './apis/network'
 import { openTypes } from './apis/open-types'
 import { privacyApis } from './apis/privacy'
 import { storageApis } from './apis/local-storage'
+import { subscribeMessageApis } from './apis/subscribe-message'
 import { systemApis } from './apis/system'
 import { uiApis } from './apis/ui'
 import { defaultChoices, type ClientState, type Navigation, type UserChoices } from './state'
@@ -54,6 +55,7 @@ export function createWxRuntime(options: WxRuntimeOptions) {
     ...privacy.apis,
     ...auth,
     ...location.apis,
+    ...subscribeMessageApis(state),
     ...networkApis(state, options.request ?? fetchExchanger),
     cloud: cloudApis(state),
   }
