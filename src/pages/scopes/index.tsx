@@ -4,7 +4,7 @@ import Taro, { useDidShow, useUnload } from '@tarojs/taro'
 // before every other relative import: the shared controls' rules come ahead of the components' and the
 // page's own (src/styles/controls.scss)
 import '../../styles/controls.scss'
-import { NOTICES, scopeNotice } from '../../../packages/contract/messages'
+import { SCOPE_NOTICES, scopeNotice } from '../../../packages/contract/scope-messages'
 import './index.scss'
 
 /** The scopes this mini program uses, why, and whether WeChat lets us ask for them in a popup. */
@@ -80,7 +80,7 @@ export default function ScopeCenter() {
       setSetting({ ...authSetting } as AuthSetting)
       return { ...authSetting } as AuthSetting
     } catch {
-      setStatus({ at: 'page', kind: 'error', text: NOTICES.SCOPE_READ_FAILED })
+      setStatus({ at: 'page', kind: 'error', text: SCOPE_NOTICES.SCOPE_READ_FAILED })
       return null
     }
   }, [])
@@ -116,10 +116,10 @@ export default function ScopeCenter() {
       const opened = SCOPES.filter((i) => after[i.scope] === true && before[i.scope] !== true).map((i) => i.name)
       const closed = SCOPES.filter((i) => after[i.scope] !== true && before[i.scope] === true).map((i) => i.name)
       const changed = scopeNotice.changed(opened, closed)
-      setStatus({ at, kind: changed ? 'ok' : 'info', text: changed || NOTICES.SCOPE_SETTINGS_UNCHANGED })
+      setStatus({ at, kind: changed ? 'ok' : 'info', text: changed || SCOPE_NOTICES.SCOPE_SETTINGS_UNCHANGED })
       return after
     } catch {
-      setStatus({ at, kind: 'error', text: NOTICES.SCOPE_SETTINGS_UNAVAILABLE })
+      setStatus({ at, kind: 'error', text: SCOPE_NOTICES.SCOPE_SETTINGS_UNAVAILABLE })
       return null
     }
   }
@@ -177,10 +177,10 @@ export default function ScopeCenter() {
     background.status === 'running'
       ? scopeNotice.backgroundRunning(background.updates)
       : background.status === 'denied'
-        ? NOTICES.BACKGROUND_DENIED
+        ? SCOPE_NOTICES.BACKGROUND_DENIED
         : background.status === 'error'
-          ? NOTICES.BACKGROUND_FAILED
-          : NOTICES.BACKGROUND_OFF
+          ? SCOPE_NOTICES.BACKGROUND_FAILED
+          : SCOPE_NOTICES.BACKGROUND_OFF
 
   return (
     <View className="scopes" id="scopes">
@@ -245,7 +245,7 @@ export default function ScopeCenter() {
         {background.status === 'denied' ? (
           <View>
             <Text className="scopes__guide" id="bg-guide">
-              {NOTICES.BACKGROUND_GUIDE}
+              {SCOPE_NOTICES.BACKGROUND_GUIDE}
             </Text>
             <Button className="primary-button" id="bg-settings" disabled={busy} onClick={() => void enableInSettings()}>
               去设置
