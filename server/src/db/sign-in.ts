@@ -70,6 +70,57 @@ async function signInExisting(q: Queryable, input: SignInInput, sessionId: strin
   return rows[0] ? toUser(rows[0]) : null
 }
 
+/**
+ * A new account with its identity, session_key, session and refresh token in ONE statement, only when neither
+ * the identity nor the unionid is known (checked in the statement). A concurrent first login of the same person
+ * makes the users INSERT do nothing (unique openid / unionid) or the identity INSERT fail: null, and the
+ * transaction path settles it.
+ */
+async function createFresh(db: Database, input: SignInInput, sessionId: string) {
+  try {
+    const { rows } = await db.query(
+      `WITH nu AS (
+         INSERT INTO users (id, openid, unionid, created_at, last_login_at, login_count,
+                            privacy_consent_at, privacy_consent_version, phone_number, country_code)
+         SELECT $1, $2, $3, $4, $4, 1, CASE WHEN $5::text IS NULL THEN NULL ELSE $4::timestamptz END, $5, $6, $7
+          WHERE NOT EXISTS (SELECT 1 FROM identities WHERE appid = $8 AND openid = $2)
+            AND NOT EXISTS (SELECT 1 FROM users WHERE unionid = $3)
+         ON CONFLICT DO NOTHING
+         RETURNING *
+       ), ni AS (
+         INSERT INTO identities (appid, openid, user_id, linked_at) SELECT $8, $2, nu.id, $4 FROM nu
+       ), k AS (
+         INSERT INTO wechat_sessions (openid, session_key, updated_at) SELECT $2, $9, $4 FROM nu
+         ON CONFLICT (openid) DO UPDATE SET session_key = EXCLUDED.session_key, updated_at = EXCLUDED.updated_at
+       ), s AS (
+         INSERT INTO sessions (id, user_id, appid, openid, created_at, expires_at)
+         SELECT $10, nu.id, $8, $2, $4, $11 FROM nu RETURNING id
+       ), r AS (
+         INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) SELECT $12, s.id, $4, $11 FROM s
+       )
+       SELECT * FROM nu`,
+      [
+        newId(),
+        input.openid,
+        input.unionid ?? null,
+        input.now,
+        input.consentVersion ?? null,
+        input.phone?.phoneNumber ?? null,
+        input.phone?.countryCode ?? null,
+        input.appid,
+        input.sessionKey,
+        sessionId,
+        input.sessionExpiresAt,
+        input.refreshTokenHash,
+      ],
+    )
+    return rows[0] ? toUser(rows[0]) : null
+  } catch (e) {
+    if (sqlState(e) === UNIQUE_VIOLATION) return null
+    throw e
+  }
+}
+
 /** The identity's account id, if this identity was ever linked. */
 async function accountOf(q: Queryable, appid: string, openid: string): Promise<string | null> {
   const { rows } = await q.query<{ user_id: string }>(
@@ -94,6 +145,10 @@ export async function signInIdentity(db: Database, input: SignInInput): Promise<
   // the common case, one statement: an identity seen before
   const returning = await signInLinked(db, input, sessionId)
   if (returning) return { ok: true, user: returning, isNew: false, sessionId }
+  // a first login of a person nobody has seen: one statement creates the account, its identity and the session
+  const created = await createFresh(db, input, sessionId)
+  if (created) return { ok: true, user: created, isNew: true, sessionId }
+  // anything else (the unionid's account exists, a concurrent first login, a ban): settled in a transaction
   return db.transaction(async (tx) => {
     for (let attempt = 0; attempt < 3; attempt++) {
       const linked = await accountOf(tx, input.appid, input.openid)
