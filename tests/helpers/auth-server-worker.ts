@@ -24,9 +24,10 @@ const server = require(workerData.library)
   }
   const db = await server.openPglite({ template })
   const running = await server.startAuthServer({ config: server.loadConfig(workerData.env), database: db, logger: false })
-  parentPort.on('message', async ({ id, op, openid }) => {
+  parentPort.on('message', async ({ id, op, openid, sql, params }) => {
     try {
       if (op === 'userByOpenid') parentPort.postMessage({ id, value: await running.store.userByOpenid(openid) })
+      else if (op === 'query') parentPort.postMessage({ id, value: (await db.query(sql, params)).rows })
       else if (op === 'close') {
         await running.close()
         await db.close()
@@ -40,9 +41,22 @@ const server = require(workerData.library)
 })().catch((e) => parentPort.postMessage({ failed: String(e && e.stack) }))
 `
 
+/** The server's user record as the store reads it (server/src/db/store.ts UserRecord). */
+export interface ServerUserRecord {
+  id: string
+  loginCount: number
+  nickName: string
+  avatarUrl: string
+  phoneNumber: string | null
+  privacyConsentAt: Date | null
+  privacyConsentVersion: string | null
+}
+
 export interface WorkerServer {
   url: string
-  userByOpenid(openid: string): Promise<{ loginCount: number; nickName: string; phoneNumber: string | null } | null>
+  userByOpenid(openid: string): Promise<ServerUserRecord | null>
+  /** one SQL statement on the server's database (what the test inspects or arranges) */
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>
   close(): Promise<void>
 }
 
@@ -69,6 +83,7 @@ export function startServerWorker(env: Record<string, string>): Promise<WorkerSe
           return resolve({
             url: message.ready,
             userByOpenid: (openid) => ask('userByOpenid', { openid }) as never,
+            query: (sql, params = []) => ask('query', { sql, params }) as never,
             async close() {
               await ask('close').catch(() => undefined)
               await worker.terminate()

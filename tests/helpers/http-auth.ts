@@ -17,6 +17,8 @@ export interface AuthServerHandle {
   request: HttpExchanger
   /** while true, requests to the server fail like a dropped connection */
   offline: boolean
+  /** the next `times` requests to the server fail with this reason ('timeout': the client gave up waiting) */
+  failNext(reason: string, times?: number): void
 }
 
 /** Starts the reference login server against this test file's emulator (its jscode2session) and stops it after. */
@@ -40,8 +42,12 @@ export function useAuthServer(emulator: () => Emulator): AuthServerHandle {
   afterAll(async () => {
     await server?.close()
   })
+  const failures: string[] = []
   const handle: AuthServerHandle = {
     offline: false,
+    failNext(reason, times = 1) {
+      for (let i = 0; i < times; i++) failures.push(reason)
+    },
     server() {
       if (!server) throw new Error('the login server is not running (used outside a test?)')
       return server
@@ -51,6 +57,8 @@ export function useAuthServer(emulator: () => Emulator): AuthServerHandle {
       if (target.origin !== AUTH_SERVER_ORIGIN)
         return Promise.reject(new Error(`getaddrinfo ENOTFOUND ${target.hostname}`))
       if (handle.offline) return Promise.reject(new Error('net::ERR_CONNECTION_RESET'))
+      const failure = failures.shift()
+      if (failure) return Promise.reject(new Error(failure))
       const local = new URL(`${target.pathname}${target.search}`, handle.server().url)
       return new Promise((resolve, reject) => {
         const req = request(local, { method, headers: header, timeout: timeoutMs }, (res) => {

@@ -1,15 +1,20 @@
-import { documents, useEmulator } from '../helpers/emulator'
-import { consentAndAuthorize, eventually, launch } from '../helpers/miniprogram'
+import { useEmulator } from '../helpers/emulator'
+import { consentAndAuthorize, eventually } from '../helpers/miniprogram'
+import { usePageBackends } from '../helpers/page-backends'
 
 const emulator = useEmulator()
 
-const usersOf = async (openid: string) => (await documents(emulator(), 'users')).filter((u) => u._openid === openid)
-const cloudCalls = (calls: string[]) => calls.filter((c) => c.startsWith('cloud.callFunction'))
+describe.each(usePageBackends(emulator))('authorization page (compiled weapp, %s backend)', (_name, backend) => {
+  const usersOf = async (openid: string) => {
+    const user = await backend.user(openid)
+    return user ? [user] : []
+  }
+  const backendCalls = backend.backendCalls
+  const launch = backend.launch
 
-describe('authorization page (compiled weapp under miniprogram-simulate)', () => {
   test('nothing is requested before consent; tapping authorize after consent creates the user and shows the logged-in state', async () => {
     const account = await emulator().accounts.create()
-    const mp = await launch({ emulator: emulator(), account })
+    const mp = await launch({ account })
     const page = await mp.open('pages/auth/index', { redirect: '/pages/index/index' })
 
     // the button is not disabled (WeChat fires no tap on a disabled one): the tap nudges the consent row instead
@@ -27,16 +32,16 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
       return users
     })
     expect(record.loginCount).toBe(1)
-    expect(mp.runtime.state.calls).toEqual(expect.arrayContaining(['login', 'cloud.callFunction:login']))
+    expect(mp.runtime.state.calls).toEqual(expect.arrayContaining(['login', backend.callOf('login')]))
     // the avatar/nickname fill-in is offered since the new account has no profile
     await page.find('profile-form')
     // the login state is stored on the device
-    expect(mp.runtime.wx.getStorageSync('weauth:session')).toMatchObject({ user: { id: record._id } })
+    expect(mp.runtime.wx.getStorageSync('weauth:session')).toMatchObject({ user: { id: record.id } })
   })
 
   test('the user agreement and privacy policy are linked from the consent line and open without ticking it', async () => {
     const account = await emulator().accounts.create()
-    const mp = await launch({ emulator: emulator(), account })
+    const mp = await launch({ account })
     const page = await mp.open('pages/auth/index')
     await page.tap('consent-agreement-link')
     await page.tap('consent-privacy-link')
@@ -48,33 +53,23 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
     expect(await (await mp.open('pages/privacy/index')).text('privacy-policy')).toContain('注销')
   })
 
-  test('one transient cloud failure is retried with backoff, unseen by the user: one record, two calls', async () => {
+  test('one transient backend failure is retried with backoff, unseen by the user: one record, two calls', async () => {
     const account = await emulator().accounts.create()
-    emulator().faults.add({
-      service: 'functions',
-      action: 'login',
-      error: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'injected' },
-      times: 1,
-    })
-    const mp = await launch({ emulator: emulator(), account })
+    backend.failNextLogin(1)
+    const mp = await launch({ account })
     const page = await mp.open('pages/auth/index')
     await consentAndAuthorize(page)
     await page.find('auth-success')
     expect(page.has('auth-error')).toBe(false)
-    expect(cloudCalls(mp.runtime.state.calls)).toEqual(['cloud.callFunction:login', 'cloud.callFunction:login'])
+    expect(backendCalls(mp.runtime.state.calls)).toEqual([backend.callOf('login'), backend.callOf('login')])
     expect(await usersOf(account.openid)).toHaveLength(1)
   })
 
-  test('a cloud function that keeps failing shows a clear, retryable error after the retries, and a later tap succeeds', async () => {
+  test('a backend that keeps failing shows a clear, retryable error after the retries, and a later tap succeeds', async () => {
     const account = await emulator().accounts.create()
     // the first tap makes 3 attempts (2 retries); all fail
-    emulator().faults.add({
-      service: 'functions',
-      action: 'login',
-      error: { code: 'FUNCTIONS_EXECUTE_FAIL', message: 'injected' },
-      times: 3,
-    })
-    const mp = await launch({ emulator: emulator(), account })
+    backend.failNextLogin(3)
+    const mp = await launch({ account })
     const page = await mp.open('pages/auth/index')
     await consentAndAuthorize(page)
 
@@ -87,64 +82,62 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
     expect(await usersOf(account.openid)).toHaveLength(1)
   })
 
-  test('a cloud function timeout (3 s limit) ends in the retryable error, not an endless spinner', async () => {
+  // cloud: the function's 3 s limit; http: the device's wx.request gives up waiting for the server
+  test('a backend timeout ends in the retryable error, not an endless spinner', async () => {
     const account = await emulator().accounts.create()
-    emulator().faults.add({
-      service: 'functions',
-      action: 'login',
-      error: { code: 'FUNCTIONS_TIME_LIMIT_EXCEEDED', message: 'Invoking task timed out after 3 seconds' },
-      times: 3,
-    })
-    const mp = await launch({ emulator: emulator(), account })
+    backend.timeOutNextLogin()
+    const mp = await launch({ account })
     const page = await mp.open('pages/auth/index')
     await consentAndAuthorize(page)
     expect(await page.text('auth-error')).toContain('超时')
+    await page.tap('authorize-button')
+    await page.find('auth-success')
   })
 
-  test('a returning user with a valid WeChat session is signed in on launch with zero cloud calls', async () => {
+  test('a returning user with a valid WeChat session is signed in on launch with zero backend calls', async () => {
     const account = await emulator().accounts.create({ nickName: '小明' })
-    const first = await launch({ emulator: emulator(), account })
+    const first = await launch({ account })
     const auth = await first.open('pages/auth/index')
     await consentAndAuthorize(auth)
     await auth.find('auth-success')
 
-    const second = await launch({ emulator: emulator(), account, device: first.runtime.device })
+    const second = await launch({ account, device: first.runtime.device })
     const home = await second.open('pages/index/index')
     expect(await home.text('home-login-count')).toContain('第 1 次登录')
     expect(second.runtime.state.calls).toContain('checkSession')
-    expect(cloudCalls(second.runtime.state.calls)).toHaveLength(0)
+    expect(backendCalls(second.runtime.state.calls)).toHaveLength(0)
   })
 
-  test('an expired WeChat session is renewed silently with one cloud call', async () => {
+  test('an expired WeChat session is renewed silently with one backend call', async () => {
     const account = await emulator().accounts.create()
-    const first = await launch({ emulator: emulator(), account })
+    const first = await launch({ account })
     const auth = await first.open('pages/auth/index')
     await consentAndAuthorize(auth)
     await auth.find('auth-success')
     await emulator().accounts.expireSession(account.openid)
 
-    const second = await launch({ emulator: emulator(), account, device: first.runtime.device })
+    const second = await launch({ account, device: first.runtime.device })
     const home = await second.open('pages/index/index')
     expect(await home.text('home-login-count')).toContain('第 2 次登录')
-    expect(cloudCalls(second.runtime.state.calls)).toEqual(['cloud.callFunction:login'])
+    expect(backendCalls(second.runtime.state.calls)).toEqual([backend.callOf('login')])
   })
 
   test('corrupt or foreign data in local storage leads to a clean logged-out start', async () => {
     const account = await emulator().accounts.create()
     for (const junk of ['not-json-object', { v: 99, user: { id: 1 } }, { v: 1, user: null }, 12345]) {
-      const mp = await launch({ emulator: emulator(), account })
+      const mp = await launch({ account })
       mp.runtime.wx.setStorageSync('weauth:session', junk)
-      const relaunched = await launch({ emulator: emulator(), account, device: mp.runtime.device })
+      const relaunched = await launch({ account, device: mp.runtime.device })
       const home = await relaunched.open('pages/index/index')
       await home.find('home-login')
       expect(relaunched.runtime.wx.getStorageSync('weauth:session')).toBe('')
-      expect(cloudCalls(relaunched.runtime.state.calls)).toHaveLength(0)
+      expect(backendCalls(relaunched.runtime.state.calls)).toHaveLength(0)
     }
   })
 
   test('getUserProfile is called from the tap only where the base library still returns real data', async () => {
     const account = await emulator().accounts.create({ nickName: '老用户' })
-    const old = await launch({ emulator: emulator(), account, baseLibrary: '2.26.0' })
+    const old = await launch({ account, baseLibrary: '2.26.0' })
     const oldPage = await old.open('pages/auth/index')
     await consentAndAuthorize(oldPage)
     await oldPage.find('auth-success')
@@ -153,7 +146,6 @@ describe('authorization page (compiled weapp under miniprogram-simulate)', () =>
     expect(old.runtime.state.calls.indexOf('getUserProfile')).toBeLessThan(old.runtime.state.calls.indexOf('login'))
 
     const current = await launch({
-      emulator: emulator(),
       account: await emulator().accounts.create(),
       baseLibrary: '3.7.0',
     })

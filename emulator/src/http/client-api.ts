@@ -1,6 +1,7 @@
 import { CloudError, invalidParam } from '../core/errors'
 import { callerContext } from '../functions/caller-context'
 import { boundPhoneNumber, phoneInfo } from '../cloud-openapi/phone-info'
+import { encryptOpenData } from './wechat-api'
 import type { Services } from '../core/services'
 import type { WeChatAccount } from '../accounts'
 import { SubscribeRequestError } from '../cloud-openapi/subscribe-message'
@@ -63,7 +64,10 @@ export async function handleClient(
       // the same button on base libraries before 2.21.2: open data as a CloudID, for cloud.getOpenData
       const watermark = { appid, timestamp: Math.floor(services.ctx.now() / 1000) }
       const data = phoneInfo(boundPhoneNumber(account), account.countryCode || '86', watermark)
-      return { cloudID: services.openapi.fixtures.issueCloudId(account.openid, data) }
+      // and, as WeChat did then, the same data sealed with the session_key of the latest wx.login (for a
+      // backend of your own: https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/signature.html)
+      const sealed = account.sessionKey ? encryptOpenData(data, account.sessionKey) : {}
+      return { cloudID: services.openapi.fixtures.issueCloudId(account.openid, data), ...sealed }
     }
     case 'wechat.requestSubscribeMessage':
       // the subscription sheet: WeChat records each 'accept' as one send the server may make

@@ -8,6 +8,7 @@ import { storageApis } from './apis/local-storage'
 import { subscribeMessageApis } from './apis/subscribe-message'
 import { systemApis } from './apis/system'
 import { uiApis } from './apis/ui'
+import { uploadApis } from './apis/upload'
 import { defaultChoices, type ClientState, type Navigation, type UserChoices } from './state'
 import type { ClientTransport } from './transport'
 
@@ -19,7 +20,7 @@ export interface WxRuntimeOptions {
   /** reuse a previous runtime's device state: a relaunch of the mini program on the same phone */
   device?: WxRuntime['device']
   onNavigate?: (nav: Navigation) => void
-  /** how wx.request reaches servers; default: fetch */
+  /** how wx.request and wx.uploadFile reach servers; default: fetch */
   request?: HttpExchanger
   /** the compiled app.json: location APIs check requiredPrivateInfos/requiredBackgroundModes/permission */
   appConfig?: LocationAppConfig
@@ -57,6 +58,7 @@ export function createWxRuntime(options: WxRuntimeOptions) {
     ...location.apis,
     ...subscribeMessageApis(state),
     ...networkApis(state, options.request ?? fetchExchanger),
+    ...uploadApis(state, options.request ?? fetchExchanger),
     cloud: cloudApis(state),
   }
   // count every API call: round trips are a product metric (bench/), and tests assert on them

@@ -5,8 +5,8 @@ export interface HttpExchange {
   url: string
   method: string
   header: Record<string, string>
-  /** the request body as text, absent for GET/HEAD */
-  body?: string
+  /** the request body: text for wx.request, bytes for wx.uploadFile's multipart; absent for GET/HEAD */
+  body?: string | Uint8Array
   timeoutMs: number
 }
 
@@ -29,6 +29,28 @@ export const fetchExchanger: HttpExchanger = async ({ url, method, header, body,
     const headers: Record<string, string> = {}
     res.headers.forEach((value, key) => (headers[key] = value))
     return { statusCode: res.status, header: headers, body: await res.text() }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/**
+ * One exchange under the client's timeout: the answer, or why it failed as the base library words it
+ * ('timeout', errno 5; a network failure's message, errno 600001). Shared by wx.request and wx.uploadFile.
+ */
+export async function exchangeWithin(
+  exchange: HttpExchanger,
+  request: HttpExchange,
+): Promise<{ answer: HttpAnswer } | { failure: string; errno: number }> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), request.timeoutMs)
+  })
+  try {
+    return { answer: await Promise.race([exchange(request), timeout]) }
+  } catch (e) {
+    const reason = (e as Error)?.message === 'timeout' ? 'timeout' : ((e as Error)?.message ?? String(e))
+    return { failure: reason, errno: reason === 'timeout' ? 5 : 600001 }
   } finally {
     clearTimeout(timer)
   }
@@ -105,21 +127,11 @@ export function networkApis(state: ClientState, exchange: HttpExchanger) {
             header['content-type'] ??= 'application/json'
           }
         }
-        let answer: HttpAnswer
-        let timer: ReturnType<typeof setTimeout> | undefined
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('timeout')), timeoutMs)
-        })
-        try {
-          answer = await Promise.race([exchange({ url, method, header, body, timeoutMs }), timeout])
-        } catch (e) {
-          clearTimeout(timer)
-          if (aborted) return
-          const reason = (e as Error)?.message === 'timeout' ? 'timeout' : ((e as Error)?.message ?? String(e))
-          return finish(false, { errMsg: `request:fail ${reason}`, errno: reason === 'timeout' ? 5 : 600001 })
-        }
-        clearTimeout(timer)
+        const outcome = await exchangeWithin(exchange, { url, method, header, body, timeoutMs })
         if (aborted) return
+        if ('failure' in outcome)
+          return finish(false, { errMsg: `request:fail ${outcome.failure}`, errno: outcome.errno })
+        const answer = outcome.answer
         let parsed: unknown = answer.body
         if ((options.dataType ?? 'json') === 'json') {
           try {
