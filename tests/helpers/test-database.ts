@@ -37,19 +37,21 @@ export interface TestDatabase {
 
 export async function createTestDatabase(
   kind: 'pglite' | 'postgres' = TEST_DATABASE_URL ? 'postgres' : 'pglite',
+  /** the PostgreSQL server to create it on (a role that may CREATE DATABASE) */
+  serverUrl: string = TEST_DATABASE_URL,
 ): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const db = await openPglite({ template: await template() })
     await migrate(db)
     return { db, kind, drop: () => db.close() }
   }
-  if (!TEST_DATABASE_URL) throw new Error('WEAUTH_TEST_DATABASE_URL is not set')
+  if (!serverUrl) throw new Error('WEAUTH_TEST_DATABASE_URL is not set')
   const name = `weauth_test_${randomBytes(6).toString('hex')}`
-  const admin = new Client({ connectionString: TEST_DATABASE_URL })
+  const admin = new Client({ connectionString: serverUrl })
   await admin.connect()
   await admin.query(`CREATE DATABASE ${name}`)
   await admin.end()
-  const url = new URL(TEST_DATABASE_URL)
+  const url = new URL(serverUrl)
   url.pathname = `/${name}`
   const db = await openPostgres(url.toString())
   await migrate(db)
@@ -59,7 +61,7 @@ export async function createTestDatabase(
     url: url.toString(),
     async drop() {
       await db.close()
-      const again = new Client({ connectionString: TEST_DATABASE_URL })
+      const again = new Client({ connectionString: serverUrl })
       await again.connect()
       await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
       await again.end()

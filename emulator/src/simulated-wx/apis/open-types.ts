@@ -35,9 +35,7 @@ export function openTypes(state: ClientState, ensureAgreed: (referrer: string) =
      * detail for `bindgetphonenumber`: a dynamic `code` on base library 2.21.2+; before it `encryptedData`/`iv`
      * and a `cloudID` (resolved by cloud.getOpenData in a function)
      */
-    async getPhoneNumber(
-      api: 'getPhoneNumber' | 'getRealtimePhoneNumber' = 'getPhoneNumber',
-    ): Promise<{
+    async getPhoneNumber(api: 'getPhoneNumber' | 'getRealtimePhoneNumber' = 'getPhoneNumber'): Promise<{
       errMsg: string
       code?: string
       cloudID?: string
