@@ -155,7 +155,8 @@ function httpBackend(emulator: () => Emulator, server: AuthServerHandle): PageBa
     // timeout is not retried (src/services/auth/auth-service.ts), so one attempt
     timeOutNextLogin: () => server.failNext('timeout', 1),
     async setConsentVersion(openid, version) {
-      await server.server().query('UPDATE users SET privacy_consent_version = $2 WHERE openid = $1', [openid, version])
+      const user = await server.server().userByOpenid(openid)
+      await server.server().query('UPDATE users SET privacy_consent_version = $2 WHERE id = $1', [user!.id, version])
     },
     refuseWords: (words) => emulator().openapi.fixtures.addRiskyWords(words),
   }

@@ -1,27 +1,30 @@
-import { adminSdk, useEmulator } from '../helpers/emulator'
+import { useEmulator } from '../helpers/emulator'
 import {
   consentAndAuthorize,
   eventually,
-  launch,
   submitProfile,
   type MiniProgram,
   type PageHandle,
 } from '../helpers/miniprogram'
-import { userRecord } from '../helpers/users'
+import { usePageBackends, type PageBackend } from '../helpers/page-backends'
 import { recordFigures } from '../helpers/figures'
 import { messageFor, type ErrorCode } from '../../packages/contract/errors'
 import { PRIVACY_POLICY_VERSION } from '../../packages/contract/privacy-policy'
 
 const emulator = useEmulator()
+const backends = usePageBackends(emulator)
 
-type Choices = Parameters<typeof launch>[0]['choices']
+type Choices = Parameters<PageBackend['launch']>[0]['choices']
 
-async function signedIn(options: { phoneNumber?: string; countryCode?: string; choices?: Choices } = {}) {
+async function signedIn(
+  backend: PageBackend,
+  options: { phoneNumber?: string; countryCode?: string; choices?: Choices } = {},
+) {
   const account = await emulator().accounts.create({
     phoneNumber: options.phoneNumber,
     countryCode: options.countryCode,
   })
-  const mp = await launch({ emulator: emulator(), account, choices: options.choices })
+  const mp = await backend.launch({ account, choices: options.choices })
   const auth = await mp.open('pages/auth/index')
   await consentAndAuthorize(auth)
   await auth.find('auth-success')
@@ -41,28 +44,23 @@ async function tapPhone(mp: MiniProgram, page: PageHandle, id: string, privacy?:
   await page.trigger(id, 'getphonenumber', await detail)
 }
 
-describe('consent by version, through the pages', () => {
+describe.each(backends)('consent by version, through the pages (%s backend)', (_name, backend) => {
   test('a policy version bump: the returning user is asked again, and nothing is recorded until the tap', async () => {
-    const { account, mp } = await signedIn()
-    const record = await userRecord(emulator(), account.openid)
-    await adminSdk(emulator())
-      .database()
-      .collection('users')
-      .doc(record._id)
-      .update({ data: { privacyConsentVersion: '2025-01' } })
+    const { account, mp } = await signedIn(backend)
+    await backend.setConsentVersion(account.openid, '2025-01')
     await emulator().accounts.expireSession(account.openid)
     // relaunch: the expired session is renewed silently, and the reply tells the app the accepted version is older
-    const next = await launch({ emulator: emulator(), account, device: mp.runtime.device })
+    const next = await backend.launch({ account, device: mp.runtime.device })
     await next.open('pages/index/index')
     const page = await next.open('pages/user/index')
     await page.find('policy-update')
-    expect((await userRecord(emulator(), account.openid)).privacyConsentVersion).toBe('2025-01')
+    expect((await backend.user(account.openid))!.privacyConsentVersion).toBe('2025-01')
     await page.tap('policy-accept')
     await eventually(async () =>
-      expect((await userRecord(emulator(), account.openid)).privacyConsentVersion).toBe(PRIVACY_POLICY_VERSION),
+      expect((await backend.user(account.openid))!.privacyConsentVersion).toBe(PRIVACY_POLICY_VERSION),
     )
     await eventually(() => expect(page.has('policy-update')).toBe(false))
-    recordFigures('pages-consent-version-bump', {
+    recordFigures(`pages-consent-version-bump${backend.name === 'cloud' ? '' : `-${backend.name}`}`, {
       guarantee:
         'after a policy version bump the returning user is shown the policy again; consent is recorded only by the tap',
       test: 'tests/pages/privacy-phone.test.ts',
@@ -71,21 +69,21 @@ describe('consent by version, through the pages', () => {
   })
 
   test('withdrawing consent in the user center stops profile use; accepting again by a tap restores it', async () => {
-    const { account, mp } = await signedIn()
+    const { account, mp } = await signedIn(backend)
     const page = await mp.open('pages/user/index')
     await page.tap('user-withdraw-consent')
     await page.find('user-accept-consent')
-    expect(await userRecord(emulator(), account.openid)).toMatchObject({
+    expect(await backend.user(account.openid))!.toMatchObject({
       privacyConsentAt: null,
       privacyConsentVersion: null,
     })
     await page.tap('user-accept-consent')
     await page.find('user-withdraw-consent')
-    expect((await userRecord(emulator(), account.openid)).privacyConsentVersion).toBe(PRIVACY_POLICY_VERSION)
+    expect((await backend.user(account.openid))!.privacyConsentVersion).toBe(PRIVACY_POLICY_VERSION)
   })
 
   test("refusing WeChat's privacy guide gets a kind message, and WeChat does not ask again for 10 s", async () => {
-    const { mp } = await signedIn({ phoneNumber: '13812345678' })
+    const { mp } = await signedIn(backend, { phoneNumber: '13812345678' })
     const page = await mp.open('pages/user/index')
     await tapPhone(mp, page, 'user-bind-phone', 'disagree')
     expect(await page.text('user-message')).toBe(messageFor('PRIVACY_REFUSED'))
@@ -103,7 +101,7 @@ describe('consent by version, through the pages', () => {
   })
 })
 
-describe('phone outcomes on the page, each with its own message', () => {
+describe.each(backends)('phone outcomes on the page, each with its own message (%s backend)', (_name, backend) => {
   const outcomes: Array<[Choices, ErrorCode]> = [
     [{ phoneNumber: 'deny' }, 'PHONE_DENIED'],
     [{ phoneNumber: 'quota' }, 'PHONE_QUOTA'],
@@ -111,17 +109,17 @@ describe('phone outcomes on the page, each with its own message', () => {
     [{ phoneNumber: 'noPhone' }, 'PHONE_NONE'],
   ]
   test.each(outcomes)('%j shows %s', async (choices, code) => {
-    const { account, mp } = await signedIn({ phoneNumber: '13812345678', choices })
+    const { account, mp } = await signedIn(backend, { phoneNumber: '13812345678', choices })
     const page = await mp.open('pages/user/index')
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined)
     await tapPhone(mp, page, 'user-bind-phone', 'agree')
     expect(await page.text('user-message')).toBe(messageFor(code))
     warn.mockRestore()
-    expect((await userRecord(emulator(), account.openid)).phoneNumber).toBeNull()
+    expect((await backend.user(account.openid))!.phoneNumber).toBeNull()
   })
 
   test('rate limited (45011) shows its own message', async () => {
-    const { account, mp } = await signedIn({ phoneNumber: '13812345678' })
+    const { account, mp } = await signedIn(backend, { phoneNumber: '13812345678' })
     const page = await mp.open('pages/user/index')
     emulator().faults.add({
       service: 'openapi',
@@ -131,34 +129,32 @@ describe('phone outcomes on the page, each with its own message', () => {
     })
     await tapPhone(mp, page, 'user-bind-phone', 'agree')
     await eventually(async () => expect(await page.text('user-message')).toBe(messageFor('RATE_LIMITED')))
-    expect((await userRecord(emulator(), account.openid)).phoneNumber).toBeNull()
+    expect((await backend.user(account.openid))!.phoneNumber).toBeNull()
   })
 
   test('a Hong Kong number is shown masked by its country', async () => {
-    const { mp } = await signedIn({ phoneNumber: '91234567', countryCode: '852' })
+    const { mp } = await signedIn(backend, { phoneNumber: '91234567', countryCode: '852' })
     const page = await mp.open('pages/user/index')
     await tapPhone(mp, page, 'user-bind-phone', 'agree')
     await eventually(async () => expect(await page.text('user-phone')).toBe('+852 91***567'))
   })
 })
 
-describe('手机号快捷登录 on the authorization page', () => {
+describe.each(backends)('手机号快捷登录 on the authorization page (%s backend)', (_name, backend) => {
   test('after consent, one phone tap signs in and binds the phone in one call', async () => {
     const account = await emulator().accounts.create({ phoneNumber: '13912345678' })
-    const mp = await launch({ emulator: emulator(), account })
+    const mp = await backend.launch({ account })
     const auth = await mp.open('pages/auth/index')
     // before consent: the consent row is nudged, WeChat's phone dialog never opens and nothing is called
     await auth.tap('phone-login-button')
-    expect(mp.runtime.state.calls.filter((c) => c.startsWith('cloud.callFunction'))).toEqual([])
+    expect(backend.backendCalls(mp.runtime.state.calls)).toEqual([])
     await auth.tap('consent-toggle')
     await auth.find('consent-checked')
     const calls = mp.runtime.state.calls.length
     await tapPhone(mp, auth, 'phone-login-button', 'agree')
     await eventually(() => expect(mp.runtime.state.navigations.map((n) => n.kind)).toContain('reLaunch'))
-    expect(mp.runtime.state.calls.slice(calls).filter((c) => c.startsWith('cloud.callFunction'))).toEqual([
-      'cloud.callFunction:phoneLogin',
-    ])
-    const record = await userRecord(emulator(), account.openid)
+    expect(backend.backendCalls(mp.runtime.state.calls.slice(calls))).toEqual([backend.callOf('phoneLogin')])
+    const record = await backend.user(account.openid)
     expect(record).toMatchObject({
       phoneNumber: '13912345678',
       privacyConsentVersion: PRIVACY_POLICY_VERSION,
@@ -168,38 +164,38 @@ describe('手机号快捷登录 on the authorization page', () => {
 
   test('a refused phone dialog says so and signs nobody in', async () => {
     const account = await emulator().accounts.create({ phoneNumber: '13912345679' })
-    const mp = await launch({ emulator: emulator(), account, choices: { phoneNumber: 'deny' } })
+    const mp = await backend.launch({ account, choices: { phoneNumber: 'deny' } })
     const auth = await mp.open('pages/auth/index')
     await auth.tap('consent-toggle')
     await auth.find('consent-checked')
     await tapPhone(mp, auth, 'phone-login-button', 'agree')
     expect(await auth.text('phone-login-error')).toBe(messageFor('PHONE_DENIED'))
-    expect(await userRecord(emulator(), account.openid)).toBeUndefined()
+    expect(await backend.user(account.openid))!.toBeUndefined()
   })
 })
 
-describe('nickname capture', () => {
+describe.each(backends)('nickname capture (%s backend)', (_name, backend) => {
   test('a refused nickname says why and keeps the form as typed', async () => {
-    const { auth, account } = await signedIn()
+    const { auth, account } = await signedIn(backend)
     await auth.trigger('profile-nickname', 'input', { value: 'ㅤ\u3164' })
     await submitProfile(auth, '\u3164')
     expect(await auth.text('profile-error')).toBe(messageFor('NICKNAME_BLANK_FILLER'))
     expect((await auth.find('profile-nickname')).dom.getAttribute('value') ?? '\u3164').toContain('\u3164')
-    expect((await userRecord(emulator(), account.openid)).nickName).toBe('')
+    expect((await backend.user(account.openid))!.nickName).toBe('')
   })
 
   test("WeChat's own review failing (bindnicknamereview pass=false) is shown and nothing is sent", async () => {
-    const { auth, account } = await signedIn()
+    const { auth, account } = await signedIn(backend)
     await auth.trigger('profile-nickname', 'input', { value: '某昵称' })
     await auth.trigger('profile-nickname', 'nicknamereview', { pass: false, timeout: false })
     await submitProfile(auth, '某昵称')
     expect(await auth.text('profile-error')).toContain('安全检查')
-    expect((await userRecord(emulator(), account.openid)).nickName).toBe('')
+    expect((await backend.user(account.openid))!.nickName).toBe('')
   })
 
   test('the submitted value is what is saved (a nickname picked from the keyboard bar fires no input event)', async () => {
-    const { auth, account } = await signedIn()
+    const { auth, account } = await signedIn(backend)
     await submitProfile(auth, '微信昵称🐱')
-    await eventually(async () => expect((await userRecord(emulator(), account.openid)).nickName).toBe('微信昵称🐱'))
+    await eventually(async () => expect((await backend.user(account.openid))!.nickName).toBe('微信昵称🐱'))
   })
 })
