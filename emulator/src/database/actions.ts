@@ -9,6 +9,7 @@ import type { Doc } from './store'
 import { applyUpdate, parseUpdate, replacement } from './update'
 import { lookupSources, parseStages, runPipeline } from './aggregate'
 import { Transactions } from './transactions'
+import { runGeoNearStage, type GeoNearStage } from './geo'
 import { parseEjson, parseEjsonObject, resolveServerDates, serializeDoc } from './wire'
 import { newDocument, readRequest } from './requests'
 
@@ -137,14 +138,17 @@ export function databaseActions(ctx: ServiceContext, collections: Collections): 
         const access = authorize(cfg, caller, 'read', match, false)
         return select(st, effective(match, access))
       }
-      const first = stages[0].$match
-      const docs = await readable(config, store, first && typeof first === 'object' ? (first as Filter) : {})
+      const geoNear = stages[0].$geoNear as GeoNearStage | undefined
+      const first = geoNear ? geoNear.query : stages[0].$match
+      let docs = await readable(config, store, first && typeof first === 'object' ? (first as Filter) : {})
+      if (geoNear) docs = runGeoNearStage(docs, geoNear, store.geoFields())
+      const rest = geoNear ? stages.slice(1) : stages
       const foreign = new Map<string, Doc[]>()
-      for (const name of lookupSources(stages)) {
+      for (const name of lookupSources(rest)) {
         const other = collections.get(name)
         foreign.set(name, await readable(other.config, other.store, {}))
       }
-      return { data: { list: runPipeline(docs, stages, foreign).map(serializeDoc) } }
+      return { data: { list: runPipeline(docs, rest, foreign).map(serializeDoc) } }
     },
 
     // Query.updateAndReturn(): the first match updated, and the document after the update (cloud functions only)

@@ -2,13 +2,14 @@ import 'mingo/init/system'
 import { Aggregator } from 'mingo'
 import { CloudError, invalidParam } from '../core/errors'
 import { isPlainObject, parseEjson, queryValues } from './wire'
+import { parseGeoNearStage } from './geo'
 
 /**
  * collection.aggregate(): the pipeline @cloudbase/database sends (`stages: [{ stageKey: '$group', stageValue:
  * '<EJSON>' }]`), run by mingo's aggregation engine, which implements MongoDB's stages and the `$.` aggregate
  * operators (db.command.aggregate: sum, avg, push, lookup, ...).
  * https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/database/aggregate/Aggregate.html
- * The stages WeChat documents; geoNear needs a geo index the emulator does not have, so it is refused loudly.
+ * The stages WeChat documents; geoNear (geo.ts) must be the first stage, as in MongoDB, and runs before the rest.
  */
 const STAGES = new Set([
   '$addFields',
@@ -36,8 +37,10 @@ export function parseStages(value: unknown): Stage[] {
   return value.map((raw, i) => {
     const { stageKey, stageValue } = (raw ?? {}) as Record<string, unknown>
     if (typeof stageKey !== 'string') throw invalidParam(`stages[${i}].stageKey must be a string`)
-    if (stageKey === '$geoNear')
-      throw new CloudError('DATABASE_INVALID_OPERRATOR', 'geoNear is not supported by the emulator (no geo index)')
+    if (stageKey === '$geoNear') {
+      if (i !== 0) throw new CloudError('DATABASE_INVALID_OPERRATOR', 'geoNear is only valid as the first stage')
+      return { $geoNear: parseGeoNearStage(queryValues(parseEjson(stageValue, `stages[${i}].stageValue`))) }
+    }
     if (!STAGES.has(stageKey))
       throw new CloudError('DATABASE_INVALID_OPERRATOR', `unknown aggregation stage ${stageKey}`)
     return { [stageKey]: queryValues(parseEjson(stageValue, `stages[${i}].stageValue`)) }
@@ -57,6 +60,7 @@ export function runPipeline(
   stages: Stage[],
   foreign: Map<string, Array<Record<string, unknown>>>,
 ): Array<Record<string, unknown>> {
+  if (stages.length === 0) return docs
   const pipeline = stages.map((stage) => {
     const lookup = stage.$lookup
     if (!isPlainObject(lookup) || typeof lookup.from !== 'string') return stage

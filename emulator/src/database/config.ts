@@ -14,6 +14,8 @@ export interface IndexSpec {
   name: string
   keys: string[]
   unique: boolean
+  /** a geo index (地理位置索引, MongoDB's 2dsphere) on the one field: what geoNear needs */
+  type?: '2dsphere'
 }
 
 export interface CollectionConfig {
@@ -64,14 +66,16 @@ export function loadDatabaseConfig(dir: string): DatabaseConfig {
 function parseIndexes(value: unknown, where: string): IndexSpec[] {
   if (!Array.isArray(value)) throw new Error(`${where}: indexes must be an array`)
   return value.map((index, i) => {
-    const { name, keys, unique = false } = (index ?? {}) as Record<string, unknown>
+    const { name, keys, unique = false, type } = (index ?? {}) as Record<string, unknown>
     if (typeof name !== 'string' || !name) throw new Error(`${where}: index ${i} needs a name`)
     if (!Array.isArray(keys) || keys.length !== 1 || typeof keys[0] !== 'string') {
       // NeDB, the emulator's store, indexes single fields (compound unique indexes are a documented difference)
       throw new Error(`${where}: index ${name}: keys must list exactly one field`)
     }
     if (typeof unique !== 'boolean') throw new Error(`${where}: index ${name}: unique must be true or false`)
-    return { name, keys: keys as string[], unique }
+    if (type !== undefined && type !== '2dsphere') throw new Error(`${where}: index ${name}: type must be 2dsphere`)
+    if (type === '2dsphere' && unique) throw new Error(`${where}: index ${name}: a geo index cannot be unique`)
+    return { name, keys: keys as string[], unique, ...(type === '2dsphere' ? { type } : {}) }
   })
 }
 

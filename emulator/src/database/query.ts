@@ -7,6 +7,7 @@ import * as queryOperators from 'mingo/operators/query'
 import { invalidParam } from '../core/errors'
 import type { Doc, StoredCollection } from './store'
 import { isPlainObject } from './wire'
+import { applyGeo, hasGeo, splitGeo } from './geo'
 
 /**
  * Query evaluation with mingo (a well-kept implementation of MongoDB's query language, which is what the TCB
@@ -43,6 +44,7 @@ const newQuery = (filter: Filter): Query =>
 
 /** The matching documents, ordered, skipped and limited (MongoDB's order: filter, sort, skip, limit). */
 export async function select(collection: StoredCollection, filter: Filter, selection: Selection = {}): Promise<Doc[]> {
+  if (hasGeo(filter)) return selectGeo(collection, filter, selection)
   const query = mingo(() => newQuery(filter))
   const candidates = await collection.find(prefilter(filter))
   return mingo(() => {
@@ -52,6 +54,25 @@ export async function select(collection: StoredCollection, filter: Filter, selec
     if (selection.limit !== undefined) cursor = cursor.limit(selection.limit)
     return cursor.all()
   })
+}
+
+/**
+ * A query with geo conditions (geo.ts): mingo evaluates the rest, the geo conditions filter what it matched;
+ * geoNear orders nearest first unless the query names its own order (MongoDB's rule), then skip and limit.
+ */
+async function selectGeo(collection: StoredCollection, filter: Filter, selection: Selection): Promise<Doc[]> {
+  const geoFields = new Set(collection.geoFields())
+  const geo = splitGeo(filter, (field) => geoFields.has(field))
+  const query = mingo(() => newQuery(geo.rest))
+  const candidates = await collection.find(prefilter(geo.rest))
+  let docs = applyGeo(
+    mingo(() => query.find<Doc>(candidates).all()),
+    geo,
+  ).map((m) => m.doc)
+  if (selection.order && Object.keys(selection.order).length)
+    docs = mingo(() => newQuery({}).find<Doc>(docs).sort(selection.order!).all())
+  const start = selection.offset ?? 0
+  return docs.slice(start, selection.limit === undefined ? undefined : start + selection.limit)
 }
 
 /** `field()`: the projection, applied last so that a sort key or a rule's field need not be projected. */
@@ -65,10 +86,10 @@ function mingo<T>(run: () => T): T {
     return run()
   } catch (e) {
     const message = (e as Error).message
-    // Geo queries need a 2dsphere index the emulator cannot build: refused by name, never answered wrongly
+    // geo operators are taken off the top level and top-level and() (geo.ts); anywhere else, refused by name
     if (/\$(near|nearSphere|geoWithin|geoIntersects)\b/.test(message))
       throw invalidParam(
-        `geo queries (geoNear, geoWithin, geoIntersects) are not supported by the emulator: ${message}`,
+        `geo operators (geoNear, geoWithin, geoIntersects) are supported at the top level of a query or inside and(), not here: ${message}`,
       )
     throw invalidParam(`invalid query: ${message}`)
   }

@@ -25,7 +25,8 @@ export class StoredCollection {
     if (dir) repairTornTail(join(dir, `${name}.db`))
     const store = new Datastore<Doc>(dir ? { filename: join(dir, `${name}.db`) } : { inMemoryOnly: true })
     await store.loadDatabaseAsync()
-    for (const index of indexes)
+    // geo indexes are not NeDB's: they only tell geo queries which fields are indexed (geo.ts)
+    for (const index of indexes.filter((i) => i.type !== '2dsphere'))
       await store.ensureIndexAsync({ fieldName: index.keys[0], unique: index.unique, sparse: false })
     return new StoredCollection(name, store, indexes)
   }
@@ -35,6 +36,11 @@ export class StoredCollection {
     const run = this.queue.then(write, write)
     this.queue = run.catch(() => undefined)
     return run
+  }
+
+  /** the fields a geo (2dsphere) index covers */
+  geoFields(): string[] {
+    return this.indexes.filter((i) => i.type === '2dsphere').map((i) => i.keys[0])
   }
 
   /** NeDB pre-selection (uses its indexes); callers refine with the full query. */

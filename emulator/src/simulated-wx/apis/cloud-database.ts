@@ -234,6 +234,23 @@ export function cloudDatabase(transport: ClientTransport, options: { env?: strin
     command: db.command,
     serverDate: (opt?: { offset?: number }) => db.serverDate(opt),
     RegExp: db.RegExp,
-    Geo: db.Geo,
+    Geo: callableGeo(db.Geo),
   }
+}
+
+/**
+ * WeChat's pages call the Geo constructors without `new` (`db.Geo.Point(113, 23)`,
+ * https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/database/geo/Geo.Point.html);
+ * @cloudbase/database's are classes, so each is wrapped to construct when called, and `new` still works.
+ */
+function callableGeo(geo: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(geo ?? {}))
+    out[name] =
+      typeof value === 'function'
+        ? new Proxy(value, {
+            apply: (target, _this, args) => Reflect.construct(target as new (...a: unknown[]) => unknown, args),
+          })
+        : value
+  return out
 }
