@@ -33,7 +33,11 @@ export function storageActions(ctx: ServiceContext, bucket: Bucket, tickets: Upl
     caller.kind === 'admin' || file.uploadedBy === caller.openid
   // a fileID of another environment can never name a file here
   const ownPath = (fileID: string) => {
-    const parsed = parseFileId(fileID)!
+    const parsed = parseFileId(fileID)
+    // a string that is no fileID at all names no file, like one of another environment: node-sdk's own test
+    // expects STORAGE_FILE_NONEXIST for downloadFile({ fileID: 'unexistFileID' })
+    // (TencentCloudBase/node-sdk test/storage/downloadFile.test.ts)
+    if (!parsed) return undefined
     return parsed.envId === ctx.envId && parsed.bucket === bucketOf(ctx.envId) ? parsed.cloudPath : undefined
   }
 
@@ -144,9 +148,10 @@ function checkCount(list: unknown, field: string): void {
     throw invalidParam(`${field} has ${list.length} entries; at most ${MAX_FILES_PER_CALL} per call`)
 }
 
+/** Only the type is the request's fault ("fileList的元素如果不是对象，则必须是字符串"); an unknown string is per file. */
 function checkFileId(id: unknown, field: string): void {
-  if (typeof id !== 'string' || !parseFileId(id))
-    throw invalidParam(`${field} must be a fileID (cloud://<env>.<bucket>/<path>)`)
+  if (typeof id !== 'string' || id === '' || id.length > 4096)
+    throw invalidParam(`${field} must be a fileID string (cloud://<env>.<bucket>/<path>)`)
 }
 
 function decodeContent(content: unknown): Buffer {
