@@ -40,7 +40,10 @@ export class WeChatAccounts implements EmulatorService {
     private readonly ctx: ServiceContext,
     private readonly store: Datastore<WeChatAccount>,
   ) {
-    this.openPlatform = new OpenPlatform(ctx.appid)
+    this.openPlatform = new OpenPlatform(
+      ctx.appid,
+      ctx.dataDir ? join(ctx.dataDir, 'wechat', 'open-platform.json') : undefined,
+    )
   }
 
   static async open(ctx: ServiceContext): Promise<WeChatAccounts> {

@@ -1,5 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto'
-import { invalidParam } from '../core/errors'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { CloudError, invalidParam } from '../core/errors'
 
 /**
  * WeChat Open Platform accounts (微信开放平台账号) as the emulator models them: each holds several appids, and a
@@ -11,8 +13,12 @@ import { invalidParam } from '../core/errors'
  * program has shared its cloud environment with.
  * https://developers.weixin.qq.com/miniprogram/dev/wxcloud/guide/resource-sharing/introduce.html
  *
- * openids and unionids are derived (HMAC over person and appid / Open Platform id with this run's key), so a person
- * opened in another mini program gets its ids without any stored mapping, and two persons never share one.
+ * openids and unionids are derived (HMAC over person and appid / Open Platform id with the data folder's key), so a
+ * person opened in another mini program gets its ids without any stored mapping, and two persons never share one.
+ *
+ * With a data folder, the accounts, the sharing list and the key live in `<dataDir>/wechat/open-platform.json`,
+ * rewritten whole (temporary file, then rename) on every change; a change whose file did not reach the disk is
+ * undone and reported (fail closed), and a damaged file stops the start instead of silently resetting.
  */
 export interface OpenPlatformAccount {
   id: string
@@ -26,12 +32,19 @@ const APPID_PATTERN = /^wx[0-9a-zA-Z]{6,32}$/
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 
 export class OpenPlatform {
-  private readonly key = randomBytes(16)
+  private key = randomBytes(16)
   private accounts = new Map<string, OpenPlatformAccount>()
   private shared = new Set<string>()
 
-  constructor(private readonly ownerAppid: string) {
-    this.reset()
+  /** `file`: where the lists persist (undefined: in memory only) */
+  constructor(
+    private readonly ownerAppid: string,
+    private readonly file?: string,
+  ) {
+    this.defaults()
+    if (file && existsSync(file)) this.load(file)
+    // written at once: the key must survive a restart even before the first change, or derived ids would move
+    else if (file) this.change(() => undefined)
   }
 
   /** Binds appids to an Open Platform account (created on first use); an appid is bound to one account at most. */
@@ -46,15 +59,19 @@ export class OpenPlatform {
       if (holder && holder.id !== id)
         throw invalidParam(`${appid} is bound to open platform account ${holder.id} already`)
     }
-    const account = this.accounts.get(id) ?? { id, appids: [] }
-    account.appids = [...new Set([...account.appids, ...(appids as string[])])]
-    this.accounts.set(id, account)
-    return { ...account, appids: [...account.appids] }
+    return this.change(() => {
+      const account = this.accounts.get(id) ?? { id, appids: [] }
+      account.appids = [...new Set([...account.appids, ...(appids as string[])])]
+      this.accounts.set(id, account)
+      return { ...account, appids: [...account.appids] }
+    })
   }
 
   /** Unbinds an appid: its users get no unionid from then on (as when an app leaves the Open Platform account). */
   unbind(appid: unknown): void {
-    for (const account of this.accounts.values()) account.appids = account.appids.filter((a) => a !== appid)
+    this.change(() => {
+      for (const account of this.accounts.values()) account.appids = account.appids.filter((a) => a !== appid)
+    })
   }
 
   accountOf(appid: string): OpenPlatformAccount | undefined {
@@ -70,11 +87,11 @@ export class OpenPlatform {
     if (typeof appid !== 'string' || !APPID_PATTERN.test(appid))
       throw invalidParam('appid must be a mini program appid (wx...)')
     if (appid === this.ownerAppid) throw invalidParam('the environment belongs to this appid already')
-    this.shared.add(appid)
+    this.change(() => void this.shared.add(appid))
   }
 
   unshare(appid: unknown): void {
-    this.shared.delete(String(appid))
+    this.change(() => void this.shared.delete(String(appid)))
   }
 
   /** Whether a mini program may use this environment: its own, or one it was shared with. */
@@ -103,8 +120,64 @@ export class OpenPlatform {
   }
 
   reset(): void {
+    this.change(() => this.defaults())
+  }
+
+  private defaults(): void {
     this.accounts = new Map([[DEFAULT_OPEN_PLATFORM, { id: DEFAULT_OPEN_PLATFORM, appids: [this.ownerAppid] }]])
     this.shared = new Set()
+  }
+
+  /** Runs a change and writes the lists; if the file cannot be written the change is undone and reported. */
+  private change<T>(apply: () => T): T {
+    const before = this.snapshot()
+    const result = apply()
+    if (!this.file) return result
+    try {
+      mkdirSync(dirname(this.file), { recursive: true })
+      const tmp = `${this.file}.tmp`
+      writeFileSync(tmp, JSON.stringify(this.snapshot()) + '\n')
+      renameSync(tmp, this.file)
+    } catch (e) {
+      this.restore(before)
+      throw new CloudError('SYS_ERR', `the open platform change did not reach the disk: ${(e as Error).message}`)
+    }
+    return result
+  }
+
+  private snapshot(): { key: string; accounts: OpenPlatformAccount[]; shared: string[] } {
+    return { key: this.key.toString('hex'), accounts: this.list(), shared: [...this.shared] }
+  }
+
+  private restore(state: ReturnType<OpenPlatform['snapshot']>): void {
+    this.key = Buffer.from(state.key, 'hex')
+    this.accounts = new Map(state.accounts.map((a) => [a.id, { id: a.id, appids: [...a.appids] }]))
+    this.shared = new Set(state.shared)
+  }
+
+  private load(file: string): void {
+    let state: unknown
+    try {
+      state = JSON.parse(readFileSync(file, 'utf8'))
+    } catch (e) {
+      throw new Error(`${file} cannot be read (${(e as Error).message}): refusing to start rather than lose it`)
+    }
+    const s = state as { key?: unknown; accounts?: unknown; shared?: unknown }
+    const valid =
+      typeof s?.key === 'string' &&
+      /^[0-9a-f]{32}$/.test(s.key) &&
+      Array.isArray(s.accounts) &&
+      s.accounts.every(
+        (a: { id?: unknown; appids?: unknown }) =>
+          typeof a?.id === 'string' &&
+          ID_PATTERN.test(a.id) &&
+          Array.isArray(a.appids) &&
+          a.appids.every((x) => typeof x === 'string' && APPID_PATTERN.test(x)),
+      ) &&
+      Array.isArray(s.shared) &&
+      s.shared.every((x) => typeof x === 'string' && APPID_PATTERN.test(x))
+    if (!valid) throw new Error(`${file} is not an open platform file: refusing to start rather than lose it`)
+    this.restore(state as ReturnType<OpenPlatform['snapshot']>)
   }
 
   private derive(input: string): string {

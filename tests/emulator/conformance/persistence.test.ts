@@ -72,3 +72,36 @@ test('a torn last line is dropped on start with a warning; the emulator starts w
   expect((await running.dump('items')).map((d) => d._id).sort()).toEqual(['d0', 'd1', 'd2'])
   expect(warnings.join('\n')).toContain('cut short')
 })
+
+describe('Open Platform accounts and the sharing list (docs/emulator/open-platform.md)', () => {
+  const platformFile = () => join(dataDir, 'wechat', 'open-platform.json')
+
+  test('survive a restart, and so do the ids derived from them', async () => {
+    running = await startEmulator({ dataDir, databaseDir: FIXTURE_DB })
+    // the emulator's own appid starts in weauth-open-platform; a second app joins it
+    await running.openPlatform.bind('weauth-open-platform', ['wx1111111111111111'])
+    running.openPlatform.share('wx2222222222222222')
+    const alice = await running.accounts.create()
+    await running.stop()
+    running = await startEmulator({ dataDir, databaseDir: FIXTURE_DB })
+    expect(running.openPlatform.accountOf('wx1111111111111111')?.id).toBe('weauth-open-platform')
+    expect(running.openPlatform.sharedWith()).toEqual(['wx2222222222222222'])
+    // the same person in the other app of the account: the unionid matches the one given before the restart
+    const inOtherApp = await running.accounts.create({ appid: 'wx1111111111111111', sameAs: alice.openid })
+    expect(inOtherApp.unionid).toBe(alice.unionid)
+  })
+
+  test('a change whose file cannot be written fails and is undone; a damaged file stops the start', async () => {
+    running = await startEmulator({ dataDir, databaseDir: FIXTURE_DB })
+    rmSync(platformFile())
+    mkdirSync(platformFile()) // the rename onto a directory fails (EISDIR), as a refusing disk would
+    expect(() => running!.openPlatform.share('wx2222222222222222')).toThrow(/did not reach the disk/)
+    expect(running.openPlatform.sharedWith()).toEqual([])
+    await running.stop()
+    running = undefined
+    rmSync(platformFile(), { recursive: true })
+    appendFileSync(platformFile(), '{"key": "not hex"')
+    await expect(startEmulator({ dataDir, databaseDir: FIXTURE_DB })).rejects.toThrow(/refusing to start/)
+    expect(readFileSync(platformFile(), 'utf8')).toBe('{"key": "not hex"')
+  })
+})
