@@ -20,7 +20,8 @@ export default defineAppConfig({
     subpackage('pages/scopes'),
     subpackage('pages/privacy'),
     subpackage('pages/agreement'),
-    subpackage('pages/delete'),
+    // the deletion notice and the unlink of this mini program (which, for the account's last app, is a deletion)
+    { root: 'pages/delete', pages: ['index', 'unlink'] },
   ],
   preloadRule: {
     'pages/index/index': { network: 'all', packages: ['pages/auth', 'pages/user'] },

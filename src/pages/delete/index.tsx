@@ -84,13 +84,20 @@ export default function DeleteAccount() {
   return (
     <View className="card" id="delete-notice">
       <Text className="title">注销账号</Text>
-      <Text className="muted">注销后，以下内容将被永久删除，且无法恢复：</Text>
+      <Text className="muted" id="delete-scope">
+        注销的是你的整个账号：你在本组织所有小程序中登录的都是这一个账号，注销后每个小程序中的登录身份都会一并删除。
+      </Text>
+      <Text className="muted">以下内容将被永久删除，且无法恢复：</Text>
       <View className="delete__list">
-        <Text className="delete__item">· 你的账号记录：微信身份标识、登录记录、隐私政策同意记录</Text>
+        <Text className="delete__item">
+          · 你的账号记录：每个小程序的微信身份标识、登录记录、各小程序的隐私政策同意记录
+        </Text>
         <Text className="delete__item">· 你的昵称和头像（包括上传的全部头像文件）</Text>
         <Text className="delete__item">· 你绑定的手机号</Text>
       </View>
-      <Text className="muted">注销不会影响你的微信账号。之后再次登录，将创建一个全新的账号。</Text>
+      <Text className="muted">
+        注销不会影响你的微信账号。之后再次登录（在任何一个小程序中），将创建一个全新的账号。只想让本小程序不再登录这个账号，可在“我的”中选择“解除本小程序的关联”。
+      </Text>
       <View
         className="consent"
         id="delete-understood"

@@ -10,7 +10,13 @@ import { ProfileForm } from '../../components/profile-form'
 import { authService, useAuth } from '../../services/auth'
 import { WeAuthError } from '../../../packages/contract/errors'
 import { NOTICES } from '../../../packages/contract/messages'
-import { bindPhone, consentIsCurrent, setConsent, type PhoneNumberDetail } from '../../services/profile/profile-service'
+import {
+  bindPhone,
+  canUnlink,
+  consentIsCurrent,
+  setConsent,
+  type PhoneNumberDetail,
+} from '../../services/profile/profile-service'
 import { realtimePhoneAvailable } from '../../services/profile/realtime-phone'
 import './index.scss'
 
@@ -217,6 +223,19 @@ export default function UserCenter() {
         <Button className="secondary-button" id="user-logout" onClick={logout}>
           退出登录
         </Button>
+        {canUnlink() ? (
+          <Button
+            className="secondary-button"
+            id="user-unlink"
+            disabled={busy}
+            onClick={() => {
+              setStatus(null)
+              Taro.navigateTo({ url: '/pages/delete/unlink' })
+            }}
+          >
+            <Text>解除本小程序的关联</Text>
+          </Button>
+        ) : null}
         <Button className="danger-button" id="user-delete" disabled={busy} onClick={remove}>
           注销账号
         </Button>

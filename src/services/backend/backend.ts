@@ -31,7 +31,23 @@ export interface Backend {
   consent(action: 'accept' | 'withdraw'): Promise<User>
   /** 手机号快捷登录: signs in and binds the phone in one backend call, with the consent just given */
   phoneLogin(proof: PhoneProof, consent: ConsentGiven): Promise<User>
+  /**
+   * Unlinking this mini program from the person's account (one account across the organisation's mini programs),
+   * where the backend offers it: the cloud functions do; a backend without it leaves this out and the user
+   * center does not show the entry.
+   */
+  readonly unlink?: {
+    /** how many mini programs the account is signed into from (this one included) */
+    linkedApps(): Promise<number>
+    /** after the person's explicit confirmation: this app's identity and consent go; the last one deletes the account */
+    confirm(): Promise<Unlinked>
+  }
 }
+
+/** What an unlink did: the account stays for the other mini programs, or (this app was the last) it was deleted. */
+export type Unlinked =
+  | { accountDeleted: false; otherApps: number; at: string }
+  | { accountDeleted: true; receipt: DeletedAccount }
 
 /** A consent the person just gave by a tap: the policy version they were shown. */
 export interface ConsentGiven {

@@ -4,7 +4,7 @@ import type { User } from '../auth/types'
 import { loginWithCloud } from '../auth/cloud-provider'
 import { callCloud } from '../cloud-call'
 import { PRIVACY_POLICY_VERSION } from '../../config/privacy'
-import type { Backend, DeletedAccount } from './backend'
+import type { Backend, DeletedAccount, Unlinked } from './backend'
 
 const extensionOf = (path: string) => (/\.(png|jpe?g|webp|gif)$/i.exec(path)?.[1] ?? 'png').toLowerCase()
 
@@ -63,6 +63,18 @@ export const cloudBackend: Backend = {
     const data = action === 'accept' ? { action, version: PRIVACY_POLICY_VERSION } : { action }
     const { user } = await callCloud<{ user: User }>('consent', data)
     return user
+  },
+
+  // the unlinkApp function (cloudfunctions/unlinkApp): never retried, the page asks again on a failure
+  unlink: {
+    async linkedApps() {
+      const { apps } = await callCloud<{ apps: number }>('unlinkApp', { action: 'preview' })
+      return apps
+    },
+    async confirm() {
+      const { unlinked } = await callCloud<{ unlinked: Unlinked }>('unlinkApp', { action: 'unlink', confirm: true })
+      return unlinked
+    },
   },
 
   async phoneLogin(proof, consent) {

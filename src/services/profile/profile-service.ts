@@ -3,6 +3,7 @@ import { PRIVACY_POLICY_VERSION } from '../../config/privacy'
 import { phoneProofOf, type PhoneNumberDetail } from './phone-outcome'
 import { keepReceipt, type Receipt } from './deletion-receipt'
 import { configuredBackend } from '../backend'
+import { WeAuthError } from '../../../packages/contract/errors'
 
 export type { DeletedAccount } from '../backend'
 
@@ -56,4 +57,23 @@ export async function deleteAccount(): Promise<Receipt> {
   const receipt = keepReceipt(deleted)
   authService.logout()
   return receipt
+}
+
+/** How many mini programs the account is signed into from, or null when this backend offers no unlinking. */
+export async function linkedApps(): Promise<number | null> {
+  return configuredBackend.unlink ? configuredBackend.unlink.linkedApps() : null
+}
+
+export const canUnlink = (): boolean => !!configuredBackend.unlink
+
+/**
+ * Unlinks this mini program from the account, then forgets the login state here. When this app was the account's
+ * last one the account was deleted: its receipt is kept on the device like deleteAccount's.
+ */
+export async function unlinkThisApp(): Promise<{ accountDeleted: boolean; otherApps: number }> {
+  if (!configuredBackend.unlink) throw new WeAuthError('UNSUPPORTED')
+  const unlinked = await configuredBackend.unlink.confirm()
+  if (unlinked.accountDeleted) keepReceipt(unlinked.receipt)
+  authService.logout()
+  return unlinked.accountDeleted ? { accountDeleted: true, otherApps: 0 } : unlinked
 }

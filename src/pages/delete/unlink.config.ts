@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '解除本小程序的关联' })
