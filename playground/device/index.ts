@@ -11,13 +11,15 @@ import { answerOpenTypeButtons } from './open-type-buttons'
 import { openSavedDevice } from './saved-device'
 
 const settings = readSettings()
-if (!settings.account) {
+// the second phone frame loads the same pages with ?app=second: the same person's account in the second app
+const account = new URLSearchParams(location.search).get('app') === 'second' ? settings.second : settings.account
+if (!account) {
   // nobody is signed in to the simulated WeChat yet: the control panel picks or creates a user first
   ;(window.top ?? window).location.replace('/')
 } else {
-  const saved = openSavedDevice(settings.account.openid)
+  const saved = openSavedDevice(account.openid)
   const runtime = createWxRuntime({
-    transport: httpTransport(location.origin, settings.account.token),
+    transport: httpTransport(location.origin, account.token),
     baseLibrary: settings.baseLibrary,
     device: saved.device,
   })

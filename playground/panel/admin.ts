@@ -29,7 +29,11 @@ function time(value: unknown): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
 }
 
-function row(user: UserDocument): HTMLTableRowElement {
+/** An account's mini programs, from the `identities` collection (packages/cloud-kit/accounts.ts): appids only. */
+type AppsByAccount = Map<string, string[]>
+
+function row(user: UserDocument, apps: AppsByAccount): HTMLTableRowElement {
+  const linked = apps.get(user._id) ?? []
   const avatar = user.avatarFileId ? cloudFileUrl(user.avatarFileId) : null
   return el(
     'tr',
@@ -47,6 +51,13 @@ function row(user: UserDocument): HTMLTableRowElement {
       { class: 'users__consent' },
       user.privacyConsentAt && user.privacyConsentVersion ? `yes (${user.privacyConsentVersion})` : 'no',
     ),
+    // one account, one identity per mini program it is signed into from
+    el(
+      'td',
+      { class: 'users__apps' },
+      el('strong', {}, String(linked.length)),
+      ...linked.map((appid) => el('div', { class: 'muted' }, appid)),
+    ),
   )
 }
 
@@ -60,11 +71,17 @@ export function adminSection(onReset: () => Promise<void>): { refresh(): Promise
   const refresh = async () => {
     try {
       const { documents } = await control<{ documents: UserDocument[] }>('database.dump', { collection: 'users' })
+      const { documents: identities } = await control<{
+        documents: Array<{ kind: string; userId: string; appid?: string }>
+      }>('database.dump', { collection: 'identities' })
+      const apps: AppsByAccount = new Map()
+      for (const i of identities)
+        if (i.kind === 'openid' && i.appid) apps.set(i.userId, [...(apps.get(i.userId) ?? []), i.appid])
       const users = [...documents].sort((a, b) => time(b.createdAt).localeCompare(time(a.createdAt)))
       body.replaceChildren(
         ...(users.length
-          ? users.map(row)
-          : [el('tr', {}, el('td', { colspan: '7', class: 'empty' }, 'No users yet: sign in from the phone'))]),
+          ? users.map((u) => row(u, apps))
+          : [el('tr', {}, el('td', { colspan: '8', class: 'empty' }, 'No users yet: sign in from the phone'))]),
       )
       status.textContent = `${users.length} user${users.length === 1 ? '' : 's'} · refreshed ${time(Date.now())}`
     } catch (e) {

@@ -10,9 +10,15 @@ import { faultsSection, riskyWordsSection } from './faults'
 import { wechatSideSection } from './wechat-side'
 import { identitySection } from './identity'
 import { createPhone } from './phone'
+import { secondAppSection } from './second-app'
 
 const phone = createPhone()
-const identity = identitySection((label) => phone.relaunch(label))
+const second = secondAppSection()
+const identity = identitySection((label) => {
+  // the second mini program belongs to the person the first phone shows
+  second.reset()
+  phone.relaunch(label)
+})
 choicesSection(() => phone.relaunch(document.getElementById('phone-identity')?.textContent ?? ''))
 deviceSection(phone)
 const faults = faultsSection()

@@ -8,10 +8,15 @@ import type { UserChoices } from '../../emulator/src/simulated-wx'
 export interface PlaygroundSettings {
   /** the simulated WeChat user the phone is logged in as */
   account: { openid: string; token: string } | null
+  /** the same person in a second mini program of the organisation (its own appid and openid), when opened */
+  second?: { openid: string; token: string; appid: string } | null
   /** '3.7.0' today; '2.26.0' is a base library where getUserProfile still returns the real profile */
   baseLibrary: string
   choices: UserChoices
 }
+
+/** the second mini program's appid in the playground (any appid the environment is shared with would do) */
+export const SECOND_APPID = 'wxplayground000002'
 
 export const NEW_BASE_LIBRARY = '3.7.0'
 export const OLD_BASE_LIBRARY = '2.26.0'
