@@ -74,7 +74,7 @@ export class SubscribeMessages {
 
   addTemplate(input: { templateId?: unknown; title?: unknown; keys?: unknown; banned?: unknown }): SubscribeTemplate {
     const templateId = input.templateId ?? randomBytes(32).toString('base64url').slice(0, 43)
-    if (typeof templateId !== 'string' || !/^[\w-]{1,64}$/.test(templateId))
+    if (typeof templateId !== 'string' || !/^[\w-]{1,64}$/.test(templateId) || templateId in Object.prototype)
       throw invalidParam('addSubscribeTemplate: templateId must be 1-64 letters, digits, _ or -')
     if (typeof input.title !== 'string' || !input.title) throw invalidParam('addSubscribeTemplate: title is required')
     const keys = input.keys

@@ -71,6 +71,12 @@ describe('wx.requestSubscribeMessage', () => {
     })
   })
 
+  test('template ids that name object internals, and templates without keyword keys, are refused', () => {
+    for (const templateId of ['__proto__', 'constructor', 'bad id!'])
+      expect(() => emulator().subscribeMessages.addTemplate({ templateId, ...ORDER })).toThrow(/templateId/)
+    expect(() => emulator().subscribeMessages.addTemplate({ title: 't', keys: ['nope1'] })).toThrow(/keys/)
+  })
+
   test('callback style: success gets the same result', async () => {
     const order = emulator().subscribeMessages.addTemplate(ORDER)
     const { wx } = await userWithPhone()
