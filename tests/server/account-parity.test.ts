@@ -81,7 +81,9 @@ describe.each(DATABASE_KINDS)('account parity on %s', (kind) => {
 
     test('an older accepted version is CONSENT_OUTDATED until the current one is accepted', async () => {
       const { token, reply } = await signIn()
-      await t.database.db.query("UPDATE users SET privacy_consent_version = '2020-01' WHERE id = $1", [reply.user.id])
+      await t.database.db.query("UPDATE identities SET privacy_consent_version = '2020-01' WHERE user_id = $1", [
+        reply.user.id,
+      ])
       const res = await post('/auth/profile', { nickName: '小明' }, token)
       expect([res.status, res.json]).toEqual([
         403,
@@ -393,7 +395,11 @@ describe.each(DATABASE_KINDS)('account parity on %s', (kind) => {
         return issued.code
       }
       const a = await post('/auth/login', { code: inApp(openidA), consentVersion: PRIVACY_POLICY_VERSION })
-      const b = await post('/auth/login', { code: inApp(openidB), appid: SECOND_APPID })
+      const b = await post('/auth/login', {
+        code: inApp(openidB),
+        appid: SECOND_APPID,
+        consentVersion: PRIVACY_POLICY_VERSION,
+      })
       expect([a.json.isNew, b.json.isNew, b.json.user.id]).toEqual([true, false, a.json.user.id])
       expect(
         await rows('SELECT appid, openid FROM identities WHERE user_id = $1 ORDER BY appid', [a.json.user.id]),
@@ -418,6 +424,42 @@ describe.each(DATABASE_KINDS)('account parity on %s', (kind) => {
       await http(url('/auth/me'), { method: 'DELETE', token: b.json.accessToken })
       expect(await rows('SELECT 1 FROM identities WHERE user_id = $1', [a.json.user.id])).toEqual([])
       expect((await get('/auth/me', a.json.accessToken)).status).toBe(401)
+    })
+
+    test('consent is per mini program: the second app asks for its own before using the profile', async () => {
+      const unionid = `u${randomBytes(10).toString('hex')}`
+      const inApp = (openid: string) => {
+        const issued = wechat.issue(openid)
+        wechat.codes.get(issued.code)!.unionid = unionid
+        return issued.code
+      }
+      const openidA = `oA${randomBytes(10).toString('hex')}`
+      const a = await post('/auth/login', { code: inApp(openidA), consentVersion: PRIVACY_POLICY_VERSION })
+      const b = await post('/auth/login', { code: inApp(`oB${randomBytes(10).toString('hex')}`), appid: SECOND_APPID })
+      expect([a.json.user.consentVersion, b.json.user.consentVersion, b.json.user.id]).toEqual([
+        PRIVACY_POLICY_VERSION,
+        null,
+        a.json.user.id,
+      ])
+      const refused = await post('/auth/profile', { nickName: '小明' }, b.json.accessToken)
+      expect([refused.status, refused.json.code]).toEqual([403, 'CONSENT_REQUIRED'])
+      expect((await post('/auth/profile', { nickName: '小明' }, a.json.accessToken)).json.user).toMatchObject({
+        nickName: '小明',
+        consentVersion: PRIVACY_POLICY_VERSION,
+      })
+      const accepted = await post(
+        '/auth/consent',
+        { action: 'accept', version: PRIVACY_POLICY_VERSION },
+        b.json.accessToken,
+      )
+      expect(accepted.json.user).toMatchObject({ nickName: '小明', consentVersion: PRIVACY_POLICY_VERSION })
+      expect((await post('/auth/profile', { nickName: '小红' }, b.json.accessToken)).status).toBe(200)
+      // withdrawing in app A leaves app B's consent as it is
+      await post('/auth/consent', { action: 'withdraw' }, a.json.accessToken)
+      expect((await get('/auth/me', a.json.accessToken)).json.user.consentVersion).toBeNull()
+      expect((await get('/auth/me', b.json.accessToken)).json.user.consentVersion).toBe(PRIVACY_POLICY_VERSION)
+      const again = await post('/auth/login', { code: inApp(openidA) })
+      expect(again.json.user).toMatchObject({ privacyConsented: false, nickName: '小红' })
     })
 
     test('without a unionid each app signs in to its own account; an unknown appid is refused', async () => {

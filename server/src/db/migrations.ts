@@ -107,4 +107,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE sessions ADD COLUMN openid text
     `,
   },
+  {
+    version: 3,
+    name: 'consent per mini program: each app has its own privacy policy',
+    sql: `
+      -- 用户隐私保护指引 is declared per appid: accepting one app's policy says nothing about another's, so
+      -- each identity carries the consent given in its app (the cloud keeps the same per app)
+      ALTER TABLE identities ADD COLUMN privacy_consent_at timestamptz;
+      ALTER TABLE identities ADD COLUMN privacy_consent_version text;
+      UPDATE identities i SET privacy_consent_at = u.privacy_consent_at, privacy_consent_version = u.privacy_consent_version
+        FROM users u WHERE u.id = i.user_id
+    `,
+  },
 ]

@@ -29,20 +29,23 @@ export interface SignInInput {
 /** The existing identity's account: update, keep the session_key, open a session and its first refresh token. */
 async function signInExisting(q: Queryable, input: SignInInput, sessionId: string, unionid: string | null) {
   const { rows } = await q.query(
-    `WITH i AS (SELECT user_id FROM identities WHERE appid = $1 AND openid = $2),
-     u AS (
+    `WITH i AS (
+       SELECT user_id, privacy_consent_at, privacy_consent_version FROM identities WHERE appid = $1 AND openid = $2
+     ), u AS (
        UPDATE users SET
          last_login_at = $4,
          login_count = users.login_count + 1,
          -- a unionid is linked only when no other account holds it (merging two accounts is not done here)
          unionid = CASE WHEN users.unionid IS NULL AND NOT EXISTS (SELECT 1 FROM users o WHERE o.unionid = $3)
                         THEN $3 ELSE users.unionid END,
-         privacy_consent_at = CASE WHEN $5::text IS NULL THEN users.privacy_consent_at ELSE $4::timestamptz END,
-         privacy_consent_version = COALESCE($5, users.privacy_consent_version),
          phone_number = COALESCE($10, users.phone_number),
          country_code = CASE WHEN $10::text IS NULL THEN users.country_code ELSE $11 END
        WHERE users.id = (SELECT user_id FROM i) AND users.status = 'active'
        RETURNING *
+     ), c AS (
+       -- consent is this mini program's (each app has its own policy): recorded on its identity, from a tap only
+       UPDATE identities SET privacy_consent_at = $4, privacy_consent_version = $5
+        WHERE appid = $1 AND openid = $2 AND $5::text IS NOT NULL AND EXISTS (SELECT 1 FROM u)
      ), k AS (
        INSERT INTO wechat_sessions (openid, session_key, updated_at) SELECT $2, $6, $4 FROM u
        ON CONFLICT (openid) DO UPDATE SET session_key = EXCLUDED.session_key, updated_at = EXCLUDED.updated_at
@@ -52,7 +55,10 @@ async function signInExisting(q: Queryable, input: SignInInput, sessionId: strin
      ), r AS (
        INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) SELECT $9, s.id, $4, $8 FROM s
      )
-     SELECT * FROM u`,
+     SELECT u.*, true AS app_consent_known,
+            CASE WHEN $5::text IS NULL THEN (SELECT privacy_consent_at FROM i) ELSE $4::timestamptz END AS app_consent_at,
+            COALESCE($5, (SELECT privacy_consent_version FROM i)) AS app_consent_version
+       FROM u`,
     [
       input.appid,
       input.openid,
@@ -88,7 +94,8 @@ async function createFresh(db: Database, input: SignInInput, sessionId: string) 
          ON CONFLICT DO NOTHING
          RETURNING *
        ), ni AS (
-         INSERT INTO identities (appid, openid, user_id, linked_at) SELECT $8, $2, nu.id, $4 FROM nu
+         INSERT INTO identities (appid, openid, user_id, linked_at, privacy_consent_at, privacy_consent_version)
+         SELECT $8, $2, nu.id, $4, nu.privacy_consent_at, nu.privacy_consent_version FROM nu
        ), k AS (
          INSERT INTO wechat_sessions (openid, session_key, updated_at) SELECT $2, $9, $4 FROM nu
          ON CONFLICT (openid) DO UPDATE SET session_key = EXCLUDED.session_key, updated_at = EXCLUDED.updated_at
@@ -98,7 +105,9 @@ async function createFresh(db: Database, input: SignInInput, sessionId: string) 
        ), r AS (
          INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) SELECT $12, s.id, $4, $11 FROM s
        )
-       SELECT * FROM nu`,
+       SELECT nu.*, true AS app_consent_known, nu.privacy_consent_at AS app_consent_at,
+              nu.privacy_consent_version AS app_consent_version
+         FROM nu`,
       [
         newId(),
         input.openid,
@@ -209,8 +218,8 @@ export async function signInIdentity(db: Database, input: SignInInput): Promise<
  */
 export async function adoptLegacyAccounts(db: Database, appid: string): Promise<number> {
   const { rowCount } = await db.query(
-    `INSERT INTO identities (appid, openid, user_id, linked_at)
-     SELECT $1, u.openid, u.id, u.created_at FROM users u
+    `INSERT INTO identities (appid, openid, user_id, linked_at, privacy_consent_at, privacy_consent_version)
+     SELECT $1, u.openid, u.id, u.created_at, u.privacy_consent_at, u.privacy_consent_version FROM users u
       WHERE NOT EXISTS (SELECT 1 FROM identities i WHERE i.user_id = u.id)
      ON CONFLICT DO NOTHING`,
     [appid],

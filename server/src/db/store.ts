@@ -67,8 +67,16 @@ export function toUser(r: Row): UserRecord {
     createdAt: date(r.created_at),
     lastLoginAt: date(r.last_login_at),
     loginCount: Number(r.login_count),
-    privacyConsentAt: dateOrNull(r.privacy_consent_at),
-    privacyConsentVersion: (r.privacy_consent_version as string | null) ?? null,
+    // the consent of the mini program the row was read for (identities), else the account's own columns
+    ...(r.app_consent_known === true || r.app_consent_known === 't'
+      ? {
+          privacyConsentAt: dateOrNull(r.app_consent_at),
+          privacyConsentVersion: (r.app_consent_version as string | null) ?? null,
+        }
+      : {
+          privacyConsentAt: dateOrNull(r.privacy_consent_at),
+          privacyConsentVersion: (r.privacy_consent_version as string | null) ?? null,
+        }),
     status: r.status === 'banned' ? 'banned' : 'active',
   }
 }
@@ -136,9 +144,14 @@ export class AuthStore {
   /** The session an access token names, with its user: one query per authenticated request. */
   async session(sessionId: string): Promise<SessionView | null> {
     const { rows } = await this.db.query(
-      `SELECT u.*, s.revoked_at AS s_revoked_at, s.expires_at AS s_expires_at, s.appid AS s_appid, s.openid AS s_openid
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
-      [sessionId],
+      `SELECT u.*, s.revoked_at AS s_revoked_at, s.expires_at AS s_expires_at, s.appid AS s_appid, s.openid AS s_openid,
+              i.privacy_consent_at AS app_consent_at, i.privacy_consent_version AS app_consent_version,
+              (i.appid IS NOT NULL) AS app_consent_known
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         LEFT JOIN identities i
+           ON i.appid = COALESCE(s.appid, $2) AND i.openid = COALESCE(s.openid, u.openid) AND i.user_id = u.id
+        WHERE s.id = $1`,
+      [sessionId, this.defaultAppid],
     )
     if (!rows[0]) return null
     return {
@@ -180,6 +193,37 @@ export class AuthStore {
         )
       }
       return toUser(rows[0])
+    })
+  }
+
+  /**
+   * Records (a version) or clears (null) the consent of one mini program's user: on that app's identity, or for a
+   * session older than identities, on the account. Answers the user as that app sees them; null when gone.
+   */
+  async setConsent(
+    userId: string,
+    identity: { appid: string; openid: string },
+    version: string | null,
+    now: Date,
+  ): Promise<UserRecord | null> {
+    const at = version === null ? null : now
+    return this.db.transaction(async (tx) => {
+      const active = await tx.query("SELECT 1 FROM users WHERE id = $1 AND status = 'active' FOR UPDATE", [userId])
+      if (!active.rows[0]) return null
+      const onIdentity = await tx.query(
+        `UPDATE identities SET privacy_consent_at = $4, privacy_consent_version = $5
+          WHERE appid = $1 AND openid = $2 AND user_id = $3`,
+        [identity.appid, identity.openid, userId, at, version],
+      )
+      // an account without identities (none since migration 2 adopts them; kept for safety): its own columns
+      if (onIdentity.rowCount === 0)
+        await tx.query('UPDATE users SET privacy_consent_at = $2, privacy_consent_version = $3 WHERE id = $1', [
+          userId,
+          at,
+          version,
+        ])
+      const { rows } = await tx.query('SELECT * FROM users WHERE id = $1', [userId])
+      return { ...toUser(rows[0]), privacyConsentAt: at, privacyConsentVersion: version }
     })
   }
 
@@ -227,7 +271,7 @@ export class AuthStore {
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query(
         `SELECT rt.used_at, rt.expires_at, s.id AS session_id, s.revoked_at, s.expires_at AS session_expires_at,
-                s.user_id, s.appid
+                s.user_id, s.appid, s.openid
            FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
           WHERE rt.token_hash = $1 FOR UPDATE OF rt, s`,
         [tokenHash],
@@ -244,7 +288,14 @@ export class AuthStore {
         return { ok: false, reason: 'reused' } as const
       }
       if (date(row.expires_at) <= now) return { ok: false, reason: 'expired' } as const
-      const user = await tx.query('SELECT * FROM users WHERE id = $1', [row.user_id])
+      const user = await tx.query(
+        `SELECT u.*, i.privacy_consent_at AS app_consent_at, i.privacy_consent_version AS app_consent_version,
+                (i.appid IS NOT NULL) AS app_consent_known
+           FROM users u LEFT JOIN identities i
+             ON i.appid = COALESCE($2, $4) AND i.openid = COALESCE($3, u.openid) AND i.user_id = u.id
+          WHERE u.id = $1`,
+        [row.user_id, row.appid ?? null, row.openid ?? null, this.defaultAppid],
+      )
       if (!user.rows[0]) return { ok: false, reason: 'unknown' } as const
       if (user.rows[0].status === 'banned') return { ok: false, reason: 'banned' } as const
       const expiresAt = date(row.session_expires_at)

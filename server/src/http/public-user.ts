@@ -23,6 +23,13 @@ export function publicUser(user: UserRecord): PublicUser {
  * Profile and phone writes need the current privacy policy accepted by a tap (packages/contract/consent.ts, the
  * rule the cloud functions apply): 403 CONSENT_REQUIRED when never given or withdrawn, CONSENT_OUTDATED when older.
  */
+/** A record as written, with the consent of the mini program the request signed in with (from its session). */
+export const asSeenBy = (written: UserRecord, signedIn: UserRecord): UserRecord => ({
+  ...written,
+  privacyConsentAt: signedIn.privacyConsentAt,
+  privacyConsentVersion: signedIn.privacyConsentVersion,
+})
+
 export function requireConsent(user: UserRecord): void {
   const problem = consentProblem(user)
   if (problem) throw new HttpError(403, problem)

@@ -32,14 +32,17 @@ const Consent = v.variant('action', [
  */
 export function consentRoute(app: FastifyInstance, ctx: AppContext): void {
   app.post('/auth/consent', { schema: { body: ConsentBody }, preHandler: authenticator(ctx) }, async (request) => {
-    const { user } = authOf(request)
+    const { user, identity } = authOf(request)
     const body = check(Consent, request.body)
     await ctx.limiter.take(`write:${user.id}`, ctx.config.limits.writesPerUser)
     const accepting = body.action === 'accept'
-    const updated = await ctx.store.updateUser(user.id, {
-      privacyConsentAt: accepting ? new Date(ctx.now()) : null,
-      privacyConsentVersion: accepting ? PRIVACY_POLICY_VERSION : null,
-    })
+    // this mini program's consent only: each app of the organisation has its own policy
+    const updated = await ctx.store.setConsent(
+      user.id,
+      identity,
+      accepting ? PRIVACY_POLICY_VERSION : null,
+      new Date(ctx.now()),
+    )
     if (!updated) throw unauthorized('NOT_LOGGED_IN')
     request.log.info({ event: accepting ? 'consent.accepted' : 'consent.withdrawn', userId: user.id })
     return { ok: true, user: publicUser(updated) }

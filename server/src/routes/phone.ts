@@ -5,7 +5,7 @@ import { authenticator, authOf } from '../http/authenticate'
 import { HttpError, unauthorized } from '../http/http-error'
 import { exchangePhoneCode } from '../http/phone-exchange'
 import { withSessionKey } from '../http/open-data'
-import { publicUser, requireConsent } from '../http/public-user'
+import { asSeenBy, publicUser, requireConsent } from '../http/public-user'
 
 const PhoneBody = {
   type: 'object',
@@ -57,6 +57,6 @@ export function phoneRoute(app: FastifyInstance, ctx: AppContext): void {
     // the user deleted meanwhile: no number is stored and no `ok` answered
     const updated = await ctx.store.updateUser(user.id, { phoneNumber, countryCode })
     if (!updated) throw unauthorized('NOT_LOGGED_IN')
-    return { ok: true, user: publicUser(updated) }
+    return { ok: true, user: publicUser(asSeenBy(updated, user)) }
   })
 }

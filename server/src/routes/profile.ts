@@ -7,7 +7,7 @@ import type { AppContext } from '../http/context'
 import { authenticator, authOf } from '../http/authenticate'
 import { HttpError, unauthorized } from '../http/http-error'
 import { withSessionKey } from '../http/open-data'
-import { publicUser, requireConsent } from '../http/public-user'
+import { asSeenBy, publicUser, requireConsent } from '../http/public-user'
 import { check } from '../http/validate'
 import { acceptableNickName } from '../http/nickname'
 
@@ -85,7 +85,7 @@ export function profileRoute(app: FastifyInstance, ctx: AppContext): void {
         { id: avatarId, contentType, bytes: upload.avatar!, now: new Date(ctx.now()) },
       )
       if (!saved) throw unauthorized('NOT_LOGGED_IN')
-      return { ok: true, user: publicUser(saved) }
+      return { ok: true, user: publicUser(asSeenBy(saved, user)) }
     }
 
     const body = (request.body ?? {}) as Record<string, unknown>
@@ -104,6 +104,6 @@ export function profileRoute(app: FastifyInstance, ctx: AppContext): void {
     const saved = await ctx.store.saveProfile(user.id, { ...changes, ...(nickName !== undefined ? { nickName } : {}) })
     // the user deleted meanwhile: nothing was stored, and no `ok` is answered
     if (!saved) throw unauthorized('NOT_LOGGED_IN')
-    return { ok: true, user: publicUser(saved) }
+    return { ok: true, user: publicUser(asSeenBy(saved, user)) }
   })
 }
