@@ -81,9 +81,7 @@ describe.each(DATABASE_KINDS)('account parity on %s', (kind) => {
 
     test('an older accepted version is CONSENT_OUTDATED until the current one is accepted', async () => {
       const { token, reply } = await signIn()
-      await t.database.db.query("UPDATE identities SET privacy_consent_version = '2020-01' WHERE user_id = $1", [
-        reply.user.id,
-      ])
+      await t.database.db.query("UPDATE users SET privacy_consent_version = '2020-01' WHERE id = $1", [reply.user.id])
       const res = await post('/auth/profile', { nickName: '小明' }, token)
       expect([res.status, res.json]).toEqual([
         403,

@@ -111,12 +111,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'consent per mini program: each app has its own privacy policy',
     sql: `
-      -- 用户隐私保护指引 is declared per appid: accepting one app's policy says nothing about another's, so
-      -- each identity carries the consent given in its app (the cloud keeps the same per app)
+      -- 用户隐私保护指引 is declared per appid: accepting one app's policy says nothing about another's. As in the
+      -- cloud: the account's own app (the identity whose openid is users.openid) keeps its consent in users; every
+      -- other app's identity carries its own, starting with none
       ALTER TABLE identities ADD COLUMN privacy_consent_at timestamptz;
-      ALTER TABLE identities ADD COLUMN privacy_consent_version text;
-      UPDATE identities i SET privacy_consent_at = u.privacy_consent_at, privacy_consent_version = u.privacy_consent_version
-        FROM users u WHERE u.id = i.user_id
+      ALTER TABLE identities ADD COLUMN privacy_consent_version text
     `,
   },
 ]

@@ -38,6 +38,11 @@ async function signInExisting(q: Queryable, input: SignInInput, sessionId: strin
          -- a unionid is linked only when no other account holds it (merging two accounts is not done here)
          unionid = CASE WHEN users.unionid IS NULL AND NOT EXISTS (SELECT 1 FROM users o WHERE o.unionid = $3)
                         THEN $3 ELSE users.unionid END,
+         -- the account's own app keeps its consent here; another app's is on its identity (c below)
+         privacy_consent_at = CASE WHEN $5::text IS NOT NULL AND users.openid = $2 THEN $4::timestamptz
+                                   ELSE users.privacy_consent_at END,
+         privacy_consent_version = CASE WHEN $5::text IS NOT NULL AND users.openid = $2 THEN $5
+                                        ELSE users.privacy_consent_version END,
          phone_number = COALESCE($10, users.phone_number),
          country_code = CASE WHEN $10::text IS NULL THEN users.country_code ELSE $11 END
        WHERE users.id = (SELECT user_id FROM i) AND users.status = 'active'
@@ -45,7 +50,7 @@ async function signInExisting(q: Queryable, input: SignInInput, sessionId: strin
      ), c AS (
        -- consent is this mini program's (each app has its own policy): recorded on its identity, from a tap only
        UPDATE identities SET privacy_consent_at = $4, privacy_consent_version = $5
-        WHERE appid = $1 AND openid = $2 AND $5::text IS NOT NULL AND EXISTS (SELECT 1 FROM u)
+        WHERE appid = $1 AND openid = $2 AND $5::text IS NOT NULL AND EXISTS (SELECT 1 FROM u WHERE u.openid <> $2)
      ), k AS (
        INSERT INTO wechat_sessions (openid, session_key, updated_at) SELECT $2, $6, $4 FROM u
        ON CONFLICT (openid) DO UPDATE SET session_key = EXCLUDED.session_key, updated_at = EXCLUDED.updated_at
@@ -55,7 +60,7 @@ async function signInExisting(q: Queryable, input: SignInInput, sessionId: strin
      ), r AS (
        INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) SELECT $9, s.id, $4, $8 FROM s
      )
-     SELECT u.*, true AS app_consent_known,
+     SELECT u.*, (u.openid <> $2) AS app_consent_known,
             CASE WHEN $5::text IS NULL THEN (SELECT privacy_consent_at FROM i) ELSE $4::timestamptz END AS app_consent_at,
             COALESCE($5, (SELECT privacy_consent_version FROM i)) AS app_consent_version
        FROM u`,
@@ -94,8 +99,7 @@ async function createFresh(db: Database, input: SignInInput, sessionId: string) 
          ON CONFLICT DO NOTHING
          RETURNING *
        ), ni AS (
-         INSERT INTO identities (appid, openid, user_id, linked_at, privacy_consent_at, privacy_consent_version)
-         SELECT $8, $2, nu.id, $4, nu.privacy_consent_at, nu.privacy_consent_version FROM nu
+         INSERT INTO identities (appid, openid, user_id, linked_at) SELECT $8, $2, nu.id, $4 FROM nu
        ), k AS (
          INSERT INTO wechat_sessions (openid, session_key, updated_at) SELECT $2, $9, $4 FROM nu
          ON CONFLICT (openid) DO UPDATE SET session_key = EXCLUDED.session_key, updated_at = EXCLUDED.updated_at
@@ -105,9 +109,7 @@ async function createFresh(db: Database, input: SignInInput, sessionId: string) 
        ), r AS (
          INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) SELECT $12, s.id, $4, $11 FROM s
        )
-       SELECT nu.*, true AS app_consent_known, nu.privacy_consent_at AS app_consent_at,
-              nu.privacy_consent_version AS app_consent_version
-         FROM nu`,
+       SELECT * FROM nu`,
       [
         newId(),
         input.openid,
@@ -218,8 +220,8 @@ export async function signInIdentity(db: Database, input: SignInInput): Promise<
  */
 export async function adoptLegacyAccounts(db: Database, appid: string): Promise<number> {
   const { rowCount } = await db.query(
-    `INSERT INTO identities (appid, openid, user_id, linked_at, privacy_consent_at, privacy_consent_version)
-     SELECT $1, u.openid, u.id, u.created_at, u.privacy_consent_at, u.privacy_consent_version FROM users u
+    `INSERT INTO identities (appid, openid, user_id, linked_at)
+     SELECT $1, u.openid, u.id, u.created_at FROM users u
       WHERE NOT EXISTS (SELECT 1 FROM identities i WHERE i.user_id = u.id)
      ON CONFLICT DO NOTHING`,
     [appid],

@@ -146,7 +146,7 @@ export class AuthStore {
     const { rows } = await this.db.query(
       `SELECT u.*, s.revoked_at AS s_revoked_at, s.expires_at AS s_expires_at, s.appid AS s_appid, s.openid AS s_openid,
               i.privacy_consent_at AS app_consent_at, i.privacy_consent_version AS app_consent_version,
-              (i.appid IS NOT NULL) AS app_consent_known
+              (i.appid IS NOT NULL AND i.openid <> u.openid) AS app_consent_known
          FROM sessions s JOIN users u ON u.id = s.user_id
          LEFT JOIN identities i
            ON i.appid = COALESCE(s.appid, $2) AND i.openid = COALESCE(s.openid, u.openid) AND i.user_id = u.id
@@ -208,14 +208,20 @@ export class AuthStore {
   ): Promise<UserRecord | null> {
     const at = version === null ? null : now
     return this.db.transaction(async (tx) => {
-      const active = await tx.query("SELECT 1 FROM users WHERE id = $1 AND status = 'active' FOR UPDATE", [userId])
-      if (!active.rows[0]) return null
-      const onIdentity = await tx.query(
-        `UPDATE identities SET privacy_consent_at = $4, privacy_consent_version = $5
-          WHERE appid = $1 AND openid = $2 AND user_id = $3`,
-        [identity.appid, identity.openid, userId, at, version],
+      const active = await tx.query<{ openid: string }>(
+        "SELECT openid FROM users WHERE id = $1 AND status = 'active' FOR UPDATE",
+        [userId],
       )
-      // an account without identities (none since migration 2 adopts them; kept for safety): its own columns
+      if (!active.rows[0]) return null
+      // the account's own app keeps its consent on the account (as in the cloud), every other app on its identity
+      const onIdentity =
+        active.rows[0].openid === identity.openid
+          ? { rowCount: 0 }
+          : await tx.query(
+              `UPDATE identities SET privacy_consent_at = $4, privacy_consent_version = $5
+                WHERE appid = $1 AND openid = $2 AND user_id = $3`,
+              [identity.appid, identity.openid, userId, at, version],
+            )
       if (onIdentity.rowCount === 0)
         await tx.query('UPDATE users SET privacy_consent_at = $2, privacy_consent_version = $3 WHERE id = $1', [
           userId,
@@ -290,7 +296,7 @@ export class AuthStore {
       if (date(row.expires_at) <= now) return { ok: false, reason: 'expired' } as const
       const user = await tx.query(
         `SELECT u.*, i.privacy_consent_at AS app_consent_at, i.privacy_consent_version AS app_consent_version,
-                (i.appid IS NOT NULL) AS app_consent_known
+                (i.appid IS NOT NULL AND i.openid <> u.openid) AS app_consent_known
            FROM users u LEFT JOIN identities i
              ON i.appid = COALESCE($2, $4) AND i.openid = COALESCE($3, u.openid) AND i.user_id = u.id
           WHERE u.id = $1`,
