@@ -1,11 +1,14 @@
-// Logins per second of the own server (server/dist/main.js) with 1 and 2 instances on one PostgreSQL, the
-// WeChat side emulated (emulator/dist). Codes are made before the clock starts (wx.login through the
-// emulator's client API), so the figure is the server's: jscode2session round trip + one upsert statement.
-//   WEAUTH_BENCH_DATABASE_URL=postgres://… node bench/server/logins.mjs [logins=2000] [concurrency=64]
+// Logins per second of the own server (server/dist/main.js) with 1 and 2 instances on one PostgreSQL (or 1 on
+// PGlite), the WeChat side emulated (emulator/dist). Codes are made before the clock starts (wx.login through the
+// emulator's client API), so the figure is the server's: jscode2session round trip + the sign-in statements.
+//   [WEAUTH_BENCH_DATABASE_URL=postgres://…] node bench/server/logins.mjs [logins=2000] [concurrency=64]
+// bench/rows/server-logins.mjs puts the same figures in `npm run bench`.
 import { spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { request } from 'node:http'
+import { loadavg } from 'node:os'
 import { join, dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createRequire } from 'node:module'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -14,13 +17,19 @@ const { startEmulator } = require(join(root, 'emulator', 'dist', 'server.js'))
 const { emulatorAppSecret } = require(join(root, 'emulator', 'dist', 'http', 'wechat-api.js'))
 const { Client } = require('pg')
 
-const url = process.env.WEAUTH_BENCH_DATABASE_URL || process.env.WEAUTH_TEST_DATABASE_URL
-if (!url) {
-  console.log('server logins/s: skipped (set WEAUTH_BENCH_DATABASE_URL to a PostgreSQL database)')
-  process.exit(0)
+/**
+ * CPU milliseconds a process has used (user + system, /proc/<pid>/stat at 100 ticks/s): the load-independent
+ * cost of a login when other work shares the machine; null where /proc is missing.
+ */
+function cpuMs(pid) {
+  const stat = `/proc/${pid}/stat`
+  if (!existsSync(stat)) return null
+  const fields = readFileSync(stat, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
 }
-const total = Number(process.argv[2] ?? 2000)
-const concurrency = Number(process.argv[3] ?? 64)
+
+/** a PostgreSQL role that may CREATE DATABASE, or '' (then 1 instance on PGlite only) */
+export const BENCH_DATABASE_URL = process.env.WEAUTH_BENCH_DATABASE_URL || process.env.WEAUTH_TEST_DATABASE_URL || ''
 
 function post(base, path, body) {
   const payload = Buffer.from(JSON.stringify(body))
@@ -41,8 +50,10 @@ function post(base, path, body) {
   })
 }
 const agent = new (require('node:http').Agent)({ keepAlive: true, maxSockets: 256 })
+/** closes the keep-alive sockets of the measuring client (a caller that imports this module ends with it) */
+export const closeBenchClient = () => agent.destroy()
 
-async function freshDatabase() {
+async function freshDatabase(url) {
   const admin = new Client({ connectionString: url })
   await admin.connect()
   const name = `weauth_bench_${Date.now()}`
@@ -53,10 +64,10 @@ async function freshDatabase() {
   return u.toString()
 }
 
-function startServer(env) {
+function startServer(env, extraArgs = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'server', 'dist', 'main.js')], {
-      env: { ...process.env, ...env },
+    const child = spawn(process.execPath, [...extraArgs, join(root, 'server', 'dist', 'main.js')], {
+      env: { PATH: process.env.PATH, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let out = ''
@@ -109,23 +120,36 @@ async function minimalWeChat(appid, secret) {
   }
 }
 
-async function run(instances, wechatKind) {
+/**
+ * One measurement: `instances` server processes on one fresh database (PostgreSQL at `databaseUrl`, else one
+ * PGlite instance), `total` logins `concurrency` at a time, spread round robin. `wechat`: 'emulator' (the full
+ * emulator's jscode2session) or 'minimal' (a bare jscode2session, to see the server alone).
+ */
+export async function serverLogins({
+  instances = 1,
+  wechat = 'emulator',
+  total = 2000,
+  concurrency = 64,
+  databaseUrl = BENCH_DATABASE_URL,
+  nodeArgs = [],
+} = {}) {
+  if (instances > 1 && !databaseUrl) throw new Error('more than one instance needs a PostgreSQL database')
   const emulator = await startEmulator({ port: 0 })
   const appid = emulator.ctx.appid
-  const minimal = wechatKind === 'minimal' ? await minimalWeChat(appid, emulatorAppSecret(appid)) : null
-  const databaseUrl = await freshDatabase()
+  const minimal = wechat === 'minimal' ? await minimalWeChat(appid, emulatorAppSecret(appid)) : null
   const env = {
     WEAUTH_APPID: appid,
     WEAUTH_APP_SECRET: emulatorAppSecret(appid),
     WEAUTH_TOKEN_SECRET: 'bench-token-secret-0123456789abcdefgh',
     WEAUTH_WECHAT_API: minimal ? minimal.url : emulator.url,
-    WEAUTH_DATABASE_URL: databaseUrl,
+    ...(databaseUrl ? { WEAUTH_DATABASE_URL: await freshDatabase(databaseUrl) } : {}),
     WEAUTH_LOGIN_PER_IP: '1000000',
+    WEAUTH_LOGIN_PER_USER: '1000000',
     WEAUTH_LOG_LEVEL: 'warn',
     PORT: '0',
   }
   const servers = []
-  for (let i = 0; i < instances; i++) servers.push(await startServer(env))
+  for (let i = 0; i < instances; i++) servers.push(await startServer(env, nodeArgs))
   const codes = []
   for (let i = 0; i < total; i++) {
     if (minimal) {
@@ -138,6 +162,8 @@ async function run(instances, wechatKind) {
   }
   let next = 0
   let ok = 0
+  const load = loadavg()[0]
+  const cpuBefore = servers.map((s) => cpuMs(s.child.pid))
   const started = performance.now()
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -149,19 +175,48 @@ async function run(instances, wechatKind) {
     }),
   )
   const seconds = (performance.now() - started) / 1000
-  for (const s of servers) s.child.kill('SIGTERM')
+  const cpuSpent = servers.map((s, i) => (cpuBefore[i] === null ? null : cpuMs(s.child.pid) - cpuBefore[i]))
+  const serverCpuMsPerLogin = cpuSpent.includes(null) ? null : cpuSpent.reduce((a, b) => a + b, 0) / ok
+  await Promise.all(
+    servers.map(
+      (s) =>
+        new Promise((resolve) => {
+          s.child.removeAllListeners('exit')
+          s.child.once('exit', resolve)
+          s.child.kill('SIGTERM')
+        }),
+    ),
+  )
   await minimal?.stop()
   await emulator.stop()
-  return { instances, logins: total, ok, seconds, perSecond: ok / seconds }
-}
-
-for (const wechatKind of ['emulator', 'minimal']) {
-  for (const instances of [1, 2]) {
-    const r = await run(instances, wechatKind)
-    const wechat = wechatKind === 'emulator' ? 'the full emulator' : 'a minimal jscode2session'
-    console.log(
-      `server logins/s, ${r.instances} instance(s) on one PostgreSQL, WeChat = ${wechat}: ${r.perSecond.toFixed(0)} (${r.ok}/${r.logins} ok in ${r.seconds.toFixed(2)} s, concurrency ${concurrency})`,
-    )
+  return {
+    instances,
+    wechat,
+    database: databaseUrl ? 'postgres' : 'pglite',
+    logins: total,
+    ok,
+    seconds,
+    perSecond: ok / seconds,
+    concurrency,
+    loadAverage: Math.max(load, loadavg()[0]),
+    serverCpuMsPerLogin,
   }
 }
-agent.destroy()
+
+export function describeRun(r) {
+  const wechat = r.wechat === 'emulator' ? 'the full emulator' : 'a minimal jscode2session'
+  const db = r.database === 'postgres' ? 'one PostgreSQL' : 'PGlite'
+  return `${r.instances} instance(s) on ${db}, WeChat = ${wechat}: ${r.perSecond.toFixed(0)} logins/s (${r.ok}/${r.logins} ok in ${r.seconds.toFixed(2)} s, concurrency ${r.concurrency}, load average ${r.loadAverage.toFixed(2)}; server CPU ${r.serverCpuMsPerLogin?.toFixed(2) ?? '?'} ms per login)`
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const total = Number(process.argv[2] ?? 2000)
+  const concurrency = Number(process.argv[3] ?? 64)
+  const wechats = (process.env.WEAUTH_BENCH_WECHAT || 'emulator,minimal').split(',')
+  for (const wechat of wechats) {
+    for (const instances of BENCH_DATABASE_URL ? [1, 2] : [1]) {
+      console.log(`server logins/s, ${describeRun(await serverLogins({ instances, wechat, total, concurrency }))}`)
+    }
+  }
+  agent.destroy()
+}
