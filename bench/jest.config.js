@@ -16,6 +16,9 @@ module.exports = {
   ],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
   // the emulator runs in-process here; jsdom would pick mingo's browser (ESM) build
-  moduleNameMapper: { '^mingo$': '<rootDir>/node_modules/mingo/cjs/index.js' },
+  moduleNameMapper: {
+    '^mingo$': '<rootDir>/node_modules/mingo/cjs/index.js',
+    '^mingo/(.*)$': '<rootDir>/node_modules/mingo/cjs/$1',
+  },
   testTimeout: 300000,
 }

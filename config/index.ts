@@ -99,6 +99,11 @@ export default defineConfig<'webpack5'>(async (merge) => {
       // nothing in src/ sets innerHTML: leave Taro's HTML parser out of the runtime (~10 KB raw); Preact's diff
       // calls node.contains(), which Taro's DOM has only with enableContains
       runtime: { enableInnerHTML: false, enableContains: true },
+      // Taro's compile mode (半编译): an element marked `compileMode` becomes a WXML template of its own at build
+      // time, so its first render sends only the dynamic values through setData, not the whole node tree.
+      // Used on page roots and page-local components only (see each `compileMode` in src/pages/)
+      // https://docs.taro.zone/docs/complier-mode
+      experimental: { compileMode: true },
       compile: { include: [CONTRACT] },
       postcss: {
         pxtransform: { enable: true, config: {} },

@@ -22,7 +22,9 @@ export function ConsentCheckbox({ checked, onChange, nudge = 0 }: Props) {
   }
   const nudged = nudge > 0 && !checked
   return (
-    <View className="consent-wrap">
+    // compileMode (config/index.ts): only the authorization page renders this row, so its template is built into
+    // that page's templates and the first render sends the dynamic values alone
+    <View compileMode className="consent-wrap">
       <View
         // two classes with the same shake under different animation names: switching restarts it on every
         // refused tap without remounting the row (a tap in flight would land on a detached node)

@@ -67,18 +67,26 @@ export default function AuthPage() {
     )
   }
 
+  // compileMode (config/index.ts) on the content of both states, with distinct keys: the page switches between
+  // them, and a compiled tree must not be reused as the other one's template. ProfileForm, PrivacySheet and
+  // PolicyUpdate stay uncompiled: the user center renders them too, and a shared component's template would land
+  // in common-templates.wxml, which page templates do not import. The two sheets (fixed overlays) sit outside
+  // the compiled trees: they render nothing until needed, and an empty slot in a compiled template names a
+  // template that does not exist (`tmpl_0_undefined`)
   if (status === 'logged-in' && user) {
     return (
-      <View className="card" id="auth-success">
-        <Text className="title">登录成功</Text>
-        <Text className="muted">完善头像和昵称，让朋友更容易认出你</Text>
-        <ProfileForm
-          initial={prefill}
-          onDone={() => returnToCaller(params.redirect)}
-          onCancel={() => returnToCaller(params.redirect)}
-          cancelText="暂不完善"
-          cancelId="profile-skip"
-        />
+      <View>
+        <View compileMode key="auth-success" className="card" id="auth-success">
+          <Text className="title">登录成功</Text>
+          <Text className="muted">完善头像和昵称，让朋友更容易认出你</Text>
+          <ProfileForm
+            initial={prefill}
+            onDone={() => returnToCaller(params.redirect)}
+            onCancel={() => returnToCaller(params.redirect)}
+            cancelText="暂不完善"
+            cancelId="profile-skip"
+          />
+        </View>
         <PrivacySheet />
         <PolicyUpdate />
       </View>
@@ -87,67 +95,69 @@ export default function AuthPage() {
 
   const busy = status === 'logging-in' || status === 'restoring'
   return (
-    <View className="auth">
-      <View className="auth__brand" id="auth-brand">
-        {BRAND.logo ? (
-          <Image className="auth__logo" src={BRAND.logo} mode="aspectFit" />
-        ) : (
-          <View className="auth__logo auth__logo--monogram">
-            <Text className="auth__monogram">{BRAND.monogram}</Text>
-          </View>
-        )}
-        <Text className="auth__name">{BRAND.name}</Text>
-        <Text className="auth__purpose">{BRAND.loginPurpose}</Text>
-      </View>
-      <View className="auth__actions">
-        <Button className="primary-button" id="authorize-button" disabled={busy} loading={busy} onClick={onAuthorize}>
-          {/* an element, not a bare string: React would set the button's textContent and wipe the loading icon
+    <View>
+      <View compileMode key="auth-sign-in" className="auth">
+        <View className="auth__brand" id="auth-brand">
+          {BRAND.logo ? (
+            <Image className="auth__logo" src={BRAND.logo} mode="aspectFit" />
+          ) : (
+            <View className="auth__logo auth__logo--monogram">
+              <Text className="auth__monogram">{BRAND.monogram}</Text>
+            </View>
+          )}
+          <Text className="auth__name">{BRAND.name}</Text>
+          <Text className="auth__purpose">{BRAND.loginPurpose}</Text>
+        </View>
+        <View className="auth__actions">
+          <Button className="primary-button" id="authorize-button" disabled={busy} loading={busy} onClick={onAuthorize}>
+            {/* an element, not a bare string: React would set the button's textContent and wipe the loading icon
               Taro's H5 button keeps among its children (NotFoundError: insertBefore on 重试) */}
-          <Text>{status === 'error' ? '重试' : '微信授权登录'}</Text>
-        </Button>
-        {agreed ? (
-          <Button
-            className="secondary-button"
-            id="phone-login-button"
-            openType="getPhoneNumber"
-            disabled={busy}
-            onGetPhoneNumber={(e) => onPhoneLogin(e.detail)}
-          >
-            <Text>手机号快捷登录</Text>
+            <Text>{status === 'error' ? '重试' : '微信授权登录'}</Text>
           </Button>
-        ) : (
-          // before consent the button nudges the consent row: WeChat's phone dialog must not open yet
-          <Button
-            className="secondary-button"
-            id="phone-login-button"
-            disabled={busy}
-            onClick={() => setNudge((n) => n + 1)}
-          >
-            <Text>手机号快捷登录</Text>
-          </Button>
-        )}
-        {phoneError ? (
-          <Text className="status status--error" id="phone-login-error">
-            {phoneError}
+          {agreed ? (
+            <Button
+              className="secondary-button"
+              id="phone-login-button"
+              openType="getPhoneNumber"
+              disabled={busy}
+              onGetPhoneNumber={(e) => onPhoneLogin(e.detail)}
+            >
+              <Text>手机号快捷登录</Text>
+            </Button>
+          ) : (
+            // before consent the button nudges the consent row: WeChat's phone dialog must not open yet
+            <Button
+              className="secondary-button"
+              id="phone-login-button"
+              disabled={busy}
+              onClick={() => setNudge((n) => n + 1)}
+            >
+              <Text>手机号快捷登录</Text>
+            </Button>
+          )}
+          {phoneError ? (
+            <Text className="status status--error" id="phone-login-error">
+              {phoneError}
+            </Text>
+          ) : status === 'error' && error ? (
+            <Text className="status status--error" id="auth-error">
+              {error}
+            </Text>
+          ) : null}
+          <ConsentCheckbox
+            checked={agreed}
+            onChange={(checked) => {
+              setAgreed(checked)
+              setNudge(0)
+            }}
+            nudge={nudge}
+          />
+          <Text className="auth__skip" id="auth-skip" onClick={() => returnToCaller(params.redirect)}>
+            暂不登录
           </Text>
-        ) : status === 'error' && error ? (
-          <Text className="status status--error" id="auth-error">
-            {error}
-          </Text>
-        ) : null}
-        <ConsentCheckbox
-          checked={agreed}
-          onChange={(checked) => {
-            setAgreed(checked)
-            setNudge(0)
-          }}
-          nudge={nudge}
-        />
-        <Text className="auth__skip" id="auth-skip" onClick={() => returnToCaller(params.redirect)}>
-          暂不登录
-        </Text>
+        </View>
+        <Text className="auth__footnote">我们只用你的微信身份创建账号；头像、昵称和手机号都由你决定是否填写</Text>
       </View>
-      <Text className="auth__footnote">我们只用你的微信身份创建账号；头像、昵称和手机号都由你决定是否填写</Text>
       <PrivacySheet />
     </View>
   )
