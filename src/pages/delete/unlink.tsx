@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
+// before every other relative import: the shared controls' rules come ahead of the components' and the
+// page's own (src/styles/controls.scss)
+import '../../styles/controls.scss'
 import { useAuth } from '../../services/auth'
 import { WeAuthError } from '../../../packages/contract/errors'
 import { UNLINK_NOTICES } from '../../../packages/contract/unlink-messages'
