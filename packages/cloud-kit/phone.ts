@@ -1,6 +1,7 @@
 import { cloud } from './cloud'
 import { fail, type Fail } from '../contract/result'
 import type { ErrorCode } from '../contract/errors'
+import { TEAM_HINTS } from '../contract/team-hints'
 
 /**
  * Turns what the phone button gave the page into the number, server-side, bound to the caller:
@@ -21,12 +22,6 @@ const PHONE_ERRCODES: Record<number, ErrorCode> = {
   45011: 'RATE_LIMITED',
   // the paid quota of the phone-number component is used up (also errno 1400001 on the button)
   1400001: 'PHONE_QUOTA',
-}
-
-/** Team-only hints for the logs: what to do in the admin console. The user sees the table's message. */
-const TEAM_HINTS: Partial<Record<ErrorCode, string>> = {
-  PHONE_QUOTA:
-    'phone-number quota used up (1400001): top up 手机号快速验证组件 usage in the mini program admin console (mp.weixin.qq.com → 付费管理)',
 }
 
 export async function resolvePhone(input: PhoneInput, openid: string): Promise<Phone> {

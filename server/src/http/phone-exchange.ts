@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify'
+import { TEAM_HINTS } from '../../../packages/contract/team-hints'
 import { NO_PHONE_INFO, WeChatUnavailable } from '../wechat-client'
 import type { AppContext, Identity } from './context'
 import { HttpError, rateLimited, upstream } from './http-error'
@@ -39,7 +40,7 @@ export async function exchangePhoneCode(
     case 1400001:
       request.log.warn({
         event: 'phone.quota',
-        hint: 'phone-number quota used up (1400001): top up 手机号快速验证组件 usage in the mini program admin console (mp.weixin.qq.com → 付费管理)',
+        hint: TEAM_HINTS.PHONE_QUOTA,
       })
       throw new HttpError(429, 'PHONE_QUOTA', undefined, { 'retry-after': '3600' })
     case NO_PHONE_INFO:
