@@ -316,6 +316,21 @@ describe('the contract of server/openapi.yaml', () => {
     expect(Math.abs(Date.parse(res.json.deleted.at) - Date.now())).toBeLessThan(60_000)
   })
 
+  test('unlink: the preview counts the apps; unlinking the only one is a deletion with the receipt', async () => {
+    const { token, refresh } = await signIn()
+    const preview = await call('POST', '/auth/unlink', { action: 'preview' }, token)
+    conforms('POST', '/auth/unlink', preview, 200)
+    expect(preview.json.apps).toBe(1)
+    for (const unconfirmed of [{ action: 'unlink' }, { action: 'unlink', confirm: false }, { action: 'leave' }]) {
+      conforms('POST', '/auth/unlink', await call('POST', '/auth/unlink', unconfirmed, token), 400)
+    }
+    const res = await call('POST', '/auth/unlink', { action: 'unlink', confirm: true }, token)
+    conforms('POST', '/auth/unlink', res, 200)
+    expect(res.json.unlinked).toMatchObject({ accountDeleted: true, receipt: { users: 1, files: [] } })
+    conforms('POST', '/auth/unlink', await call('POST', '/auth/unlink', { action: 'preview' }, token), 401)
+    conforms('POST', '/auth/refresh', await call('POST', '/auth/refresh', { refreshToken: refresh }), 401)
+  })
+
   describe("WeChat's message push (server-URL mode)", () => {
     const signedQuery = (token = PUSH_TOKEN, timestamp = Math.floor(Date.now() / 1000)) => {
       const nonce = randomBytes(6).toString('hex')

@@ -1,5 +1,5 @@
 import type { EraseCompaction } from '../config'
-import type { Database } from './database'
+import type { Database, Queryable } from './database'
 
 /**
  * Deleting an account for real, and making sure the deleted bytes leave the data files.
@@ -33,29 +33,32 @@ export interface Erased {
 }
 
 export async function eraseAccount(db: Database, userId: string, now: Date): Promise<Erased | null> {
-  return db.transaction(async (tx) => {
-    const found = await tx.query<{ nick_name: string; phone_number: string | null; openid: string }>(
-      'SELECT nick_name, phone_number, openid FROM users WHERE id = $1 FOR UPDATE',
-      [userId],
-    )
-    if (!found.rows[0]) return null
-    const avatars = await tx.query<{ id: string }>('SELECT id FROM avatars WHERE user_id = $1', [userId])
-    const sessions = await tx.query<{ n: string }>(
-      'SELECT count(*) AS n FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2',
-      [userId, now],
-    )
-    const identities = await tx.query<{ openid: string }>('SELECT openid FROM identities WHERE user_id = $1', [userId])
-    const openids = [...new Set([found.rows[0].openid, ...identities.rows.map((r) => r.openid)])]
-    await tx.query('DELETE FROM wechat_sessions WHERE openid = ANY($1::text[])', [openids])
-    await tx.query('DELETE FROM users WHERE id = $1', [userId])
-    return {
-      nickName: found.rows[0].nick_name,
-      phoneNumber: found.rows[0].phone_number,
-      avatarIds: avatars.rows.map((r) => r.id),
-      sessions: Number(sessions.rows[0].n),
-      identities: identities.rows.length,
-    }
-  })
+  return db.transaction((tx) => eraseAccountIn(tx, userId, now))
+}
+
+/** eraseAccount's statements inside a caller's transaction (an unlink of the last identity is a deletion). */
+export async function eraseAccountIn(tx: Queryable, userId: string, now: Date): Promise<Erased | null> {
+  const found = await tx.query<{ nick_name: string; phone_number: string | null; openid: string }>(
+    'SELECT nick_name, phone_number, openid FROM users WHERE id = $1 FOR UPDATE',
+    [userId],
+  )
+  if (!found.rows[0]) return null
+  const avatars = await tx.query<{ id: string }>('SELECT id FROM avatars WHERE user_id = $1', [userId])
+  const sessions = await tx.query<{ n: string }>(
+    'SELECT count(*) AS n FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2',
+    [userId, now],
+  )
+  const identities = await tx.query<{ openid: string }>('SELECT openid FROM identities WHERE user_id = $1', [userId])
+  const openids = [...new Set([found.rows[0].openid, ...identities.rows.map((r) => r.openid)])]
+  await tx.query('DELETE FROM wechat_sessions WHERE openid = ANY($1::text[])', [openids])
+  await tx.query('DELETE FROM users WHERE id = $1', [userId])
+  return {
+    nickName: found.rows[0].nick_name,
+    phoneNumber: found.rows[0].phone_number,
+    avatarIds: avatars.rows.map((r) => r.id),
+    sessions: Number(sessions.rows[0].n),
+    identities: identities.rows.length,
+  }
 }
 
 export async function compactAfterErase(db: Database, mode: EraseCompaction): Promise<void> {

@@ -14,6 +14,7 @@ import { refreshRoute } from '../routes/refresh'
 import { consentRoute } from '../routes/consent'
 import { phoneLoginRoute } from '../routes/phone-login'
 import { messagePushRoute } from '../routes/message-push'
+import { unlinkRoute } from '../routes/unlink'
 import type { AppContext } from './context'
 import { HttpError, rateLimited } from './http-error'
 import { pgRateLimitStore } from './limits'
@@ -142,6 +143,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   consentRoute(app, ctx)
   phoneLoginRoute(app, ctx)
   messagePushRoute(app, ctx)
+  unlinkRoute(app, ctx)
   await app.ready()
   return app
 }

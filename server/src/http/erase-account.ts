@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { deletionReceipt, type DeletionReceipt } from '../../../packages/contract/deletion-receipt'
-import { compactAfterErase, eraseAccount } from '../db/erase'
+import { compactAfterErase, eraseAccount, type Erased } from '../db/erase'
 import type { AppContext } from './context'
 
 /**
@@ -15,7 +15,17 @@ export async function eraseWithReceipt(
   userId: string,
 ): Promise<DeletionReceipt> {
   const now = new Date(ctx.now())
-  const erased = await eraseAccount(ctx.store.db, userId, now)
+  return receiptOf(ctx, log, userId, await eraseAccount(ctx.store.db, userId, now), now)
+}
+
+/** After a committed deletion (here, or an unlink's transaction): the compaction, the log line and the receipt. */
+export async function receiptOf(
+  ctx: AppContext,
+  log: FastifyBaseLogger,
+  userId: string,
+  erased: Erased | null,
+  now: Date,
+): Promise<DeletionReceipt> {
   if (erased) {
     try {
       await compactAfterErase(ctx.store.db, ctx.config.eraseCompaction)

@@ -4,7 +4,7 @@ import { WeAuthError } from '../../../packages/contract/errors'
 import { withLoginTimeout } from '../auth/login-errors'
 import { clearToken, readRefreshToken, readToken, writeCredentials, type Credentials } from '../auth/token-store'
 import type { User } from '../auth/types'
-import type { Backend, ConsentGiven, DeletedAccount } from './backend'
+import type { Backend, ConsentGiven, DeletedAccount, Unlinked } from './backend'
 import { isServerFailure, requestServer, uploadToServer, type Method } from './http-request'
 
 /**
@@ -159,6 +159,22 @@ export const httpBackend: Backend = {
   async consent(action) {
     const body = action === 'accept' ? { action, version: PRIVACY_POLICY_VERSION } : { action }
     return (await request<{ user: User }>('POST', '/auth/consent', body)).user
+  },
+
+  // POST /auth/unlink (server/src/routes/unlink.ts) answers as the cloud's unlinkApp; a failure is not retried (the page asks again)
+  unlink: {
+    async linkedApps() {
+      return (await request<{ apps: number }>('POST', '/auth/unlink', { action: 'preview' })).apps
+    },
+    async confirm() {
+      const { unlinked } = await request<{ unlinked: Unlinked }>('POST', '/auth/unlink', {
+        action: 'unlink',
+        confirm: true,
+      })
+      // the server ended this app's sessions (or, the last app, the account's): nothing left to revoke
+      clearToken()
+      return unlinked
+    },
   },
 
   /** POST /auth/phone-login {code, consentVersion}: wx.login's code and the phone code, one server transaction */
