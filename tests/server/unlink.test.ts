@@ -120,6 +120,17 @@ describe.each(DATABASE_KINDS)('POST /auth/unlink on %s', (kind) => {
     expect((await p.signIn(TEST_APPID, false)).user.id).not.toBe(a.user.id)
   })
 
+  test('both apps unlinking at once: one leaves, the other is the last and deletes the account', async () => {
+    const p = person()
+    const a = await p.signIn(TEST_APPID)
+    const b = await p.signIn(SECOND_APPID)
+    const replies = await Promise.all([unlink(a.accessToken), unlink(b.accessToken)])
+    expect(replies.map((r) => r.status)).toEqual([200, 200])
+    expect(replies.map((r) => r.json.unlinked.accountDeleted).sort()).toEqual([false, true])
+    expect(await rows('SELECT 1 FROM users WHERE id = $1', [a.user.id])).toEqual([])
+    expect(await rows('SELECT 1 FROM identities WHERE user_id = $1', [a.user.id])).toEqual([])
+  })
+
   test('an unconfirmed or unknown action is INVALID_INPUT and changes nothing; no token is NOT_LOGGED_IN', async () => {
     const p = person()
     const a = await p.signIn(TEST_APPID)
