@@ -2,13 +2,10 @@ import type { FastifyInstance } from 'fastify'
 import * as v from 'valibot'
 import { PRIVACY_POLICY_VERSION } from '../../../packages/contract/privacy-policy'
 import type { AppContext } from '../http/context'
-import { HttpError } from '../http/http-error'
 import { exchangeLoginCode } from '../http/login-code'
 import { miniProgramOf } from '../http/mini-program'
-import { publicUser } from '../http/public-user'
-import { tokenReply } from '../http/tokens'
+import { signInReply } from '../http/sign-in-reply'
 import { check } from '../http/validate'
-import { hashRefreshToken, newRefreshToken } from '../tokens/refresh-token'
 
 const LoginBody = {
   type: 'object',
@@ -47,27 +44,13 @@ export function loginRoute(app: FastifyInstance, ctx: AppContext): void {
           : check(v.object({ consentVersion: ConsentGiven }), body).consentVersion
       const appid = miniProgramOf(ctx, request, body.appid)
       const session = await exchangeLoginCode(ctx, request, appid, body.code)
-      const now = new Date(ctx.now())
-      const refreshToken = newRefreshToken()
-      const sessionExpiresAt = new Date(now.getTime() + ctx.config.refreshTokenTtlSeconds * 1000)
-      const outcome = await ctx.store.login({
+      return signInReply(ctx, request, 'login', {
         appid,
         openid: session.openid,
         unionid: session.unionid,
         sessionKey: session.sessionKey,
         consentVersion,
-        now,
-        sessionExpiresAt,
-        refreshTokenHash: hashRefreshToken(refreshToken),
       })
-      if (!outcome.ok) throw new HttpError(403, 'ACCOUNT_BANNED')
-      request.log.info({ event: 'login', userId: outcome.user.id, isNew: outcome.isNew })
-      return {
-        ok: true,
-        user: publicUser(outcome.user),
-        isNew: outcome.isNew,
-        ...(await tokenReply(ctx, outcome.user.id, outcome.sessionId, refreshToken, sessionExpiresAt, appid)),
-      }
     },
   )
 }

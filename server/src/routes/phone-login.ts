@@ -1,14 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import * as v from 'valibot'
 import type { AppContext } from '../http/context'
-import { HttpError } from '../http/http-error'
 import { exchangeLoginCode } from '../http/login-code'
 import { miniProgramOf } from '../http/mini-program'
+import { signInReply } from '../http/sign-in-reply'
 import { exchangePhoneCode } from '../http/phone-exchange'
-import { publicUser } from '../http/public-user'
-import { tokenReply } from '../http/tokens'
 import { check } from '../http/validate'
-import { hashRefreshToken, newRefreshToken } from '../tokens/refresh-token'
 import { ConsentGiven } from './login'
 
 const PhoneLoginBody = {
@@ -43,28 +40,14 @@ export function phoneLoginRoute(app: FastifyInstance, ctx: AppContext): void {
       const session = await exchangeLoginCode(ctx, request, appid, body.code)
       await ctx.limiter.take(`write-openid:${session.openid}`, ctx.config.limits.writesPerUser)
       const phone = await exchangePhoneCode(ctx, request, { appid, openid: session.openid }, body.phoneCode)
-      const now = new Date(ctx.now())
-      const refreshToken = newRefreshToken()
-      const sessionExpiresAt = new Date(now.getTime() + ctx.config.refreshTokenTtlSeconds * 1000)
-      const outcome = await ctx.store.login({
+      return signInReply(ctx, request, 'phone-login', {
         appid,
         openid: session.openid,
         unionid: session.unionid,
         sessionKey: session.sessionKey,
         consentVersion,
         phone,
-        now,
-        sessionExpiresAt,
-        refreshTokenHash: hashRefreshToken(refreshToken),
       })
-      if (!outcome.ok) throw new HttpError(403, 'ACCOUNT_BANNED')
-      request.log.info({ event: 'phone-login', userId: outcome.user.id, isNew: outcome.isNew })
-      return {
-        ok: true,
-        user: publicUser(outcome.user),
-        isNew: outcome.isNew,
-        ...(await tokenReply(ctx, outcome.user.id, outcome.sessionId, refreshToken, sessionExpiresAt, appid)),
-      }
     },
   )
 }
