@@ -1,4 +1,5 @@
 import type { ClientState } from '../state'
+import { lowerCaseHeaders, networkTask, type Finish, type TaskCallbacks } from './network-task'
 
 /** One HTTP exchange as the simulated client performs it; the host decides how (fetch, an in-process server). */
 export interface HttpExchange {
@@ -56,7 +57,7 @@ export async function exchangeWithin(
   }
 }
 
-export interface RequestOptions {
+export interface RequestOptions extends TaskCallbacks {
   url?: string
   method?: string
   data?: unknown
@@ -64,9 +65,6 @@ export interface RequestOptions {
   timeout?: number
   dataType?: string
   responseType?: string
-  success?: (res: unknown) => void
-  fail?: (err: unknown) => void
-  complete?: (res: unknown) => void
 }
 
 const METHODS = new Set(['OPTIONS', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'CONNECT'])
@@ -92,26 +90,15 @@ function encodeQuery(data: Record<string, unknown>): string {
 export function networkApis(state: ClientState, exchange: HttpExchanger) {
   return {
     request(options: RequestOptions = {}) {
-      let aborted = false
-      let settled = false
-      const finish = (ok: boolean, res: Record<string, unknown>) => {
-        if (settled) return
-        settled = true
-        if (ok) options.success?.(res)
-        else options.fail?.(res)
-        options.complete?.(res)
-      }
       const method = String(options.method ?? 'GET').toUpperCase()
       const timeoutMs = typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : 60_000
-      void (async () => {
-        await Promise.resolve()
+      const run = async (finish: Finish, aborted: () => boolean) => {
         if (typeof options.url !== 'string' || !/^https?:\/\//.test(options.url)) {
           return finish(false, { errMsg: `request:fail invalid url "${options.url}"`, errno: 600009 })
         }
         if (!METHODS.has(method))
           return finish(false, { errMsg: `request:fail parameter error: method ${method} not supported` })
-        const header: Record<string, string> = {}
-        for (const [k, v] of Object.entries(options.header ?? {})) header[k.toLowerCase()] = String(v)
+        const header = lowerCaseHeaders(options.header)
         let url = options.url
         let body: string | undefined
         const data = options.data
@@ -128,7 +115,7 @@ export function networkApis(state: ClientState, exchange: HttpExchanger) {
           }
         }
         const outcome = await exchangeWithin(exchange, { url, method, header, body, timeoutMs })
-        if (aborted) return
+        if (aborted()) return
         if ('failure' in outcome)
           return finish(false, { errMsg: `request:fail ${outcome.failure}`, errno: outcome.errno })
         const answer = outcome.answer
@@ -148,18 +135,13 @@ export function networkApis(state: ClientState, exchange: HttpExchanger) {
           cookies: [],
           errMsg: 'request:ok',
         })
-      })()
-      return {
-        abort() {
-          if (settled) return
-          aborted = true
-          finish(false, { errMsg: 'request:fail abort', errno: 600003 })
-        },
+      }
+      return networkTask('request', options, run, {
         onHeadersReceived: () => undefined,
         offHeadersReceived: () => undefined,
         onChunkReceived: () => undefined,
         offChunkReceived: () => undefined,
-      }
+      })
     },
   }
 }

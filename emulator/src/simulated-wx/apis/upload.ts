@@ -1,16 +1,14 @@
 import type { ClientState } from '../state'
 import { exchangeWithin, type HttpExchanger } from './network'
+import { lowerCaseHeaders, networkTask, type Finish, type TaskCallbacks } from './network-task'
 
-export interface UploadFileOptions {
+export interface UploadFileOptions extends TaskCallbacks {
   url?: string
   filePath?: string
   name?: string
   header?: Record<string, string>
   formData?: Record<string, unknown>
   timeout?: number
-  success?: (res: unknown) => void
-  fail?: (err: unknown) => void
-  complete?: (res: unknown) => void
 }
 
 /** The part's type WeChat's client sends, by the temp file's extension (it does not sniff the bytes). */
@@ -80,18 +78,8 @@ export function uploadApis(state: ClientState, exchange: HttpExchanger) {
   let uploads = 0
   return {
     uploadFile(options: UploadFileOptions = {}) {
-      let aborted = false
-      let settled = false
-      const finish = (ok: boolean, res: Record<string, unknown>) => {
-        if (settled) return
-        settled = true
-        if (ok) options.success?.(res)
-        else options.fail?.(res)
-        options.complete?.(res)
-      }
       const timeoutMs = typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : 60_000
-      void (async () => {
-        await Promise.resolve()
+      const run = async (finish: Finish, aborted: () => boolean) => {
         if (typeof options.url !== 'string' || !/^https?:\/\//.test(options.url))
           return finish(false, { errMsg: `uploadFile:fail invalid url "${options.url}"`, errno: 600009 })
         if (typeof options.name !== 'string' || !options.name)
@@ -101,8 +89,7 @@ export function uploadApis(state: ClientState, exchange: HttpExchanger) {
         const fileName = options.filePath!.split('/').pop() || 'file'
         const ext = (fileName.split('.').pop() ?? '').toLowerCase()
         const boundary = `----WeChatFormBoundary${Date.now().toString(16)}${(++uploads).toString(16)}`
-        const header: Record<string, string> = {}
-        for (const [k, v] of Object.entries(options.header ?? {})) header[k.toLowerCase()] = String(v)
+        const header = lowerCaseHeaders(options.header)
         // the client sets the multipart type itself (with its boundary), whatever the page passed
         header['content-type'] = `multipart/form-data; boundary=${boundary}`
         const body = multipart(boundary, options.formData ?? {}, {
@@ -112,24 +99,18 @@ export function uploadApis(state: ClientState, exchange: HttpExchanger) {
           bytes,
         })
         const outcome = await exchangeWithin(exchange, { url: options.url, method: 'POST', header, body, timeoutMs })
-        if (aborted) return
+        if (aborted()) return
         if ('failure' in outcome)
           return finish(false, { errMsg: `uploadFile:fail ${outcome.failure}`, errno: outcome.errno })
-        const answer = outcome.answer
         state.calls.push(`uploadFile:POST ${new URL(options.url).pathname}`)
-        finish(true, { data: answer.body, statusCode: answer.statusCode, errMsg: 'uploadFile:ok' })
-      })()
-      return {
-        abort() {
-          if (settled) return
-          aborted = true
-          finish(false, { errMsg: 'uploadFile:fail abort', errno: 600003 })
-        },
+        finish(true, { data: outcome.answer.body, statusCode: outcome.answer.statusCode, errMsg: 'uploadFile:ok' })
+      }
+      return networkTask('uploadFile', options, run, {
         onProgressUpdate: () => undefined,
         offProgressUpdate: () => undefined,
         onHeadersReceived: () => undefined,
         offHeadersReceived: () => undefined,
-      }
+      })
     },
   }
 }
