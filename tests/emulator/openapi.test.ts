@@ -2,21 +2,13 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Emulator } from '../../emulator/src'
 import { rawBodyOf } from '../../emulator/src/cloud-openapi'
-import { useEmulator } from '../helpers/emulator'
+import { adminSdk, useEmulator } from '../helpers/emulator'
 
 // the repo's functions: bindPhone may call phonenumber.getPhoneNumber, updateProfile security.msgSecCheck
 const emulator = useEmulator()
 
-/** The real wx-server-sdk, signing its requests as the named cloud function (whose config.json grants 云调用). */
-function sdkAs(em: Emulator, functionName: string): any {
-  Object.assign(process.env, em.adminEnv(functionName))
-  let cloud: any
-  jest.isolateModules(() => {
-    cloud = require('wx-server-sdk')
-  })
-  cloud.init({ env: em.ctx.envId })
-  return cloud
-}
+/** The real wx-server-sdk signing its requests as the named cloud function (its config.json grants the 云调用). */
+const sdkAs = (em: Emulator, functionName: string): any => adminSdk(em, functionName)
 
 /**
  * wx-server-sdk's own protobuf classes (its bundled src/protobuf/openapi.js), for calls the SDK cannot make

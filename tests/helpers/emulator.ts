@@ -36,9 +36,12 @@ export async function documents(emulator: Emulator, collection: string): Promise
   return emulator.database.dump(collection)
 }
 
-/** A wx-server-sdk instance acting as an admin (a cloud function) against this emulator. */
-export function adminSdk(emulator: Emulator): typeof import('wx-server-sdk') {
-  Object.assign(process.env, emulator.adminEnv())
+/**
+ * A wx-server-sdk instance acting as an admin (a cloud function) against this emulator: as the function
+ * `functionName` when given (its config.json decides which 云调用 it may make), else as a generic admin.
+ */
+export function adminSdk(emulator: Emulator, functionName?: string): typeof import('wx-server-sdk') {
+  Object.assign(process.env, emulator.adminEnv(functionName))
   let cloud!: typeof import('wx-server-sdk')
   jest.isolateModules(() => {
     cloud = require('wx-server-sdk')

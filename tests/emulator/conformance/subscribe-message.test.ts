@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import type { Emulator } from '../../../emulator/src'
 import { createWxRuntime, inProcessTransport } from '../../../emulator/src/simulated-wx'
 import { emulatorAppSecret } from '../../../emulator/src/http/wechat-api'
-import { callFunction, useEmulator } from '../../helpers/emulator'
+import { adminSdk, callFunction, useEmulator } from '../../helpers/emulator'
 
 /**
  * Conformance: 订阅消息, one-time subscriptions.
@@ -16,15 +16,8 @@ const emulator = useEmulator({
 })
 beforeEach(() => emulator().reset())
 
-function sdkAs(em: Emulator, functionName: string): any {
-  Object.assign(process.env, em.adminEnv(functionName))
-  let cloud: any
-  jest.isolateModules(() => {
-    cloud = require('wx-server-sdk')
-  })
-  cloud.init({ env: em.ctx.envId })
-  return cloud
-}
+/** The real wx-server-sdk signing its requests as the named cloud function (its config.json grants the 云调用). */
+const sdkAs = (em: Emulator, functionName: string): any => adminSdk(em, functionName)
 
 const ORDER = { title: '订单发货通知', keys: ['thing1', 'time2', 'amount3'] }
 const DATA = { thing1: { value: '两本书' }, time2: { value: '2026-12-02 09:30' }, amount3: { value: '¥39.80' } }

@@ -3,7 +3,7 @@ import { PNG } from 'pngjs'
 import jsQR from 'jsqr'
 import type { Emulator } from '../../../emulator/src'
 import { emulatorAppSecret } from '../../../emulator/src/http/wechat-api'
-import { callFunction, useEmulator } from '../../helpers/emulator'
+import { adminSdk, callFunction, useEmulator } from '../../helpers/emulator'
 
 /**
  * Conformance: 小程序码 / 小程序二维码 through the unmodified wx-server-sdk (云调用) and over WeChat's HTTPS API.
@@ -17,16 +17,8 @@ const emulator = useEmulator({
   appPages: APP_PAGES,
 })
 
-/** The real wx-server-sdk acting as the fixture function `share` (its config.json grants the wxacode APIs). */
-function sdkAs(em: Emulator, functionName: string): any {
-  Object.assign(process.env, em.adminEnv(functionName))
-  let cloud: any
-  jest.isolateModules(() => {
-    cloud = require('wx-server-sdk')
-  })
-  cloud.init({ env: em.ctx.envId })
-  return cloud
-}
+/** The real wx-server-sdk signing its requests as the named cloud function (its config.json grants the 云调用). */
+const sdkAs = (em: Emulator, functionName: string): any => adminSdk(em, functionName)
 
 /** The image decoded: its size, its pixels and (read on demand, it is slow on large images) what its QR code says. */
 function readCode(buffer: Buffer) {
