@@ -17,16 +17,13 @@ interface Props {
 export function ConfirmRow({ id, checked, onChange, label }: Props) {
   return (
     <View
-      className="consent"
+      className={checked ? 'consent consent--checked' : 'consent'}
       id={id}
       ariaRole="checkbox"
       ariaLabel={checked ? '已确认' : '未确认'}
       onClick={() => onChange(!checked)}
     >
-      <View
-        className={checked ? 'consent__box consent__box--checked' : 'consent__box'}
-        id={`${id}-${checked ? 'checked' : 'unchecked'}`}
-      />
+      <View className="consent__box" id={`${id}-${checked ? 'checked' : 'unchecked'}`} />
       <Text className="muted">{label}</Text>
     </View>
   )
