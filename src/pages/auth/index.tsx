@@ -73,9 +73,10 @@ export default function AuthPage() {
   // in common-templates.wxml, which page templates do not import. The two sheets (fixed overlays) sit outside
   // the compiled trees, next to them in a fragment (no wrapper element): they render nothing until needed, and an
   // empty slot in a compiled template names a template that does not exist (`tmpl_0_undefined`).
-  // Every element inside a compiled tree that holds something dynamic travels in the first setData (its name,
-  // id and children), so the trees below keep those few and flat: static text stays in the template, a choice
-  // between two fixed labels is two static elements, and one line shows whichever error is current.
+  // Every element of a compiled tree that holds something dynamic still takes a place in the first setData (with
+  // the fields its template reads: config/compiled-data), so the trees below keep those few and flat: static text
+  // stays in the template, a choice between two fixed labels is two static elements, one line shows whichever
+  // error is current.
   if (status === 'logged-in' && user) {
     return (
       <>
@@ -119,7 +120,8 @@ export default function AuthPage() {
           {status === 'error' ? <Text>重试</Text> : <Text>微信授权登录</Text>}
         </Button>
         {/* before consent a tap nudges the consent row: WeChat's phone dialog must not open yet, so the button
-            only becomes open-type="getPhoneNumber" once the box is ticked */}
+            only becomes open-type="getPhoneNumber" once the box is ticked (open-type is an ordinary property,
+            https://developers.weixin.qq.com/miniprogram/dev/component/button.html) */}
         <Button
           className="secondary-button"
           id="phone-login-button"
