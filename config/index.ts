@@ -2,6 +2,7 @@ import path from 'node:path'
 import { defineConfig, type UserConfigExport } from '@tarojs/cli'
 import TsconfigPathsPlugin from 'tsconfig-paths-webpack-plugin'
 import { pruneComponentTables } from './component-tables'
+import { sendReadFieldsOnly } from './compiled-data'
 import devConfig from './dev'
 import prodConfig from './prod'
 
@@ -101,7 +102,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
       runtime: { enableInnerHTML: false, enableContains: true },
       // Taro's compile mode (半编译): an element marked `compileMode` becomes a WXML template of its own at build
       // time, so its first render sends only the dynamic values through setData, not the whole node tree.
-      // Used on page roots and page-local components only (see each `compileMode` in src/pages/)
+      // Used on page roots and page-local components only (see each `compileMode` in src/pages/); each compiled
+      // tree's nodes then travel with only the fields its template reads (config/compiled-data)
       // https://docs.taro.zone/docs/complier-mode
       experimental: { compileMode: true },
       compile: { include: [CONTRACT] },
@@ -114,6 +116,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
       },
       webpackChain(chain) {
         chain.resolve.plugin('tsconfig-paths').use(TsconfigPathsPlugin)
+        sendReadFieldsOnly(chain)
         // production: the attribute tables of components the app never renders leave taro.js (~5 KB gzip)
         if (process.env.NODE_ENV === 'production' && process.env.WEAUTH_KEEP_COMPONENT_TABLES !== '1')
           pruneComponentTables(chain)

@@ -2,6 +2,8 @@ import type { PropsWithChildren } from 'react'
 import Taro, { useLaunch } from '@tarojs/taro'
 import { CLOUD_ENV } from './config/cloud'
 import { authService } from './services/auth'
+// one instance for every page (in the main package): compiled templates register the fields they read with it
+import './render/compiled-template-data'
 import './app.scss'
 
 function App({ children }: PropsWithChildren) {

@@ -1,3 +1,5 @@
+import { appendFileSync } from 'node:fs'
+
 /**
  * Counts what crosses from the logic layer to the render layer: the bytes (JSON, as WeChat serialises them) of
  * every setData call, and of the initial `data` of each page. It wraps the `Component` constructor that
@@ -21,6 +23,12 @@ export interface Phase {
 
 const bytesOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value) ?? '')
 
+/** WEAUTH_BENCH_SETDATA_LOG=<file>: every payload is appended there too (one JSON line each), to see where bytes go */
+const payloadLog = process.env.WEAUTH_BENCH_SETDATA_LOG
+const logPayload = (kind: 'initial' | 'setData' | 'phase ended', value: unknown) => {
+  if (payloadLog) appendFileSync(payloadLog, `${JSON.stringify({ kind, bytes: bytesOf(value), value })}\n`)
+}
+
 export function installSetDataMeter() {
   let phase: Phase = { calls: 0, bytes: 0, initialBytes: 0 }
   let lastAt = Date.now()
@@ -28,11 +36,15 @@ export function installSetDataMeter() {
   const g = globalThis as Record<string, unknown>
 
   const meter = (inst: Instance, isPage: boolean) => {
-    if (isPage) phase.initialBytes += bytesOf(inst.data)
+    if (isPage) {
+      phase.initialBytes += bytesOf(inst.data)
+      logPayload('initial', inst.data)
+    }
     const setData = inst.setData
     inst.setData = function (this: Instance, data: unknown, cb?: () => void) {
       phase.calls++
       phase.bytes += bytesOf(data)
+      logPayload('setData', data)
       lastAt = Date.now()
       return setData.call(this, data, cb)
     }
@@ -88,6 +100,7 @@ export function installSetDataMeter() {
     /** starts a new phase and returns the one that ended */
     next(): Phase {
       const ended = phase
+      logPayload('phase ended', ended)
       phase = { calls: 0, bytes: 0, initialBytes: 0 }
       return ended
     },

@@ -21,6 +21,8 @@ export function ConsentCheckbox({ checked, onChange, nudge = 0 }: Props) {
     Taro.navigateTo({ url })
   }
   const nudged = nudge > 0 && !checked
+  // the row's one class carries both states (the box and tick are styled from it): a tap changes one value
+  const rowClass = `consent${checked ? ' consent--checked' : ''}${nudged ? ` consent--nudge consent--nudge-${nudge % 2}` : ''}`
   return (
     // compileMode (config/index.ts): only the authorization page renders this row, so its template is built into
     // that page's templates and the first render sends the dynamic values alone
@@ -28,19 +30,15 @@ export function ConsentCheckbox({ checked, onChange, nudge = 0 }: Props) {
       <View
         // two classes with the same shake under different animation names: switching restarts it on every
         // refused tap without remounting the row (a tap in flight would land on a detached node)
-        className={nudged ? `consent consent--nudge consent--nudge-${nudge % 2}` : 'consent'}
+        className={rowClass}
         id="consent-toggle"
         ariaRole="checkbox"
         ariaLabel={checked ? '已同意用户协议和隐私政策' : '未同意用户协议和隐私政策'}
         onClick={() => onChange(!checked)}
       >
-        <View className="consent__hit">
-          <View
-            className={checked ? 'consent__box consent__box--checked' : 'consent__box'}
-            id={checked ? 'consent-checked' : 'consent-unchecked'}
-          >
-            {checked ? <Text className="consent__tick">✓</Text> : null}
-          </View>
+        {/* the tick is always there and shows only when checked (CSS): no element comes or goes on a tap */}
+        <View className="consent__box" id={checked ? 'consent-checked' : 'consent-unchecked'}>
+          <Text className="consent__tick">✓</Text>
         </View>
         <Text className="consent__text">
           我已阅读并同意

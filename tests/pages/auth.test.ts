@@ -1,6 +1,7 @@
 import { useEmulator } from '../helpers/emulator'
 import { consentAndAuthorize, eventually } from '../helpers/miniprogram'
 import { usePageBackends } from '../helpers/page-backends'
+import { BRAND } from '../../src/config/brand'
 
 const emulator = useEmulator()
 
@@ -51,6 +52,22 @@ describe.each(usePageBackends(emulator))('authorization page (compiled weapp, %s
     expect(await (await mp.open('pages/privacy/index')).text('privacy-policy')).not.toContain('解绑')
     expect(await (await mp.open('pages/agreement/index')).text('user-agreement')).toContain('用户协议')
     expect(await (await mp.open('pages/privacy/index')).text('privacy-policy')).toContain('注销')
+  })
+
+  test('the page names who the user signs in to; the consent row ticks and unticks; 暂不登录 goes back unsigned', async () => {
+    const account = await emulator().accounts.create()
+    const mp = await launch({ account })
+    const page = await mp.open('pages/auth/index', { redirect: '/pages/user/index' })
+    const brand = await page.text('auth-brand')
+    expect(brand).toContain(BRAND.name)
+    expect(brand).toContain(BRAND.loginPurpose)
+    await page.tap('consent-toggle')
+    await page.find('consent-checked')
+    await page.tap('consent-toggle')
+    await page.find('consent-unchecked')
+    await page.tap('auth-skip')
+    expect(mp.runtime.state.navigations.at(-1)).toMatchObject({ kind: 'reLaunch', url: '/pages/user/index' })
+    expect(mp.runtime.state.calls).not.toContain('login')
   })
 
   test('one transient backend failure is retried with backoff, unseen by the user: one record, two calls', async () => {

@@ -73,12 +73,14 @@ describe.each(backends)('consent by version, through the pages (%s backend)', (_
     const page = await mp.open('pages/user/index')
     await page.tap('user-withdraw-consent')
     await page.find('user-accept-consent')
+    expect(await page.text('user-consent-message')).toContain('已撤回同意')
     expect(await backend.user(account.openid))!.toMatchObject({
       privacyConsentAt: null,
       privacyConsentVersion: null,
     })
     await page.tap('user-accept-consent')
     await page.find('user-withdraw-consent')
+    expect(await page.text('user-consent-message')).toBe('已同意隐私政策')
     expect((await backend.user(account.openid))!.privacyConsentVersion).toBe(PRIVACY_POLICY_VERSION)
   })
 
@@ -147,6 +149,7 @@ describe.each(backends)('手机号快捷登录 on the authorization page (%s bac
     const auth = await mp.open('pages/auth/index')
     // before consent: the consent row is nudged, WeChat's phone dialog never opens and nothing is called
     await auth.tap('phone-login-button')
+    expect(await auth.text('consent-hint')).toBe(messageFor('CONSENT_REQUIRED'))
     expect(backend.backendCalls(mp.runtime.state.calls)).toEqual([])
     await auth.tap('consent-toggle')
     await auth.find('consent-checked')

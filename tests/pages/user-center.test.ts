@@ -7,6 +7,7 @@ import {
   type PageHandle,
 } from '../helpers/miniprogram'
 import { usePageBackends, type PageBackend } from '../helpers/page-backends'
+import { NOTICES } from '../../packages/contract/messages'
 
 const emulator = useEmulator()
 const backends = usePageBackends(emulator)
@@ -99,8 +100,11 @@ describe.each(backends)('user center (%s backend)', (_name, backend) => {
   test('phone granted: the number is bound server-side and shown masked', async () => {
     const { mp, page, account } = await openUserCenter({ phoneNumber: '13812345678' })
     expect(await page.text('user-phone')).toContain('未绑定')
+    expect(await page.text('user-bind-phone')).toBe('绑定手机号')
     await tapPhoneButton(mp, page, 'agree')
     await eventually(async () => expect(await page.text('user-phone')).toContain('138****5678'))
+    expect(await page.text('user-message')).toBe(NOTICES.PHONE_BOUND)
+    expect(await page.text('user-bind-phone')).toBe('更换手机号')
     expect((await backend.user(account.openid))?.phoneNumber).toBe('13812345678')
   })
 
@@ -117,6 +121,8 @@ describe.each(backends)('user center (%s backend)', (_name, backend) => {
     expect(detail).not.toHaveProperty('code')
     await page.trigger('user-bind-phone', 'getphonenumber', detail)
     await eventually(async () => expect(await page.text('user-phone')).toContain('136****6666'))
+    // no real-time verification on this base library: the same button, relabelled
+    expect(await page.text('user-bind-phone')).toBe('更换手机号')
     expect((await backend.user(account.openid))?.phoneNumber).toBe('13655556666')
   })
 
@@ -138,6 +144,41 @@ describe.each(backends)('user center (%s backend)', (_name, backend) => {
     await page.trigger('user-bind-phone', 'getrealtimephonenumber', used)
     await eventually(async () => expect(await page.text('user-message')).toContain('已使用'))
     expect((await backend.user(account.openid))?.phoneNumber).toBe('13812345678')
+  })
+
+  test('signed out, the user center offers sign-in and comes back to itself after it', async () => {
+    const account = await emulator().accounts.create()
+    const mp = await backend.launch({ account })
+    const page = await mp.open('pages/user/index')
+    await page.tap('user-login')
+    expect(page.has('user-center')).toBe(false)
+    expect(mp.runtime.state.navigations.at(-1)).toMatchObject({
+      kind: 'navigateTo',
+      url: '/pages/auth/index?redirect=/pages/user/index',
+    })
+  })
+
+  test('editing the profile opens the form in place; saving shows the new name and says so, cancelling changes nothing', async () => {
+    const { page, account } = await openUserCenter()
+    expect(await page.text('user-nickname')).toBe(NOTICES.NICKNAME_UNSET)
+    await page.tap('user-edit')
+    await page.tap('profile-cancel')
+    await page.find('user-edit')
+    expect(page.has('profile-form')).toBe(false)
+
+    await page.tap('user-edit')
+    await page.find('profile-form')
+    await submitProfile(page, '小蓝')
+    expect(await page.text('user-profile-message')).toBe(NOTICES.PROFILE_SAVED)
+    expect((await backend.user(account.openid))?.nickName).toBe('小蓝')
+    expect(await page.text('user-nickname')).toBe('小蓝')
+    // the avatar tile shows the name's first character until a picture is chosen
+    expect(await page.text('user-center')).toMatch(/^\s*小/)
+    expect(page.has('profile-form')).toBe(false)
+    // the next action clears the last one's line
+    await page.tap('user-edit')
+    await eventually(() => expect(page.has('user-profile-message')).toBe(false))
+    await page.find('profile-form')
   })
 
   test('log out clears the device state; the next launch starts logged out and a new login is a fresh round trip', async () => {
@@ -162,6 +203,8 @@ describe.each(backends)('user center (%s backend)', (_name, backend) => {
     expect(await backend.avatarFiles(record.id)).toBe(1)
     const page = await mp.open('pages/user/index')
     await page.find('user-center')
+    await page.find('user-avatar')
+    expect(await page.text('user-nickname')).toBe('再见')
     await page.tap('user-delete')
     expect(mp.runtime.state.navigations.at(-1)).toMatchObject({ kind: 'navigateTo', url: '/pages/delete/index' })
 

@@ -71,11 +71,15 @@ export default function AuthPage() {
   // them, and a compiled tree must not be reused as the other one's template. ProfileForm, PrivacySheet and
   // PolicyUpdate stay uncompiled: the user center renders them too, and a shared component's template would land
   // in common-templates.wxml, which page templates do not import. The two sheets (fixed overlays) sit outside
-  // the compiled trees: they render nothing until needed, and an empty slot in a compiled template names a
-  // template that does not exist (`tmpl_0_undefined`)
+  // the compiled trees, next to them in a fragment (no wrapper element): they render nothing until needed, and an
+  // empty slot in a compiled template names a template that does not exist (`tmpl_0_undefined`).
+  // Every element of a compiled tree that holds something dynamic still takes a place in the first setData (with
+  // the fields its template reads: config/compiled-data), so the trees below keep those few and flat: static text
+  // stays in the template, a choice between two fixed labels is two static elements, one line shows whichever
+  // error is current.
   if (status === 'logged-in' && user) {
     return (
-      <View>
+      <>
         <View compileMode key="auth-success" className="card" id="auth-success">
           <Text className="title">登录成功</Text>
           <Text className="muted">完善头像和昵称，让朋友更容易认出你</Text>
@@ -89,13 +93,15 @@ export default function AuthPage() {
         </View>
         <PrivacySheet />
         <PolicyUpdate />
-      </View>
+      </>
     )
   }
 
   const busy = status === 'logging-in' || status === 'restoring'
+  const nudgeConsent = () => setNudge((n) => n + 1)
+  const loginError = status === 'error' ? error : null
   return (
-    <View>
+    <>
       <View compileMode key="auth-sign-in" className="auth">
         <View className="auth__brand" id="auth-brand">
           {BRAND.logo ? (
@@ -108,57 +114,43 @@ export default function AuthPage() {
           <Text className="auth__name">{BRAND.name}</Text>
           <Text className="auth__purpose">{BRAND.loginPurpose}</Text>
         </View>
-        <View className="auth__actions">
-          <Button className="primary-button" id="authorize-button" disabled={busy} loading={busy} onClick={onAuthorize}>
-            {/* an element, not a bare string: React would set the button's textContent and wipe the loading icon
+        <Button className="primary-button" id="authorize-button" disabled={busy} loading={busy} onClick={onAuthorize}>
+          {/* elements, not a bare string: React would set the button's textContent and wipe the loading icon
               Taro's H5 button keeps among its children (NotFoundError: insertBefore on 重试) */}
-            <Text>{status === 'error' ? '重试' : '微信授权登录'}</Text>
-          </Button>
-          {agreed ? (
-            <Button
-              className="secondary-button"
-              id="phone-login-button"
-              openType="getPhoneNumber"
-              disabled={busy}
-              onGetPhoneNumber={(e) => onPhoneLogin(e.detail)}
-            >
-              <Text>手机号快捷登录</Text>
-            </Button>
-          ) : (
-            // before consent the button nudges the consent row: WeChat's phone dialog must not open yet
-            <Button
-              className="secondary-button"
-              id="phone-login-button"
-              disabled={busy}
-              onClick={() => setNudge((n) => n + 1)}
-            >
-              <Text>手机号快捷登录</Text>
-            </Button>
-          )}
-          {phoneError ? (
-            <Text className="status status--error" id="phone-login-error">
-              {phoneError}
-            </Text>
-          ) : status === 'error' && error ? (
-            <Text className="status status--error" id="auth-error">
-              {error}
-            </Text>
-          ) : null}
-          <ConsentCheckbox
-            checked={agreed}
-            onChange={(checked) => {
-              setAgreed(checked)
-              setNudge(0)
-            }}
-            nudge={nudge}
-          />
-          <Text className="auth__skip" id="auth-skip" onClick={() => returnToCaller(params.redirect)}>
-            暂不登录
+          {status === 'error' ? <Text>重试</Text> : <Text>微信授权登录</Text>}
+        </Button>
+        {/* before consent a tap nudges the consent row: WeChat's phone dialog must not open yet, so the button
+            only becomes open-type="getPhoneNumber" once the box is ticked (open-type is an ordinary property,
+            https://developers.weixin.qq.com/miniprogram/dev/component/button.html) */}
+        <Button
+          className="secondary-button"
+          id="phone-login-button"
+          openType={agreed ? 'getPhoneNumber' : undefined}
+          disabled={busy}
+          onClick={agreed ? undefined : nudgeConsent}
+          onGetPhoneNumber={(e) => onPhoneLogin(e.detail)}
+        >
+          <Text>手机号快捷登录</Text>
+        </Button>
+        {phoneError || loginError ? (
+          <Text className="status status--error" id={phoneError ? 'phone-login-error' : 'auth-error'}>
+            {phoneError || loginError}
           </Text>
-        </View>
+        ) : null}
+        <ConsentCheckbox
+          checked={agreed}
+          onChange={(checked) => {
+            setAgreed(checked)
+            setNudge(0)
+          }}
+          nudge={nudge}
+        />
+        <Text className="auth__skip" id="auth-skip" onClick={() => returnToCaller(params.redirect)}>
+          暂不登录
+        </Text>
         <Text className="auth__footnote">我们只用你的微信身份创建账号；头像、昵称和手机号都由你决定是否填写</Text>
       </View>
       <PrivacySheet />
-    </View>
+    </>
   )
 }

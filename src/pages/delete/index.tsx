@@ -4,11 +4,11 @@ import Taro from '@tarojs/taro'
 // before every other relative import: the shared controls' rules come ahead of the components' and the
 // page's own (src/styles/controls.scss)
 import '../../styles/controls.scss'
+import { ConfirmRow } from '../../components/confirm-row'
 import { useAuth } from '../../services/auth'
 import { WeAuthError } from '../../../packages/contract/errors'
 import { deleteAccount } from '../../services/profile/profile-service'
 import { dismissReceipt, readReceipt, type Receipt } from '../../services/profile/deletion-receipt'
-import '../../components/consent-checkbox.scss'
 import './index.scss'
 
 const pad = (n: number) => String(n).padStart(2, '0')
@@ -98,19 +98,12 @@ export default function DeleteAccount() {
       <Text className="muted">
         注销不会影响你的微信账号。之后再次登录（在任何一个小程序中），将创建一个全新的账号。只想让本小程序不再登录这个账号，可在“我的”中选择“解除本小程序的关联”。
       </Text>
-      <View
-        className="consent"
+      <ConfirmRow
         id="delete-understood"
-        ariaRole="checkbox"
-        ariaLabel={understood ? '已确认' : '未确认'}
-        onClick={() => setUnderstood(!understood)}
-      >
-        <View
-          className={understood ? 'consent__box consent__box--checked' : 'consent__box'}
-          id={understood ? 'delete-understood-checked' : 'delete-understood-unchecked'}
-        />
-        <Text className="muted">我已了解注销后数据无法恢复</Text>
-      </View>
+        checked={understood}
+        onChange={setUnderstood}
+        label="我已了解注销后数据无法恢复"
+      />
       <Button
         className="delete__danger"
         id="delete-confirm"

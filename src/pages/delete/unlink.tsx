@@ -4,11 +4,11 @@ import Taro from '@tarojs/taro'
 // before every other relative import: the shared controls' rules come ahead of the components' and the
 // page's own (src/styles/controls.scss)
 import '../../styles/controls.scss'
+import { ConfirmRow } from '../../components/confirm-row'
 import { useAuth } from '../../services/auth'
 import { WeAuthError } from '../../../packages/contract/errors'
 import { UNLINK_NOTICES } from '../../../packages/contract/unlink-messages'
 import { linkedApps, unlinkThisApp } from '../../services/profile/profile-service'
-import '../../components/consent-checkbox.scss'
 import './index.scss'
 
 type Step =
@@ -134,19 +134,12 @@ export default function UnlinkApp() {
           </Text>
         </View>
       )}
-      <View
-        className="consent"
+      <ConfirmRow
         id="unlink-understood"
-        ariaRole="checkbox"
-        ariaLabel={understood ? '已确认' : '未确认'}
-        onClick={() => setUnderstood(!understood)}
-      >
-        <View
-          className={understood ? 'consent__box consent__box--checked' : 'consent__box'}
-          id={understood ? 'unlink-understood-checked' : 'unlink-understood-unchecked'}
-        />
-        <Text className="muted">{last ? '我已了解注销后数据无法恢复' : '我已了解解除关联的影响'}</Text>
-      </View>
+        checked={understood}
+        onChange={setUnderstood}
+        label={last ? '我已了解注销后数据无法恢复' : '我已了解解除关联的影响'}
+      />
       <Button
         className="delete__danger"
         id="unlink-confirm"
