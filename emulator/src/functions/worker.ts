@@ -37,7 +37,7 @@ function readableEnv(native: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     { ...native },
     {
       set(copy, key, value) {
-        ;(native as Record<PropertyKey, unknown>)[key] = value
+        ;(native as unknown as Record<PropertyKey, unknown>)[key] = value
         copy[key as string] = native[key as string]
         return true
       },
@@ -47,7 +47,7 @@ function readableEnv(native: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
         return true
       },
       deleteProperty(copy, key) {
-        delete (native as Record<PropertyKey, unknown>)[key]
+        delete (native as unknown as Record<PropertyKey, unknown>)[key]
         delete copy[key as string]
         return true
       },
