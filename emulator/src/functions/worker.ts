@@ -30,7 +30,8 @@ process.env = readableEnv(process.env)
  * process.env with its reads answered from a copy: @cloudbase/node-sdk reads some twenty variables several times
  * per request (getCloudbaseContext), and each read of Node's own env object crosses into C++ and makes a new
  * string. Every write and delete still goes to Node's object first, so its rules hold unchanged (values become
- * strings, symbols are refused, child processes and TZ see the change), and the copy takes what it stored.
+ * strings, symbols are refused, and whatever else Node does on a write still happens), and the copy takes what Node
+ * stored. Child processes inherit the copy, which holds the same.
  */
 function readableEnv(native: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return new Proxy(
