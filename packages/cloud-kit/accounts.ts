@@ -120,7 +120,8 @@ export async function resolveAccount(
   for (let attempt = 0; attempt < RESOLVE_ATTEMPTS; attempt++) {
     const resolved = await resolveOnce(db, caller, merge)
     if ('user' in resolved) return resolved
-    // an id this call made up and claimed first was never an account, so no deletion can have listed it
+    // an id this call made up and claimed first named no account then, so no deletion had listed it; one that a
+    // concurrent login turns into an account and a deletion removes meanwhile is caught by createAccount()'s check
     if (resolved.fresh || !(await wasDeleted(db, resolved.createAs))) return { createAs: resolved.createAs }
     await db.collection(IDENTITIES).where({ userId: resolved.createAs }).remove()
   }
@@ -186,7 +187,8 @@ async function resolveOnce(
     userId = await claim(db, key, openidIdentity(caller, proposed))
     if (userId === proposed) madeUp = proposed
   }
-  // a made-up id has no record yet: only this call's createAccount() writes one
+  // a made-up id had no record when claimed: nothing to read (should a concurrent first login of the same person
+  // write it first, createAccount() finds theirs)
   if (madeUp === userId) return { createAs: userId, fresh: true }
   const user = await getDoc<UserRecord>(db, USERS, userId)
   return user ? { user } : { createAs: userId, fresh: false }
