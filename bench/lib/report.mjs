@@ -208,7 +208,7 @@ export function tableRows(r) {
     `${t.loginsPerSecond} logins/s`,
     '',
     '',
-    `${t.runs ? `median of ${t.runs.length} runs (${t.runs.map((x) => x.loginsPerSecond).join(', ')}); ` : ''}p50 ${ms(t.p50Ms)}, p95 ${ms(t.p95Ms)}, ${t.failed} failed, ${t.userRecords} user records`,
+    `${t.runs ? `median of ${t.runs.length} runs (${t.runs.map((x) => x.loginsPerSecond).join(', ')}); ` : ''}p50 ${ms(t.p50Ms)}, p95 ${ms(t.p95Ms)}, ${t.cpuMsPerLogin === undefined ? '' : `${t.cpuMsPerLogin} ms CPU per login (load average ${t.loadAverage}), `}${t.failed} failed, ${t.userRecords} user records`,
   ])
   for (const block of r.extra ?? []) {
     rows.push(null)

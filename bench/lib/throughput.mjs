@@ -1,6 +1,9 @@
 // Emulator throughput: `users` distinct simulated WeChat users each sign in once through the emulator's client
 // path (wx.cloud.callFunction('login'), so account lookup, the function runner's worker pool, the admin API
 // and the database all take part), `concurrency` at a time. The accounts are created before the clock starts.
+// Besides the rate, the CPU time the process spent per login while the clock ran (user + system, the main thread
+// and the function instances' worker threads alike): on a shared machine the rate follows the load, this much less.
+import { loadavg } from 'node:os'
 import { startEmulator, callFunction } from './emulator.mjs'
 import { median, percentile, round } from './stats.mjs'
 
@@ -25,6 +28,7 @@ async function run(emulator, accounts, concurrency) {
   let failed = 0
   let next = 0
   const started = performance.now()
+  const cpuBefore = process.cpuUsage()
   const worker = async () => {
     while (next < accounts.length) {
       const account = accounts[next++]
@@ -39,6 +43,7 @@ async function run(emulator, accounts, concurrency) {
   }
   await Promise.all(Array.from({ length: concurrency }, worker))
   const seconds = (performance.now() - started) / 1000
+  const cpu = process.cpuUsage(cpuBefore)
   const measured = new Set(accounts.map((a) => a.openid))
   const records = (await emulator.database.dump('users')).filter((u) => measured.has(u._openid)).length
   return {
@@ -48,6 +53,8 @@ async function run(emulator, accounts, concurrency) {
     loginsPerSecond: round(accounts.length / seconds, 0),
     p50Ms: round(median(latencies)),
     p95Ms: round(percentile(latencies, 95)),
+    cpuMsPerLogin: round((cpu.user + cpu.system) / 1000 / accounts.length, 2),
+    loadAverage: round(loadavg()[0], 2),
     failed,
     userRecords: records,
   }

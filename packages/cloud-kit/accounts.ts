@@ -119,7 +119,10 @@ export async function resolveAccount(
 ): Promise<{ user: UserRecord } | { createAs: string }> {
   for (let attempt = 0; attempt < RESOLVE_ATTEMPTS; attempt++) {
     const resolved = await resolveOnce(db, caller, merge)
-    if ('user' in resolved || !(await wasDeleted(db, resolved.createAs))) return resolved
+    if ('user' in resolved) return resolved
+    // an id this call made up and claimed first named no account then, so no deletion had listed it; one that a
+    // concurrent login turns into an account and a deletion removes meanwhile is caught by createAccount()'s check
+    if (resolved.fresh || !(await wasDeleted(db, resolved.createAs))) return { createAs: resolved.createAs }
     await db.collection(IDENTITIES).where({ userId: resolved.createAs }).remove()
   }
   throw new Error('account resolution kept meeting a deleted account')
@@ -153,27 +156,49 @@ async function resolveOnce(
   db: DB.Database,
   caller: Caller,
   merge: (from: string, into: string) => Promise<void>,
-): Promise<{ user: UserRecord } | { createAs: string }> {
+): Promise<{ user: UserRecord } | { createAs: string; fresh: boolean }> {
   const key = openidKey(caller.appid, caller.openid)
-  const identity = await getDoc<IdentityRecord>(db, IDENTITIES, key)
-  let userId = identity?.userId
+  const unionKey = caller.unionid ? unionidKey(caller.unionid) : undefined
+  // both ways in with one read; a key found here needs no claim (a claim of it would only fail and read it)
+  const known = await identitiesByKey(db, unionKey ? [key, unionKey] : [key])
+  let userId = known.get(key)?.userId
+  // the id this call made up for a new account, while it is the one the caller's claims lead to
+  let madeUp: string | undefined
   if (!userId) {
     const legacy = await legacyRecord(db, caller.openid)
     if (legacy) userId = await claim(db, key, openidIdentity(caller, legacy._id))
   }
-  if (caller.unionid) {
-    const holder = await claim(db, unionidKey(caller.unionid), { kind: 'unionid', userId: userId ?? newAccountId() })
+  if (unionKey) {
+    let holder = known.get(unionKey)?.userId
+    if (!holder) {
+      const proposed = userId ?? newAccountId()
+      holder = await claim(db, unionKey, { kind: 'unionid', userId: proposed })
+      if (!userId && holder === proposed) madeUp = proposed
+    }
     if (!userId) userId = await claim(db, key, openidIdentity(caller, holder))
     if (userId !== holder) {
-      const into = await holderWithRecord(db, caller.unionid, holder, userId)
+      madeUp = undefined
+      const into = await holderWithRecord(db, caller.unionid!, holder, userId)
       if (into !== userId) await merge(userId, into)
       userId = into
     }
   } else if (!userId) {
-    userId = await claim(db, key, openidIdentity(caller, newAccountId()))
+    const proposed = newAccountId()
+    userId = await claim(db, key, openidIdentity(caller, proposed))
+    if (userId === proposed) madeUp = proposed
   }
+  // a made-up id had no record when claimed: nothing to read (should a concurrent first login of the same person
+  // write it first, createAccount() finds theirs)
+  if (madeUp === userId) return { createAs: userId, fresh: true }
   const user = await getDoc<UserRecord>(db, USERS, userId)
-  return user ? { user } : { createAs: userId }
+  return user ? { user } : { createAs: userId, fresh: false }
+}
+
+/** The identity documents among `keys`, by key. */
+async function identitiesByKey(db: DB.Database, keys: string[]): Promise<Map<string, IdentityRecord>> {
+  const query = keys.length === 1 ? { _id: keys[0] } : { _id: db.command.in(keys) }
+  const { data } = (await db.collection(IDENTITIES).where(query).limit(keys.length).get()) as DB.IQueryResult
+  return new Map((data as IdentityRecord[]).map((d) => [d._id, d]))
 }
 
 /**

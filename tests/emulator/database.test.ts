@@ -72,6 +72,24 @@ describe('cloud database through the unmodified wx-server-sdk (admin)', () => {
     expect(await ids(items.where({ i: _.gte(7).and(_.lte(8)) }))).toEqual([7, 8])
     expect(await ids(items.where({ i: _.lt(2) }))).toEqual([0, 1])
     expect(await ids(items.where({ i: _.in([1, 5, 42]) }))).toEqual([1, 5])
+    // _.in of scalars narrows through the store's indexes first: the same matches as MongoDB's (no type coercion,
+    // an array field matches on any member, _id lists may name missing documents)
+    expect(await ids(items.where({ i: _.in(['1', 5]) }))).toEqual([5])
+    const tagged = (await items.add({ data: { i: 100, tags: ['a', 'b'] } }))._id
+    expect(await ids(items.where({ tags: _.in(['b', 'z']) }))).toEqual([100])
+    const byId = (await items.where({ _id: _.in([tagged, 'missing']) }).get()).data as Array<{ _id: string }>
+    expect(byId.map((d) => d._id)).toEqual([tagged])
+    await items.doc(tagged).remove()
+    const indexed = db.collection('users') // the fixture indexes _openid (unique)
+    await indexed.add({
+      data: [
+        { _id: 'in-1', _openid: 'in-o1' },
+        { _id: 'in-2', _openid: 'in-o2' },
+      ],
+    })
+    const found = (await indexed.where({ _openid: _.in(['in-o2', 'in-o3']) }).get()).data as Array<{ _id: string }>
+    expect(found.map((d) => d._id)).toEqual(['in-2'])
+    await indexed.where({ _id: _.in(['in-1', 'in-2']) }).remove()
     expect(await ids(items.where({ i: _.nin([0, 1, 2, 3, 4, 5, 6]) }))).toEqual([7, 8, 9])
     expect(await ids(items.where(_.or([{ i: 0 }, { i: 9 }])))).toEqual([0, 9])
     expect(await ids(items.where({ low: _.exists(true) }))).toEqual([0, 1, 2])

@@ -61,6 +61,27 @@ describe('function runner', () => {
     })
   })
 
+  test('process.env inside an instance follows Node’s rules: values become strings, symbols are refused, deletes hold', async () => {
+    const account = await emulator().accounts.create()
+    const first = await call(account.token, 'env', { remove: true })
+    expect(first).toMatchObject({
+      ok: true,
+      result: {
+        written: { type: 'string', value: '5' },
+        undefinedWritten: 'undefined',
+        symbolRefused: true,
+        listed: true,
+        afterRemove: false,
+        openid: account.openid,
+      },
+    })
+    // the instance is reused: what the last call deleted stays deleted, what it wrote stays written
+    const second = await call(account.token, 'env', {})
+    expect(second).toMatchObject({ ok: true, result: { before: null } })
+    const third = await call(account.token, 'env', {})
+    expect(third).toMatchObject({ ok: true, result: { before: '5' } })
+  })
+
   test('a function over its time limit is stopped and reported as WeChat does (-504003), and the next call works', async () => {
     const account = await emulator().accounts.create()
     const started = Date.now()

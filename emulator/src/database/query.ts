@@ -96,17 +96,23 @@ function mingo<T>(run: () => T): T {
 }
 
 /**
- * Top-level equality on scalar values, which NeDB can answer from an index (`_id`, `_openid`). Everything else
- * is left to mingo, so the prefilter can only narrow, never change, the result.
+ * Top-level equality on scalar values, and `_.in([...])` of scalar values, which NeDB can answer from an index
+ * (`_id`, `_openid`). Everything else is left to mingo, so the prefilter can only narrow, never change, the result.
  */
 function prefilter(filter: Filter): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(filter)) {
     if (key.startsWith('$')) continue
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = value
+    if (isScalar(value)) out[key] = value
+    else if (isPlainObject(value) && Object.keys(value).length === 1 && Array.isArray(value.$in)) {
+      if (value.$in.every(isScalar)) out[key] = { $in: value.$in }
+    }
   }
   return out
 }
+
+const isScalar = (value: unknown): value is string | number | boolean =>
+  typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
 
 /**
  * The fields a query pins to one value for every document it can match (top-level equality, also inside

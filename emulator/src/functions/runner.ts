@@ -55,10 +55,12 @@ const WORKER_FILE = __filename.endsWith('.ts')
   : join(__dirname, 'worker.js')
 
 /**
- * Instances per function before requests queue: two per core, at least 4. More threads than cores only
- * oversubscribe the CPU (measured on 2 cores: 4 instances served 38% more logins/s than 8).
+ * Instances per function before requests queue: one per core, at least 2 (so concurrent calls still overlap).
+ * More busy threads than cores only oversubscribe the CPU, and each instance compiles the SDK's hot code on its
+ * own: measured on 2 cores (1,000 first logins, 50 at a time), 2 instances used 11-13 ms of CPU per login where
+ * 4 used 19-21, and served more logins per second.
  */
-export const DEFAULT_MAX_INSTANCES = Math.max(4, 2 * availableParallelism())
+export const DEFAULT_MAX_INSTANCES = Math.max(2, availableParallelism())
 
 export interface RunnerOptions {
   functionsDir: string

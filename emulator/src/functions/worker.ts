@@ -24,6 +24,37 @@ export type WorkerReply =
 const { entry, functionName } = workerData as { entry: string; functionName: string }
 const port = parentPort!
 let previousKeys: string[] = []
+process.env = readableEnv(process.env)
+
+/**
+ * process.env with its reads answered from a copy: @cloudbase/node-sdk reads some twenty variables several times
+ * per request (getCloudbaseContext), and each read of Node's own env object crosses into C++ and makes a new
+ * string. Every write and delete still goes to Node's object first, so its rules hold unchanged (values become
+ * strings, symbols are refused, and whatever else Node does on a write still happens), and the copy takes what Node
+ * stored. Child processes inherit the copy, which holds the same.
+ */
+function readableEnv(native: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return new Proxy(
+    { ...native },
+    {
+      set(copy, key, value) {
+        ;(native as unknown as Record<PropertyKey, unknown>)[key] = value
+        copy[key as string] = native[key as string]
+        return true
+      },
+      defineProperty(copy, key, descriptor) {
+        Object.defineProperty(native, key, descriptor)
+        copy[key as string] = native[key as string]
+        return true
+      },
+      deleteProperty(copy, key) {
+        delete (native as unknown as Record<PropertyKey, unknown>)[key]
+        delete copy[key as string]
+        return true
+      },
+    },
+  )
+}
 
 const started = performance.now()
 let handler: (event: unknown, context: unknown) => unknown

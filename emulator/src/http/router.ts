@@ -28,10 +28,20 @@ export interface RouterOptions {
 }
 
 export function createRouter(getServices: () => Services | undefined, extra: HttpHandler[], options: RouterOptions) {
+  // every request of a client names the same Host: one that passed is remembered, not parsed again
+  const passedHosts = new Set<string>()
+  const allowed = (req: IncomingMessage): boolean => {
+    const port = options.port()
+    const key = `${port} ${req.headers.host}`
+    if (passedHosts.has(key)) return true
+    if (!hostAllowed(req, port, options.allowedHosts)) return false
+    if (passedHosts.size < 16) passedHosts.add(key)
+    return true
+  }
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID()
     try {
-      if (!hostAllowed(req, options.port(), options.allowedHosts)) {
+      if (!allowed(req)) {
         req.resume()
         return sendJson(res, 403, {
           code: 'INVALID_REQUEST_SOURCE',

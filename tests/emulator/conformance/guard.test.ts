@@ -79,23 +79,39 @@ test('a request naming the emulator by another host name (DNS rebinding) is refu
 })
 
 describe('/admin checks the TC3 signature (as @cloudbase/node-sdk signs it)', () => {
-  async function signed(secretKey: string, params: Record<string, unknown>, tamper?: (body: string) => string) {
+  interface SigningOptions {
+    tamper?: (body: string) => string
+    /** the method the signer is given (the SDK passes 'post'; Node sends POST either way) */
+    method?: string
+    path?: string
+    /** where the signed request is sent, when not to the path it was signed for */
+    sendTo?: string
+    includeKeys?: string[]
+    withSignedParams?: boolean
+    timestamp?: number
+  }
+  async function signed(secretKey: string, params: Record<string, unknown>, options: SigningOptions = {}) {
     const env = emulator().adminEnv('probe')
     const { host } = new URL(emulator().url)
-    const url = `${emulator().url}/admin`
-    const headers = { 'content-type': 'application/json', host, 'x-tcb-source': ',scf' }
-    const timestamp = Math.floor(Date.now() / 1000) - 1
+    const path = options.path ?? '/admin'
+    const headers = { 'content-type': 'application/json', host, 'x-tcb-source': ',scf', 'X-SDK-Version': 'Probe/1' }
+    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000) - 1
     const { authorization } = new Signer({ secretId: env.TENCENTCLOUD_SECRETID, secretKey }, 'tcb').tc3sign(
-      'POST',
-      url,
+      options.method ?? 'POST',
+      `${emulator().url}${path}`,
       headers,
       params,
       timestamp,
-      { withSignedParams: true },
+      { withSignedParams: options.withSignedParams ?? true, includeKeys: options.includeKeys },
     )
     const body = JSON.stringify(params)
-    return raw('/admin', { ...headers, authorization, 'x-timestamp': String(timestamp) }, tamper ? tamper(body) : body)
+    return raw(
+      options.sendTo ?? path,
+      { ...headers, authorization, 'x-timestamp': String(timestamp) },
+      options.tamper ? options.tamper(body) : body,
+    )
   }
+  const answered = (reply: { body: string }) => JSON.parse(reply.body) as Record<string, unknown>
   const params = { action: 'database.getDocument', collectionName: 'users', query: '{}' }
 
   test('the issued key passes', async () => {
@@ -106,10 +122,40 @@ describe('/admin checks the TC3 signature (as @cloudbase/node-sdk signs it)', ()
   test('another key, or a body changed after signing, is INVALID_REQUEST_SOURCE', async () => {
     const forged = await signed('f'.repeat(32), params)
     expect(JSON.parse(forged.body)).toMatchObject({ code: 'INVALID_REQUEST_SOURCE' })
-    const tampered = await signed(emulator().adminEnv().TENCENTCLOUD_SECRETKEY, params, (b) =>
-      b.replace('users', 'notes'),
-    )
+    const tampered = await signed(emulator().adminEnv().TENCENTCLOUD_SECRETKEY, params, {
+      tamper: (b) => b.replace('users', 'notes'),
+    })
     expect(JSON.parse(tampered.body)).toMatchObject({ code: 'INVALID_REQUEST_SOURCE' })
+  })
+
+  test('what the signer signs is what is checked: method case, query string, value types, signed subsets', async () => {
+    const key = emulator().adminEnv().TENCENTCLOUD_SECRETKEY
+    const typed = { ...params, limit: 5, offset: 0, multi: true, extra: { nested: [1, 'x'] }, Note: 'a b*(c)!' }
+    const path = '/admin?env=e1&seqId=x_1'
+    for (const method of ['post', 'POST']) {
+      expect(answered(await signed(key, typed, { method, path }))).toMatchObject({ data: { list: [] } })
+    }
+    // every parameter hashed when the signer names none; then each one counts
+    expect(answered(await signed(key, typed, { withSignedParams: false }))).toMatchObject({ data: { list: [] } })
+    const changedLimit = await signed(key, typed, {
+      withSignedParams: false,
+      tamper: (b) => b.replace('"limit":5', '"limit":6'),
+    })
+    expect(answered(changedLimit)).toMatchObject({ code: 'INVALID_REQUEST_SOURCE' })
+    // with a signed subset, a parameter outside it may change (TCB signs only what SignedParams lists)
+    const subset = { includeKeys: ['action', 'collectionname', 'query'] }
+    const outside = await signed(key, typed, { ...subset, tamper: (b) => b.replace('"limit":5', '"limit":6') })
+    expect(answered(outside)).toMatchObject({ data: { list: [] } })
+    const inside = await signed(key, typed, {
+      ...subset,
+      tamper: (b) => b.replace('"query":"{}"', '"query":"{\\"a\\":1}"'),
+    })
+    expect(answered(inside)).toMatchObject({ code: 'INVALID_REQUEST_SOURCE' })
+    // the query string is signed; any timestamp within the signature lifetime passes
+    const moved = await signed(key, typed, { path, sendTo: '/admin?env=e2&seqId=x_1' })
+    expect(answered(moved)).toMatchObject({ code: 'INVALID_REQUEST_SOURCE' })
+    const older = Math.floor(Date.now() / 1000) - 590
+    expect(answered(await signed(key, typed, { timestamp: older }))).toMatchObject({ data: { list: [] } })
   })
 
   test('a bare credential id without a valid signature is refused', async () => {
