@@ -277,9 +277,7 @@ export async function serverLogins({
       wechat: per(wechatMs),
       client: per(result.cpuMs),
     }
-    cpu.total = Object.values(cpu).includes(null)
-      ? null
-      : cpu.server + cpu.postgres + cpu.wechat + cpu.client
+    cpu.total = Object.values(cpu).includes(null) ? null : cpu.server + cpu.postgres + cpu.wechat + cpu.client
     return {
       instances,
       wechat,
