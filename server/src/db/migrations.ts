@@ -120,7 +120,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
-    name: 'sign-in as one function: one round trip per login, its statements planned once per connection',
+    name: 'sign-in as one function (and many sign-ins in one call): one round trip, statements planned once per connection',
     sql: `
       -- db/sign-in.ts calls this once per login. PL/pgSQL prepares each statement below once per connection and
       -- reuses the plan, where the same SQL sent as CTEs was parsed and planned at every login; and a first login
@@ -237,6 +237,30 @@ export const MIGRATIONS: readonly Migration[] = [
           v_user.openid <> p_openid,
           CASE WHEN p_consent_version IS NULL THEN v_identity.privacy_consent_at ELSE p_now END,
           COALESCE(p_consent_version, v_identity.privacy_consent_version);
+      END
+      $$;
+
+      -- Several sign-ins in one call and one transaction (db/sign-in-batcher.ts gathers the logins that arrive while
+      -- earlier ones are with the database): the round trip, the commit and the client's work are shared; each
+      -- sign-in is weauth_sign_in's, in the order given, and row \`ord\` answers the ord-th. One that fails fails all
+      -- (nothing is committed) and the caller then runs each alone.
+      CREATE FUNCTION weauth_sign_in_batch(
+        p_appid text[], p_openid text[], p_unionid text[], p_session_key text[], p_consent_version text[],
+        p_phone_number text[], p_country_code text[], p_now timestamptz[], p_session_id text[],
+        p_session_expires_at timestamptz[], p_refresh_token_hash text[], p_new_user_id text[]
+      ) RETURNS TABLE (
+        ord integer, outcome text, is_new boolean, id text, openid text, unionid text, nick_name text,
+        avatar_url text, phone_number text, country_code text, created_at timestamptz, last_login_at timestamptz,
+        login_count integer, privacy_consent_at timestamptz, privacy_consent_version text, status text,
+        app_consent_known boolean, app_consent_at timestamptz, app_consent_version text
+      ) LANGUAGE plpgsql AS $$
+      #variable_conflict use_column
+      BEGIN
+        FOR i IN 1..coalesce(array_length(p_openid, 1), 0) LOOP
+          RETURN QUERY SELECT i, s.* FROM weauth_sign_in(p_appid[i], p_openid[i], p_unionid[i], p_session_key[i],
+            p_consent_version[i], p_phone_number[i], p_country_code[i], p_now[i], p_session_id[i],
+            p_session_expires_at[i], p_refresh_token_hash[i], p_new_user_id[i]) s;
+        END LOOP;
       END
       $$
     `,

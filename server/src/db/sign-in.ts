@@ -28,32 +28,59 @@ export interface SignInInput {
 
 /** One round trip: the function of migration 4 (db/migrations.ts) signs in, or creates, and opens the session. */
 const SIGN_IN = 'SELECT * FROM weauth_sign_in($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)'
+/** Many sign-ins, each as SIGN_IN's, in one call and one transaction; every parameter is an array of theirs. */
+const SIGN_IN_BATCH = `SELECT * FROM weauth_sign_in_batch($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+  $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::timestamptz[], $11::text[], $12::text[])`
 
-export async function signInIdentity(db: Queryable, input: SignInInput): Promise<LoginOutcome> {
-  const sessionId = newId()
-  const { rows } = await db.query(
-    SIGN_IN,
-    [
-      input.appid,
-      input.openid,
-      input.unionid ?? null,
-      input.sessionKey,
-      input.consentVersion ?? null,
-      input.phone?.phoneNumber ?? null,
-      input.phone?.countryCode ?? null,
-      input.now,
-      sessionId,
-      input.sessionExpiresAt,
-      input.refreshTokenHash,
-      newId(),
-    ],
-    'weauth_sign_in',
-  )
-  const row = rows[0]
-  if (!row) throw new Error('weauth_sign_in answered no row')
+/** A sign-in with the ids it will create: its session (always) and its account (if it is a first login). */
+export interface PreparedSignIn {
+  input: SignInInput
+  sessionId: string
+  newUserId: string
+}
+
+export const prepareSignIn = (input: SignInInput): PreparedSignIn => ({ input, sessionId: newId(), newUserId: newId() })
+
+function parameters({ input, sessionId, newUserId }: PreparedSignIn): unknown[] {
+  return [
+    input.appid,
+    input.openid,
+    input.unionid ?? null,
+    input.sessionKey,
+    input.consentVersion ?? null,
+    input.phone?.phoneNumber ?? null,
+    input.phone?.countryCode ?? null,
+    input.now.toISOString(),
+    sessionId,
+    input.sessionExpiresAt.toISOString(),
+    input.refreshTokenHash,
+    newUserId,
+  ]
+}
+
+function outcomeOf(row: Record<string, unknown> | undefined, sessionId: string): LoginOutcome {
+  if (!row) throw new Error('the sign-in function answered no row')
   const user = toUser(row)
   if (row.outcome === 'banned') return { ok: false, reason: 'banned', user }
   return { ok: true, user, isNew: row.is_new === true || row.is_new === 't', sessionId }
+}
+
+export async function signInIdentity(db: Queryable, input: SignInInput): Promise<LoginOutcome> {
+  return signInPrepared(db, prepareSignIn(input))
+}
+
+export async function signInPrepared(db: Queryable, prepared: PreparedSignIn): Promise<LoginOutcome> {
+  const { rows } = await db.query(SIGN_IN, parameters(prepared), 'weauth_sign_in')
+  return outcomeOf(rows[0], prepared.sessionId)
+}
+
+/** Several sign-ins in one round trip and one transaction: all are committed, or none (the call throws). */
+export async function signInMany(db: Queryable, batch: readonly PreparedSignIn[]): Promise<LoginOutcome[]> {
+  const columns: unknown[][] = Array.from({ length: 12 }, () => [])
+  for (const prepared of batch) parameters(prepared).forEach((value, i) => columns[i].push(value))
+  const { rows } = await db.query(SIGN_IN_BATCH, columns, 'weauth_sign_in_batch')
+  const byOrd = new Map(rows.map((row) => [Number(row.ord), row]))
+  return batch.map((prepared, i) => outcomeOf(byOrd.get(i + 1), prepared.sessionId))
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Database, Queryable } from './database'
-import { signInIdentity, type SignInInput } from './sign-in'
+import type { SignInInput } from './sign-in'
+import { SignInBatcher } from './sign-in-batcher'
 import { eraseAccount } from './erase'
 
 /**
@@ -124,11 +125,17 @@ function setClause(changes: UserChanges, firstParam: number): { sql: string; val
 }
 
 export class AuthStore {
+  /** concurrent logins share round trips and commits (db/sign-in-batcher.ts) */
+  private readonly signIns: SignInBatcher
+
   constructor(
     readonly db: Database,
     /** the mini program a login names no other app for (config.appid) */
     readonly defaultAppid = '',
-  ) {}
+  ) {
+    // PGlite is one connection: one statement at a time, and the logins that wait go together
+    this.signIns = new SignInBatcher(db, { maxInFlight: db.kind === 'pglite' ? 1 : 4, maxBatch: 32 })
+  }
 
   /**
    * Signs a mini program's user in (db/sign-in.ts): their account found by this app's identity, else by unionid,
@@ -136,7 +143,7 @@ export class AuthStore {
    * user gets neither a session nor a token. `appid` defaults to the account's first mini program.
    */
   async login(input: Omit<SignInInput, 'appid'> & { appid?: string }): Promise<LoginOutcome> {
-    return signInIdentity(this.db, { ...input, appid: input.appid ?? this.defaultAppid })
+    return this.signIns.signIn({ ...input, appid: input.appid ?? this.defaultAppid })
   }
 
   async userById(id: string): Promise<UserRecord | null> {
