@@ -197,7 +197,7 @@ export async function serverLogins({
   wechat = 'emulator',
   total = 2000,
   concurrency = 64,
-  warmup = 300,
+  warmup = 1000,
   databaseUrl = BENCH_DATABASE_URL,
   nodeArgs = [],
   serverEnv = {},

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { randomText } from '../tokens/random-text'
 import type { Database, Queryable } from './database'
 import type { SignInInput } from './sign-in'
 import { SignInBatcher } from './sign-in-batcher'
@@ -65,7 +65,7 @@ export interface SharedCount {
   resetAt: number
 }
 
-export const newId = () => randomBytes(12).toString('hex')
+export const newId = () => randomText(12, 'hex')
 
 type Row = Record<string, unknown>
 
