@@ -2,17 +2,20 @@ import type { CounterBatchEntry, SharedCount } from '../db/store'
 
 /**
  * Rate-limit counters shared by every instance without a database round trip per hit, in the manner of Kong's
- * rate-limiting plugin with `sync_rate` (https://developer.konghq.com/plugins/rate-limiting/, "sync_rate"):
+ * rate-limiting plugin with `sync_rate` (https://developer.konghq.com/plugins/rate-limiting/, config.sync_rate):
  * each instance counts locally and decides at once on the last shared count it read plus its own hits; every
  * `syncMs` one batched statement (db/store.ts addHits) adds the hits not yet sent to the shared rows in
  * PostgreSQL and reads back their totals, which brings in the other instances' hits.
  *
- * Windows are fixed: a key's window starts at its first hit (the first instance's, once shared) and lasts the
- * limit's window. What this promises:
+ * A key is shared from its second hit on an instance (or its first, for a limit of 2 or less): most keys are
+ * seen once (a login's code, most WeChat users in a minute), and a row for each would cost the database more
+ * than the login itself. Windows are fixed: a key's window starts at its first hit (the first instance's, once
+ * shared) and lasts the limit's window. What this promises, with N instances on one database:
  * - one instance is exact: its own hits are all counted before it decides, so `max` is never passed;
- * - with N instances a key is admitted at most N × max times per window (each instance stops at `max` on its
- *   own hits alone), and in practice max plus the hits the other instances admitted within their last sync
- *   interval: a key an instance holds at half its limit or more is re-read at every sync even without new hits;
+ * - a key is admitted at most max + (N - 1) × (1 + the hits another instance admits within one sync interval)
+ *   times per window once every instance has synced it, and never more than N × max (each instance stops at
+ *   `max` on its own hits alone). A key an instance holds at half its limit or more is re-read at every sync
+ *   even without new hits of its own;
  * - a restarted instance starts from the shared counts of the keys it is hit on, within one sync interval.
  * Refused hits count too (as before: a client that keeps trying stays refused until the window ends).
  * If a sync fails (database unreachable) the hits stay pending and go with the next one; limits keep holding
@@ -22,6 +25,9 @@ export interface CounterStore {
   /** adds each entry's hits to its shared row (restarting an expired window) and answers the totals */
   addHits(batch: CounterBatchEntry[], now: number): Promise<SharedCount[]>
 }
+
+/** the hit of a key on an instance from which it is sent to the shared counters */
+const SHARED_FROM_HIT = 2
 
 interface Entry {
   resetAt: number
@@ -61,9 +67,9 @@ export class SharedCounters {
     }
     entry.max = max
     entry.own += 1
-    this.pending.add(key)
     const count = entry.others + entry.own
     if (2 * count >= max) this.hot.add(key)
+    else if (entry.own >= SHARED_FROM_HIT) this.pending.add(key)
     return { count, resetAt: entry.resetAt }
   }
 
