@@ -18,6 +18,7 @@ import { unlinkRoute } from '../routes/unlink'
 import type { AppContext } from './context'
 import { HttpError, rateLimited } from './http-error'
 import { sharedRateLimitStore } from './limits'
+import { OneLinePerRequest } from './request-log'
 
 /** JSON bodies larger than this are refused before parsing (413); avatars have their own cap. */
 export const MAX_BODY_BYTES = 16 * 1024
@@ -61,6 +62,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       level: ctx.config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     },
+    logController: new OneLinePerRequest(),
     bodyLimit: MAX_BODY_BYTES,
     trustProxy: ctx.config.trustProxy,
     requestTimeout: 15_000,

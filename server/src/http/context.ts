@@ -30,5 +30,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** set by the authenticate preHandler on routes that need a login */
     auth?: { claims: AccessClaims; user: UserRecord; identity: Identity }
+    /** what the route found worth logging, written with the request's one log line (http/request-log.ts) */
+    outcome?: Record<string, unknown>
   }
 }
