@@ -1,10 +1,11 @@
 // Logins per second of the own server (server/dist/main.js) with 1 and 2 instances on one PostgreSQL (or 1 on
 // PGlite), the WeChat side emulated (emulator/dist), and what each login costs in CPU time across every process
 // involved: the server instances, the PostgreSQL backends serving them, the WeChat side (this process) and the load
-// generator. Codes are made before the clock starts (wx.login through the emulator's client API), and a warm-up
-// round runs first (JIT, connection pools), so the figure is the server's: jscode2session + the sign-in.
+// generator. Codes are made before the clock starts (wx.login through the emulator's client API), and 1,000 logins
+// warm up first (JIT, connection pools); 6,000 are measured by default, as shorter runs still carry compilation
+// and first-use costs. The figure is the server's: jscode2session + the sign-in.
 //   [WEAUTH_BENCH_DATABASE_URL=postgres://…] [WEAUTH_BENCH_CLIENT=wrk|node] [WEAUTH_BENCH_WECHAT=emulator,minimal]
-//   node bench/server/logins.mjs [logins=2000] [concurrency=64] [runs=1]
+//   node bench/server/logins.mjs [logins=6000] [concurrency=64] [runs=1]
 // The load generator is wrk (https://github.com/wg/wrk, Debian's `wrk` package) when it is on the PATH, with
 // logins.lua feeding one code per request; otherwise node-client.mjs. The row says which.
 // bench/rows/server-logins.mjs puts the same figures in `npm run bench`.
@@ -38,9 +39,6 @@ export function wrkPath() {
   return null
 }
 
-/** kept for callers of the former in-process client; the load generator is now a process of its own */
-export const closeBenchClient = () => undefined
-
 async function freshDatabase(url) {
   const admin = new Client({ connectionString: url })
   await admin.connect()
@@ -65,13 +63,15 @@ function startServer(env, extraArgs = []) {
       env: { PATH: process.env.PATH, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
+    // what it printed, for an error at start (the tail only: a server logging at info prints a line per login)
     let out = ''
+    const keep = (d) => (out = (out + d).slice(-8192))
     child.stdout.on('data', (d) => {
-      out += d
+      keep(d)
       const m = /listening on http:\/\/([^\s"]+)/.exec(out)
       if (m) resolve({ child, target: m[1] })
     })
-    child.stderr.on('data', (d) => (out += d))
+    child.stderr.on('data', keep)
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)))
   })
 }
@@ -195,7 +195,7 @@ async function warmUp(targets, codes, concurrency) {
 export async function serverLogins({
   instances = 1,
   wechat = 'emulator',
-  total = 2000,
+  total = 6000,
   concurrency = 64,
   warmup = 1000,
   databaseUrl = BENCH_DATABASE_URL,
@@ -323,7 +323,7 @@ export function describeRun(r) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const total = Number(process.argv[2] ?? 2000)
+  const total = Number(process.argv[2] ?? 6000)
   const concurrency = Number(process.argv[3] ?? 64)
   const runs = Number(process.argv[4] ?? 1)
   const wechats = (process.env.WEAUTH_BENCH_WECHAT || 'emulator,minimal').split(',')
