@@ -45,7 +45,7 @@ export class SignInBatcher {
 
   private async run(batch: Waiting[]): Promise<void> {
     if (batch.length > 1) {
-      let outcomes: LoginOutcome[] | null = null
+      let outcomes: Array<LoginOutcome | Error> | null = null
       try {
         outcomes = await signInMany(
           this.db,
@@ -55,7 +55,11 @@ export class SignInBatcher {
         // nothing of the batch was committed: each login on its own below, so only a failing one fails
       }
       if (outcomes) {
-        batch.forEach((w, i) => w.resolve(outcomes[i]))
+        batch.forEach((w, i) => {
+          const outcome = outcomes[i]
+          if (outcome instanceof Error) w.reject(outcome)
+          else w.resolve(outcome)
+        })
         return
       }
     }

@@ -74,13 +74,25 @@ export async function signInPrepared(db: Queryable, prepared: PreparedSignIn): P
   return outcomeOf(rows[0], prepared.sessionId)
 }
 
-/** Several sign-ins in one round trip and one transaction: all are committed, or none (the call throws). */
-export async function signInMany(db: Queryable, batch: readonly PreparedSignIn[]): Promise<LoginOutcome[]> {
+/**
+ * Several sign-ins in one round trip and one transaction: all are committed, or none (then the call throws). Once
+ * committed, each sign-in's outcome, or the error of reading it (never a reason to sign in again).
+ */
+export async function signInMany(
+  db: Queryable,
+  batch: readonly PreparedSignIn[],
+): Promise<Array<LoginOutcome | Error>> {
   const columns: unknown[][] = Array.from({ length: 12 }, () => [])
   for (const prepared of batch) parameters(prepared).forEach((value, i) => columns[i].push(value))
   const { rows } = await db.query(SIGN_IN_BATCH, columns, 'weauth_sign_in_batch')
   const byOrd = new Map(rows.map((row) => [Number(row.ord), row]))
-  return batch.map((prepared, i) => outcomeOf(byOrd.get(i + 1), prepared.sessionId))
+  return batch.map((prepared, i) => {
+    try {
+      return outcomeOf(byOrd.get(i + 1), prepared.sessionId)
+    } catch (e) {
+      return e instanceof Error ? e : new Error(String(e))
+    }
+  })
 }
 
 /**

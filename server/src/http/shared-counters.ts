@@ -28,6 +28,8 @@ export interface CounterStore {
 
 /** the hit of a key on an instance from which it is sent to the shared counters */
 const SHARED_FROM_HIT = 2
+/** keys per statement of a sync (a burst of new keys is sent in several) */
+const MAX_KEYS_PER_STATEMENT = 1000
 
 interface Entry {
   resetAt: number
@@ -41,6 +43,10 @@ interface Entry {
   others: number
 }
 
+/**
+ * A key is held for its window (a minute), about 150 bytes each: some 40 MB at 2,000 logins a second, each login
+ * touching two new keys (its code and its WeChat user).
+ */
 export class SharedCounters {
   /** in order of creation, which is nearly the order windows end in: pruned from the front */
   private readonly entries = new Map<string, Entry>()
@@ -78,7 +84,8 @@ export class SharedCounters {
    * a call during one waits for it and then runs its own). Ended windows are forgotten.
    */
   async sync(): Promise<void> {
-    while (this.syncing) await this.syncing
+    // a sync that failed is the caller's who started it; this one still runs its own
+    while (this.syncing) await this.syncing.catch(() => undefined)
     this.syncing = this.syncOnce().finally(() => {
       this.syncing = null
     })
@@ -103,22 +110,36 @@ export class SharedCounters {
       resetAt: entry.resetAt,
     }))
     this.pending.clear()
-    if (batch.length === 0) return
-    // one lock order for every instance's batch: two syncs touching the same keys cannot deadlock
+    // one lock order for every instance's statements: two syncs touching the same keys cannot deadlock
     batch.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    for (const { entry, hits } of batch) entry.sent += hits
+    for (let start = 0; start < batch.length; start += MAX_KEYS_PER_STATEMENT) {
+      const part = batch.slice(start, start + MAX_KEYS_PER_STATEMENT)
+      try {
+        await this.send(part, chosen, now)
+      } catch (e) {
+        // not shared after all: sent again with the next sync
+        for (const { key, entry, hits } of batch.slice(start)) {
+          if (hits > 0 && this.entries.get(key) === entry) this.pending.add(key)
+        }
+        throw e
+      }
+    }
+  }
+
+  private async send(
+    part: Array<CounterBatchEntry & { entry: Entry }>,
+    chosen: Map<string, Entry>,
+    now: number,
+  ): Promise<void> {
+    for (const { entry, hits } of part) entry.sent += hits
     let totals: SharedCount[]
     try {
       totals = await this.store.addHits(
-        batch.map(({ key, hits, resetAt }) => ({ key, hits, resetAt })),
+        part.map(({ key, hits, resetAt }) => ({ key, hits, resetAt })),
         now,
       )
     } catch (e) {
-      // not shared after all: sent again with the next sync
-      for (const { key, entry, hits } of batch) {
-        entry.sent -= hits
-        if (hits > 0 && this.entries.get(key) === entry) this.pending.add(key)
-      }
+      for (const { entry, hits } of part) entry.sent -= hits
       throw e
     }
     for (const shared of totals) {
