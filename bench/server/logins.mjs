@@ -5,6 +5,7 @@
 // warm up first (JIT, connection pools); 6,000 are measured by default, as shorter runs still carry compilation
 // and first-use costs. The figure is the server's: jscode2session + the sign-in.
 //   [WEAUTH_BENCH_DATABASE_URL=postgres://…] [WEAUTH_BENCH_CLIENT=wrk|node] [WEAUTH_BENCH_WECHAT=emulator,minimal]
+//   [WEAUTH_BENCH_INSTANCES=1,2] [WEAUTH_BENCH_SERVER=another/build/main.js]
 //   node bench/server/logins.mjs [logins=6000] [concurrency=64] [runs=1]
 // The load generator is wrk (https://github.com/wg/wrk, Debian's `wrk` package) when it is on the PATH, with
 // logins.lua feeding one code per request; otherwise node-client.mjs. The row says which.
@@ -57,9 +58,12 @@ async function dropDatabase(url, name) {
   await admin.end()
 }
 
+/** the server build measured: server/dist/main.js, or another (WEAUTH_BENCH_SERVER, e.g. an earlier commit's build) */
+const SERVER_MAIN = process.env.WEAUTH_BENCH_SERVER || join(root, 'server', 'dist', 'main.js')
+
 function startServer(env, extraArgs = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...extraArgs, join(root, 'server', 'dist', 'main.js')], {
+    const child = spawn(process.execPath, [...extraArgs, SERVER_MAIN], {
       env: { PATH: process.env.PATH, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
