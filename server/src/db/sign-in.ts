@@ -65,10 +65,6 @@ function outcomeOf(row: Record<string, unknown> | undefined, sessionId: string):
   return { ok: true, user, isNew: row.is_new === true || row.is_new === 't', sessionId }
 }
 
-export async function signInIdentity(db: Queryable, input: SignInInput): Promise<LoginOutcome> {
-  return signInPrepared(db, prepareSignIn(input))
-}
-
 export async function signInPrepared(db: Queryable, prepared: PreparedSignIn): Promise<LoginOutcome> {
   const { rows } = await db.query(SIGN_IN, parameters(prepared), 'weauth_sign_in')
   return outcomeOf(rows[0], prepared.sessionId)
