@@ -28,6 +28,8 @@ import { KeyConfigError, parseSigningKeys, type SigningKey } from './tokens/sign
  *   WEAUTH_LOGIN_PER_USER      logins per WeChat user per minute default 20
  *   WEAUTH_WRITES_PER_USER     phone/profile writes per user per minute  default 10
  *   WEAUTH_AUTH_FAILURES_PER_IP refused tokens per IP per minute before 429  default 30
+ *   WEAUTH_LIMIT_SYNC_MS       how often an instance shares its rate-limit counts, ms
+ *                              (http/shared-counters.ts)          default 100
  *   WEAUTH_TRUST_PROXY         "true" behind a reverse proxy (client IP from X-Forwarded-For)
  *   WEAUTH_LOG_LEVEL           fatal|error|warn|info|debug|silent  default info
  *   HOST / PORT                listen address                    default 127.0.0.1:8788
@@ -39,6 +41,8 @@ export interface Limits {
   authFailuresPerIp: number
   /** the window of every limit, ms */
   windowMs: number
+  /** how often an instance adds its hits to the shared counters and reads theirs back, ms */
+  syncMs: number
 }
 
 export type DatabaseConfig = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string }
@@ -211,6 +215,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       writesPerUser: int(env, 'WEAUTH_WRITES_PER_USER', 10, 1, 1_000_000),
       authFailuresPerIp: int(env, 'WEAUTH_AUTH_FAILURES_PER_IP', 30, 1, 1_000_000),
       windowMs: 60_000,
+      syncMs: int(env, 'WEAUTH_LIMIT_SYNC_MS', 100, 10, 10_000),
     },
     trustProxy: env.WEAUTH_TRUST_PROXY === 'true',
     logLevel,

@@ -8,6 +8,7 @@ import { adoptLegacyAccounts } from './db/sign-in'
 import type { AppContext } from './http/context'
 import { buildApp } from './http/build-app'
 import { Limiter } from './http/limits'
+import { SharedCounters } from './http/shared-counters'
 import { createWeChatClient, type WeChatApi } from './wechat-client'
 
 export { loadConfig, ConfigError } from './config'
@@ -47,6 +48,8 @@ export interface StartedServer {
   url: string
   app: FastifyInstance
   store: AuthStore
+  /** the rate-limit counters; `sync()` shares this instance's hits now instead of at the next interval */
+  counters: SharedCounters
   close(): Promise<void>
 }
 
@@ -84,15 +87,22 @@ export async function startAuthServer(options: StartOptions = {}): Promise<Start
     }
     return client
   }
+  const counters = new SharedCounters(store, now)
   const ctx: AppContext = {
     config,
     store,
     wechat: wechatFor(config.appid),
     wechatFor,
     now,
-    limiter: new Limiter(store, config.limits, now),
+    limiter: new Limiter(counters, config.limits, now),
+    counters,
   }
   const app = await buildApp(ctx, { logger: options.logger })
+  // the limits hold on this instance's own counts meanwhile; a failed sync is retried with the next one
+  const syncCounters = () =>
+    counters.sync().catch((e: unknown) => app.log.warn({ event: 'rate-counters.sync-failed', err: e }))
+  const syncer = setInterval(() => void syncCounters(), config.limits.syncMs)
+  syncer.unref()
   const address = await app.listen({ host: config.host, port: config.port })
   const bound = app.server.address()
   const url =
@@ -106,9 +116,12 @@ export async function startAuthServer(options: StartOptions = {}): Promise<Start
     url,
     app,
     store,
+    counters,
     async close() {
       clearInterval(sweeper)
+      clearInterval(syncer)
       await app.close()
+      await syncCounters() // the last hits are shared too
       if (!options.database) await db.close()
     },
   }

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
-import { request as httpRequest } from 'node:http'
-import { request as httpsRequest } from 'node:https'
+import { Agent as HttpAgent, request as httpRequest, type RequestOptions } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 
 /**
  * The WeChat server APIs the login server calls (api.weixin.qq.com, or the local emulator in tests):
@@ -88,15 +88,50 @@ export interface WeChatClientOptions {
 
 type Json = Record<string, unknown>
 
+/** Where WeChat is: the request function and keep-alive agent of its protocol, host, port and base path. */
+interface Endpoint {
+  send: typeof httpRequest
+  options: RequestOptions
+  basePath: string
+}
+
+function endpointOf(baseUrl: string): Endpoint | null {
+  const url = new URL(baseUrl)
+  const secure = url.protocol === 'https:'
+  if (!secure && url.protocol !== 'http:') return null
+  return {
+    send: secure ? httpsRequest : httpRequest,
+    // connections are kept open between calls (a login's jscode2session should not pay a TCP and TLS handshake),
+    // as Node's own global agent does: the last used socket first, an idle one closed after 5 s
+    options: {
+      protocol: url.protocol,
+      hostname: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port || (secure ? 443 : 80),
+      agent: new (secure ? HttpsAgent : HttpAgent)({ keepAlive: true, scheduling: 'lifo', timeout: 5000 }),
+    },
+    basePath: url.pathname.replace(/\/+$/, ''),
+  }
+}
+
+/** A path with its query (URL-encoded) under the endpoint's base path. */
+const pathWith = (endpoint: Endpoint, path: string, query: Record<string, string>) =>
+  `${endpoint.basePath}${path}?${new URLSearchParams(query).toString()}`
+
 /** One HTTP exchange; WeChat answers JSON even as text/plain (jscode2session does), so the body is parsed regardless. */
-function exchange(url: URL, method: 'GET' | 'POST', body: Json | undefined, timeoutMs: number): Promise<Json> {
-  const send = url.protocol === 'https:' ? httpsRequest : url.protocol === 'http:' ? httpRequest : null
-  if (!send) return Promise.reject(new WeChatUnavailable(`unsupported protocol ${url.protocol}`))
+function exchange(
+  endpoint: Endpoint | null,
+  path: string,
+  method: 'GET' | 'POST',
+  body: Json | undefined,
+  timeoutMs: number,
+): Promise<Json> {
+  if (!endpoint) return Promise.reject(new WeChatUnavailable('unsupported protocol'))
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body))
   return new Promise((resolve, reject) => {
-    const req = send(
-      url,
+    const req = endpoint.send(
       {
+        ...endpoint.options,
+        path,
         method,
         timeout: timeoutMs,
         headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
@@ -131,7 +166,15 @@ function exchange(url: URL, method: 'GET' | 'POST', body: Json | undefined, time
 const errOf = (json: Json) => ({ ok: false as const, errcode: Number(json.errcode), errmsg: String(json.errmsg ?? '') })
 
 export function createWeChatClient(options: WeChatClientOptions): WeChatApi {
-  const base = options.baseUrl.replace(/\/+$/, '')
+  const endpoint = endpointOf(options.baseUrl)
+  // jscode2session's query but the code, made once (appid and secret never change for a client)
+  const code2SessionPath = endpoint
+    ? `${pathWith(endpoint, '/sns/jscode2session', {
+        appid: options.appid,
+        secret: options.secret,
+        grant_type: 'authorization_code',
+      })}&js_code=`
+    : ''
   const timeoutMs = options.timeoutMs ?? 5000
   const now = options.now ?? Date.now
   const tokens = options.tokens ?? memoryTokenCache(now)
@@ -143,7 +186,8 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatApi {
    */
   const fetchStableToken = (forceRefresh: boolean) => async () => {
     const json = await exchange(
-      new URL(`${base}/cgi-bin/stable_token`),
+      endpoint,
+      `${endpoint?.basePath ?? ''}/cgi-bin/stable_token`,
       'POST',
       { grant_type: 'client_credential', appid: options.appid, secret: options.secret, force_refresh: forceRefresh },
       timeoutMs,
@@ -173,12 +217,13 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatApi {
 
   return {
     async code2Session(code) {
-      const url = new URL(`${base}/sns/jscode2session`)
-      url.searchParams.set('appid', options.appid)
-      url.searchParams.set('secret', options.secret)
-      url.searchParams.set('js_code', code)
-      url.searchParams.set('grant_type', 'authorization_code')
-      const json = await exchange(url, 'GET', undefined, timeoutMs)
+      const json = await exchange(
+        endpoint,
+        `${code2SessionPath}${encodeURIComponent(code)}`,
+        'GET',
+        undefined,
+        timeoutMs,
+      )
       // success carries no errcode (or errcode 0 on older answers)
       if (json.errcode !== undefined && json.errcode !== 0) return errOf(json)
       if (
@@ -200,9 +245,8 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatApi {
     /** https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/user-info/phone-number/getPhoneNumber.html */
     async getPhoneNumber(code, openid) {
       const json = await withAccessToken((token) => {
-        const url = new URL(`${base}/wxa/business/getuserphonenumber`)
-        url.searchParams.set('access_token', token)
-        return exchange(url, 'POST', { code, ...(openid ? { openid } : {}) }, timeoutMs)
+        const path = endpoint && pathWith(endpoint, '/wxa/business/getuserphonenumber', { access_token: token })
+        return exchange(endpoint, path ?? '', 'POST', { code, ...(openid ? { openid } : {}) }, timeoutMs)
       })
       if (json.errcode !== undefined && json.errcode !== 0) return errOf(json)
       const info = json.phone_info as Partial<PhoneInfo> | undefined
@@ -218,9 +262,8 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatApi {
 
     async checkText(openid, content) {
       const json = await withAccessToken((token) => {
-        const url = new URL(`${base}/wxa/msg_sec_check`)
-        url.searchParams.set('access_token', token)
-        return exchange(url, 'POST', { content, version: 2, scene: 1, openid }, timeoutMs)
+        const path = endpoint && pathWith(endpoint, '/wxa/msg_sec_check', { access_token: token })
+        return exchange(endpoint, path ?? '', 'POST', { content, version: 2, scene: 1, openid }, timeoutMs)
       })
       if (json.errcode !== undefined && json.errcode !== 0) return errOf(json)
       const result = json.result as { suggest?: unknown } | undefined
@@ -231,12 +274,15 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatApi {
     /** GET wxa/checksession: signature = hex HMAC-SHA256 of the empty string keyed by the session_key. */
     async checkSessionKey(openid, sessionKey) {
       const json = await withAccessToken((token) => {
-        const url = new URL(`${base}/wxa/checksession`)
-        url.searchParams.set('access_token', token)
-        url.searchParams.set('openid', openid)
-        url.searchParams.set('signature', createHmac('sha256', sessionKey).update('').digest('hex'))
-        url.searchParams.set('sig_method', 'hmac_sha256')
-        return exchange(url, 'GET', undefined, timeoutMs)
+        const path =
+          endpoint &&
+          pathWith(endpoint, '/wxa/checksession', {
+            access_token: token,
+            openid,
+            signature: createHmac('sha256', sessionKey).update('').digest('hex'),
+            sig_method: 'hmac_sha256',
+          })
+        return exchange(endpoint, path ?? '', 'GET', undefined, timeoutMs)
       })
       if (json.errcode === undefined || json.errcode === 0) return true
       if (json.errcode === 87009) return false // invalid signature: not the user's current session_key

@@ -53,12 +53,20 @@ export function configureWeChatApi(emulator: Services | object, options: { jscod
   state.windows.clear()
 }
 
+const appSecrets = new Map<string, string>()
+
 /**
  * The AppSecret the emulated WeChat expects for this appid: derived, so every emulator run agrees on it and
  * no real secret is ever needed or committed. A backend under test reads it from here.
  */
 export function emulatorAppSecret(appid: string): string {
-  return createHash('sha256').update(`weauth-emulator-appsecret:${appid}`).digest('hex').slice(0, 32)
+  let secret = appSecrets.get(appid)
+  if (secret === undefined) {
+    secret = createHash('sha256').update(`weauth-emulator-appsecret:${appid}`).digest('hex').slice(0, 32)
+    // every jscode2session checks it: derived once per appid (only appids the emulator knows are ever asked)
+    appSecrets.set(appid, secret)
+  }
+  return secret
 }
 
 /** WeChat appends a request id to every errmsg: "invalid code, rid: 668f2aa4-51c08c03-3d141241". */

@@ -4,7 +4,15 @@
  * (db/pglite.ts), so tests and the playground need no server. Both run the same SQL and migrations.
  */
 export interface Queryable {
-  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: Row[]; rowCount: number }>
+  /**
+   * `name` makes it a prepared statement on PostgreSQL (parsed and planned once per connection, then only bound
+   * and run): for the statements of every request. PGlite runs it as any other.
+   */
+  query<Row = Record<string, unknown>>(
+    text: string,
+    params?: unknown[],
+    name?: string,
+  ): Promise<{ rows: Row[]; rowCount: number }>
 }
 
 export interface Database extends Queryable {

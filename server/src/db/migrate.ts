@@ -31,11 +31,28 @@ export async function migrate(db: Database, migrations: readonly Migration[] = M
   })
 }
 
-/** Statements of a migration (no semicolons inside strings or bodies in ours); comments dropped. */
-function splitStatements(sql: string): string[] {
-  return sql
+/**
+ * Statements of a migration, split at semicolons; a dollar-quoted body ($$ … $$, a function's) is kept whole with
+ * its own semicolons. Comments dropped.
+ */
+export function splitStatements(sql: string): string[] {
+  const statements: string[] = []
+  let current = ''
+  sql
     .replace(/--[^\n]*/g, '')
-    .split(';')
-    .map((s) => s.trim())
-    .filter(Boolean)
+    .split('$$')
+    .forEach((segment, i) => {
+      if (i % 2 === 1) {
+        current += `$$${segment}$$`
+        return
+      }
+      const [first, ...rest] = segment.split(';')
+      current += first
+      for (const piece of rest) {
+        statements.push(current)
+        current = piece
+      }
+    })
+  statements.push(current)
+  return statements.map((s) => s.trim()).filter(Boolean)
 }

@@ -118,4 +118,151 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE identities ADD COLUMN privacy_consent_version text
     `,
   },
+  {
+    version: 4,
+    name: 'sign-in as one function (and many sign-ins in one call): one round trip, statements planned once per connection',
+    sql: `
+      -- db/sign-in.ts calls this once per login. PL/pgSQL prepares each statement below once per connection and
+      -- reuses the plan, where the same SQL sent as CTEs was parsed and planned at every login; and a first login
+      -- and a returning one take the same single round trip. The unique keys settle concurrent first logins:
+      -- identities (appid, openid), users.openid and users.unionid. A losing INSERT does nothing and the next
+      -- round (a new snapshot: READ COMMITTED) finds the winner's rows. Everything commits or nothing does.
+      -- outcome: 'ok' (signed in: session and refresh token opened) or 'banned' (the account, unchanged).
+      CREATE FUNCTION weauth_sign_in(
+        p_appid text, p_openid text, p_unionid text, p_session_key text, p_consent_version text,
+        p_phone_number text, p_country_code text, p_now timestamptz, p_session_id text,
+        p_session_expires_at timestamptz, p_refresh_token_hash text, p_new_user_id text
+      ) RETURNS TABLE (
+        outcome text, is_new boolean, id text, openid text, unionid text, nick_name text, avatar_url text,
+        phone_number text, country_code text, created_at timestamptz, last_login_at timestamptz,
+        login_count integer, privacy_consent_at timestamptz, privacy_consent_version text, status text,
+        app_consent_known boolean, app_consent_at timestamptz, app_consent_version text
+      ) LANGUAGE plpgsql AS $$
+      #variable_conflict use_column
+      DECLARE
+        v_identity identities%ROWTYPE;
+        v_user users%ROWTYPE;
+        v_owner text;
+        v_new boolean := false;
+        v_done boolean := false;
+      BEGIN
+        FOR attempt IN 1..3 LOOP
+          SELECT * INTO v_identity FROM identities i WHERE i.appid = p_appid AND i.openid = p_openid;
+          IF FOUND THEN
+            -- an identity seen before: its account, if active. The account's own app (users.openid) keeps its
+            -- consent on the account; another app's is on its identity (below)
+            UPDATE users u SET
+              last_login_at = p_now,
+              login_count = u.login_count + 1,
+              privacy_consent_at = CASE WHEN p_consent_version IS NOT NULL AND u.openid = p_openid THEN p_now
+                                        ELSE u.privacy_consent_at END,
+              privacy_consent_version = CASE WHEN p_consent_version IS NOT NULL AND u.openid = p_openid
+                                             THEN p_consent_version ELSE u.privacy_consent_version END,
+              phone_number = COALESCE(p_phone_number, u.phone_number),
+              country_code = CASE WHEN p_phone_number IS NULL THEN u.country_code ELSE p_country_code END
+             WHERE u.id = v_identity.user_id AND u.status = 'active'
+            RETURNING u.* INTO v_user;
+            IF NOT FOUND THEN
+              SELECT u.* INTO v_user FROM users u WHERE u.id = v_identity.user_id;
+              IF FOUND AND v_user.status = 'banned' THEN
+                RETURN QUERY SELECT 'banned'::text, false, v_user.id, v_user.openid, v_user.unionid, v_user.nick_name,
+                  v_user.avatar_url, v_user.phone_number, v_user.country_code, v_user.created_at, v_user.last_login_at,
+                  v_user.login_count, v_user.privacy_consent_at, v_user.privacy_consent_version, v_user.status,
+                  false, NULL::timestamptz, NULL::text;
+                RETURN;
+              END IF;
+              CONTINUE; -- deleted meanwhile (its identities with it): the next round starts a new account
+            END IF;
+            IF p_unionid IS NOT NULL AND v_user.unionid IS NULL THEN
+              -- a unionid is linked only when no other account holds it (merging accounts is not done here); a
+              -- concurrent login linking it elsewhere first wins, and this one stays without
+              BEGIN
+                UPDATE users u SET unionid = p_unionid
+                 WHERE u.id = v_user.id AND u.unionid IS NULL
+                   AND NOT EXISTS (SELECT 1 FROM users o WHERE o.unionid = p_unionid);
+                IF FOUND THEN v_user.unionid := p_unionid; END IF;
+              EXCEPTION WHEN unique_violation THEN NULL;
+              END;
+            END IF;
+            IF p_consent_version IS NOT NULL AND v_user.openid <> p_openid THEN
+              UPDATE identities i SET privacy_consent_at = p_now, privacy_consent_version = p_consent_version
+               WHERE i.appid = p_appid AND i.openid = p_openid;
+              v_identity.privacy_consent_at := p_now;
+              v_identity.privacy_consent_version := p_consent_version;
+            END IF;
+            v_done := true;
+            EXIT;
+          END IF;
+          IF p_unionid IS NOT NULL THEN
+            -- the person's account from another of the organisation's mini programs: this identity joins it
+            SELECT u.id INTO v_owner FROM users u WHERE u.unionid = p_unionid;
+            IF FOUND THEN
+              INSERT INTO identities (appid, openid, user_id, linked_at) VALUES (p_appid, p_openid, v_owner, p_now)
+                ON CONFLICT (appid, openid) DO NOTHING;
+              CONTINUE;
+            END IF;
+          END IF;
+          INSERT INTO users AS u (id, openid, unionid, created_at, last_login_at, login_count, privacy_consent_at,
+                                  privacy_consent_version, phone_number, country_code)
+            VALUES (p_new_user_id, p_openid, p_unionid, p_now, p_now, 1,
+                    CASE WHEN p_consent_version IS NULL THEN NULL ELSE p_now END, p_consent_version,
+                    p_phone_number, p_country_code)
+            ON CONFLICT DO NOTHING
+            RETURNING u.* INTO v_user;
+          CONTINUE WHEN NOT FOUND; -- a concurrent first login of this person won: the next round finds it
+          INSERT INTO identities (appid, openid, user_id, linked_at) VALUES (p_appid, p_openid, p_new_user_id, p_now)
+            ON CONFLICT (appid, openid) DO NOTHING;
+          IF NOT FOUND THEN
+            -- the identity was linked to another account meanwhile: this account goes, the next round signs in there
+            DELETE FROM users u WHERE u.id = p_new_user_id;
+            CONTINUE;
+          END IF;
+          v_new := true;
+          v_done := true;
+          EXIT;
+        END LOOP;
+        IF NOT v_done THEN
+          RAISE EXCEPTION 'sign-in did not settle after concurrent first logins';
+        END IF;
+        -- the newest session_key (what the next open data is encrypted with), a session and its first refresh token
+        INSERT INTO wechat_sessions AS k (openid, session_key, updated_at) VALUES (p_openid, p_session_key, p_now)
+          ON CONFLICT (openid) DO UPDATE SET session_key = EXCLUDED.session_key, updated_at = EXCLUDED.updated_at;
+        INSERT INTO sessions (id, user_id, appid, openid, created_at, expires_at)
+          VALUES (p_session_id, v_user.id, p_appid, p_openid, p_now, p_session_expires_at);
+        INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at)
+          VALUES (p_refresh_token_hash, p_session_id, p_now, p_session_expires_at);
+        RETURN QUERY SELECT 'ok'::text, v_new, v_user.id, v_user.openid, v_user.unionid, v_user.nick_name,
+          v_user.avatar_url, v_user.phone_number, v_user.country_code, v_user.created_at, v_user.last_login_at,
+          v_user.login_count, v_user.privacy_consent_at, v_user.privacy_consent_version, v_user.status,
+          v_user.openid <> p_openid,
+          CASE WHEN p_consent_version IS NULL THEN v_identity.privacy_consent_at ELSE p_now END,
+          COALESCE(p_consent_version, v_identity.privacy_consent_version);
+      END
+      $$;
+
+      -- Several sign-ins in one call and one transaction (db/sign-in-batcher.ts gathers the logins that arrive while
+      -- earlier ones are with the database): the round trip, the commit and the client's work are shared; each
+      -- sign-in is weauth_sign_in's, in the order given, and row \`ord\` answers the ord-th. One that fails fails all
+      -- (nothing is committed) and the caller then runs each alone.
+      CREATE FUNCTION weauth_sign_in_batch(
+        p_appid text[], p_openid text[], p_unionid text[], p_session_key text[], p_consent_version text[],
+        p_phone_number text[], p_country_code text[], p_now timestamptz[], p_session_id text[],
+        p_session_expires_at timestamptz[], p_refresh_token_hash text[], p_new_user_id text[]
+      ) RETURNS TABLE (
+        ord integer, outcome text, is_new boolean, id text, openid text, unionid text, nick_name text,
+        avatar_url text, phone_number text, country_code text, created_at timestamptz, last_login_at timestamptz,
+        login_count integer, privacy_consent_at timestamptz, privacy_consent_version text, status text,
+        app_consent_known boolean, app_consent_at timestamptz, app_consent_version text
+      ) LANGUAGE plpgsql AS $$
+      #variable_conflict use_column
+      BEGIN
+        FOR i IN 1..coalesce(array_length(p_openid, 1), 0) LOOP
+          RETURN QUERY SELECT i, s.* FROM weauth_sign_in(p_appid[i], p_openid[i], p_unionid[i], p_session_key[i],
+            p_consent_version[i], p_phone_number[i], p_country_code[i], p_now[i], p_session_id[i],
+            p_session_expires_at[i], p_refresh_token_hash[i], p_new_user_id[i]) s;
+        END LOOP;
+      END
+      $$
+    `,
+  },
 ]

@@ -9,8 +9,8 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   const client = await pool.connect() // fail fast on a bad URL or an unreachable server
   client.release()
   const wrap = (c: Pool | PoolClient): Queryable => ({
-    async query(text, params) {
-      const result = await c.query(text, params as unknown[])
+    async query(text, params, name) {
+      const result = await c.query({ text, values: params as unknown[], ...(name ? { name } : {}) })
       return { rows: result.rows, rowCount: result.rowCount ?? 0 }
     },
   })

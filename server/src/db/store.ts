@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto'
+import { randomText } from '../tokens/random-text'
 import type { Database, Queryable } from './database'
-import { signInIdentity, type SignInInput } from './sign-in'
+import type { SignInInput } from './sign-in'
+import { SignInBatcher } from './sign-in-batcher'
 import { eraseAccount } from './erase'
 
 /**
@@ -48,7 +49,23 @@ export interface Avatar {
   bytes: Buffer
 }
 
-export const newId = () => randomBytes(12).toString('hex')
+/** Hits of one rate-limit key for the shared counters (http/shared-counters.ts). */
+export interface CounterBatchEntry {
+  key: string
+  /** hits since the last sync (0: only re-read the shared count) */
+  hits: number
+  /** when the sending instance's window for the key ends, ms since epoch (a new shared row takes it) */
+  resetAt: number
+}
+
+export interface SharedCount {
+  key: string
+  /** every instance's hits in the shared window */
+  count: number
+  resetAt: number
+}
+
+export const newId = () => randomText(12, 'hex')
 
 type Row = Record<string, unknown>
 
@@ -108,11 +125,17 @@ function setClause(changes: UserChanges, firstParam: number): { sql: string; val
 }
 
 export class AuthStore {
+  /** concurrent logins share round trips and commits (db/sign-in-batcher.ts) */
+  private readonly signIns: SignInBatcher
+
   constructor(
     readonly db: Database,
     /** the mini program a login names no other app for (config.appid) */
     readonly defaultAppid = '',
-  ) {}
+  ) {
+    // PGlite is one connection: one statement at a time, and the logins that wait go together
+    this.signIns = new SignInBatcher(db, { maxInFlight: db.kind === 'pglite' ? 1 : 4, maxBatch: 32 })
+  }
 
   /**
    * Signs a mini program's user in (db/sign-in.ts): their account found by this app's identity, else by unionid,
@@ -120,7 +143,7 @@ export class AuthStore {
    * user gets neither a session nor a token. `appid` defaults to the account's first mini program.
    */
   async login(input: Omit<SignInInput, 'appid'> & { appid?: string }): Promise<LoginOutcome> {
-    return signInIdentity(this.db, { ...input, appid: input.appid ?? this.defaultAppid })
+    return this.signIns.signIn({ ...input, appid: input.appid ?? this.defaultAppid })
   }
 
   async userById(id: string): Promise<UserRecord | null> {
@@ -325,19 +348,28 @@ export class AuthStore {
   }
 
   /**
-   * Counts one hit of `key` in a fixed window shared by every instance; answers the count so far and when
-   * the window ends. Expired windows restart at 1.
+   * Adds hits to the rate-limit counters shared by every instance, many keys in one statement (http/shared-counters.ts
+   * batches them), and answers each key's total and window end. A window that ended restarts with these hits.
+   * Rows are written in the batch's order (sorted by key), so two instances' batches cannot deadlock.
    */
-  async hit(key: string, windowMs: number, now: Date): Promise<{ count: number; resetAt: Date }> {
-    const { rows } = await this.db.query(
-      `INSERT INTO rate_counters (key, count, reset_at) VALUES ($1, 1, $2)
+  async addHits(batch: CounterBatchEntry[], now: number): Promise<SharedCount[]> {
+    // reset_at read back as epoch milliseconds: a number is cheaper to take than a timestamp to parse
+    const { rows } = await this.db.query<{ key: string; count: number; reset_ms: number }>(
+      `INSERT INTO rate_counters AS c (key, count, reset_at)
+       SELECT * FROM unnest($1::text[], $2::integer[], $3::timestamptz[])
        ON CONFLICT (key) DO UPDATE SET
-         count = CASE WHEN rate_counters.reset_at <= $3 THEN 1 ELSE rate_counters.count + 1 END,
-         reset_at = CASE WHEN rate_counters.reset_at <= $3 THEN EXCLUDED.reset_at ELSE rate_counters.reset_at END
-       RETURNING count, reset_at`,
-      [key, new Date(now.getTime() + windowMs), now],
+         count = CASE WHEN c.reset_at <= $4 THEN EXCLUDED.count ELSE c.count + EXCLUDED.count END,
+         reset_at = CASE WHEN c.reset_at <= $4 THEN EXCLUDED.reset_at ELSE c.reset_at END
+       RETURNING key, count, floor(extract(epoch FROM c.reset_at) * 1000)::float8 AS reset_ms`,
+      [
+        batch.map((b) => b.key),
+        batch.map((b) => b.hits),
+        batch.map((b) => new Date(b.resetAt).toISOString()),
+        new Date(now),
+      ],
+      'weauth_add_hits',
     )
-    return { count: Number(rows[0].count), resetAt: date(rows[0].reset_at) }
+    return rows.map((r) => ({ key: r.key, count: Number(r.count), resetAt: Number(r.reset_ms) }))
   }
 
   /** Drops what can no longer be used: expired counters, sessions and refresh tokens. */

@@ -13,8 +13,8 @@ const BEARER = /^Bearer ([A-Za-z0-9._-]{1,2048})$/i
  * count against the client's IP: past the limit it gets 429 instead of 401, which makes guessing useless.
  */
 export function authenticator(ctx: AppContext) {
-  const refuse = async (request: FastifyRequest, code: 'NOT_LOGGED_IN' | 'TOKEN_EXPIRED') => {
-    await ctx.limiter.take(`auth-failure:${request.ip}`, ctx.config.limits.authFailuresPerIp)
+  const refuse = (request: FastifyRequest, code: 'NOT_LOGGED_IN' | 'TOKEN_EXPIRED') => {
+    ctx.limiter.take(`auth-failure:${request.ip}`, ctx.config.limits.authFailuresPerIp)
     return unauthorized(code)
   }
   return async function authenticate(request: FastifyRequest): Promise<void> {
@@ -27,14 +27,14 @@ export function authenticator(ctx: AppContext) {
         now: ctx.now(),
       })
     } catch (e) {
-      throw await refuse(request, e instanceof TokenError && e.reason === 'expired' ? 'TOKEN_EXPIRED' : 'NOT_LOGGED_IN')
+      throw refuse(request, e instanceof TokenError && e.reason === 'expired' ? 'TOKEN_EXPIRED' : 'NOT_LOGGED_IN')
     }
     const session = await ctx.store.session(claims.sid)
-    if (!session || session.user.id !== claims.sub) throw await refuse(request, 'NOT_LOGGED_IN')
+    if (!session || session.user.id !== claims.sub) throw refuse(request, 'NOT_LOGGED_IN')
     // a token is good only for the mini program its session signed in with
-    if (session.appid && session.appid !== claims.aud) throw await refuse(request, 'NOT_LOGGED_IN')
+    if (session.appid && session.appid !== claims.aud) throw refuse(request, 'NOT_LOGGED_IN')
     if (session.user.status === 'banned') throw new HttpError(403, 'ACCOUNT_BANNED')
-    if (session.revokedAt || session.expiresAt.getTime() <= ctx.now()) throw await refuse(request, 'NOT_LOGGED_IN')
+    if (session.revokedAt || session.expiresAt.getTime() <= ctx.now()) throw refuse(request, 'NOT_LOGGED_IN')
     request.auth = {
       claims,
       user: session.user as UserRecord,

@@ -17,7 +17,8 @@ import { messagePushRoute } from '../routes/message-push'
 import { unlinkRoute } from '../routes/unlink'
 import type { AppContext } from './context'
 import { HttpError, rateLimited } from './http-error'
-import { pgRateLimitStore } from './limits'
+import { sharedRateLimitStore } from './limits'
+import { OneLinePerRequest } from './request-log'
 
 /** JSON bodies larger than this are refused before parsing (413); avatars have their own cap. */
 export const MAX_BODY_BYTES = 16 * 1024
@@ -61,6 +62,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       level: ctx.config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     },
+    logController: new OneLinePerRequest(),
     bodyLimit: MAX_BODY_BYTES,
     trustProxy: ctx.config.trustProxy,
     requestTimeout: 15_000,
@@ -98,7 +100,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   }
   await app.register(rateLimit, {
     global: false,
-    store: pgRateLimitStore(ctx.store, ctx.now) as unknown as FastifyRateLimitStoreCtor,
+    store: sharedRateLimitStore(ctx.counters, ctx.now) as unknown as FastifyRateLimitStoreCtor,
     errorResponseBuilder: (_request, context) => rateLimited(context.ttl / 1000),
   })
   await app.register(multipart, {

@@ -36,7 +36,7 @@ export async function exchangeLoginCode(
   appid: string,
   code: string,
 ): Promise<Extract<Code2SessionResult, { ok: true }>> {
-  await ctx.limiter.take(`login-code:${digest(code)}`, 3)
+  ctx.limiter.take(`login-code:${digest(code)}`, 3)
   let session: Code2SessionResult
   try {
     session = await ctx.wechatFor(appid).code2Session(code)
@@ -51,6 +51,6 @@ export async function exchangeLoginCode(
     request.log.info({ event: 'jscode2session.error', errcode: session.errcode })
     throw refusal(session.errcode)
   }
-  await ctx.limiter.take(`login-user:${digest(session.openid)}`, ctx.config.limits.loginPerUser)
+  ctx.limiter.take(`login-user:${digest(session.openid)}`, ctx.config.limits.loginPerUser)
   return session
 }

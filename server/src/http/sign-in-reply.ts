@@ -26,7 +26,7 @@ export async function signInReply(
     refreshTokenHash: hashRefreshToken(refreshToken),
   })
   if (!outcome.ok) throw new HttpError(403, 'ACCOUNT_BANNED')
-  request.log.info({ event, userId: outcome.user.id, isNew: outcome.isNew })
+  request.outcome = { event, userId: outcome.user.id, isNew: outcome.isNew }
   return {
     ok: true,
     user: publicUser(outcome.user),

@@ -34,7 +34,7 @@ export function consentRoute(app: FastifyInstance, ctx: AppContext): void {
   app.post('/auth/consent', { schema: { body: ConsentBody }, preHandler: authenticator(ctx) }, async (request) => {
     const { user, identity } = authOf(request)
     const body = check(Consent, request.body)
-    await ctx.limiter.take(`write:${user.id}`, ctx.config.limits.writesPerUser)
+    ctx.limiter.take(`write:${user.id}`, ctx.config.limits.writesPerUser)
     const accepting = body.action === 'accept'
     // this mini program's consent only: each app of the organisation has its own policy
     const updated = await ctx.store.setConsent(

@@ -38,7 +38,7 @@ export function phoneLoginRoute(app: FastifyInstance, ctx: AppContext): void {
       const { consentVersion } = check(v.object({ consentVersion: ConsentGiven }), body)
       const appid = miniProgramOf(ctx, request, body.appid)
       const session = await exchangeLoginCode(ctx, request, appid, body.code)
-      await ctx.limiter.take(`write-openid:${session.openid}`, ctx.config.limits.writesPerUser)
+      ctx.limiter.take(`write-openid:${session.openid}`, ctx.config.limits.writesPerUser)
       const phone = await exchangePhoneCode(ctx, request, { appid, openid: session.openid }, body.phoneCode)
       return signInReply(ctx, request, 'phone-login', {
         appid,

@@ -31,7 +31,7 @@ export function phoneRoute(app: FastifyInstance, ctx: AppContext): void {
   app.post('/auth/phone', { schema: { body: PhoneBody }, preHandler: authenticator(ctx) }, async (request) => {
     const { user, identity } = authOf(request)
     requireConsent(user)
-    await ctx.limiter.take(`write:${user.id}`, ctx.config.limits.writesPerUser)
+    ctx.limiter.take(`write:${user.id}`, ctx.config.limits.writesPerUser)
     const body = request.body as { code?: string; encryptedData?: string; iv?: string }
     let phoneNumber: string
     let countryCode: string

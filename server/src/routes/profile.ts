@@ -71,7 +71,7 @@ export function profileRoute(app: FastifyInstance, ctx: AppContext): void {
     requireConsent(user)
     const nickNameOf = (typed: string | undefined) =>
       typed === undefined ? undefined : acceptableNickName(ctx, request, identity, typed, user.nickName)
-    await ctx.limiter.take(`write:${user.id}`, ctx.config.limits.writesPerUser)
+    ctx.limiter.take(`write:${user.id}`, ctx.config.limits.writesPerUser)
 
     if (request.isMultipart()) {
       const upload = await readUpload(request)

@@ -34,7 +34,7 @@ export function refreshRoute(app: FastifyInstance, ctx: AppContext): void {
       if (!outcome.ok) {
         request.log.warn({ event: 'refresh.refused', reason: outcome.reason })
         if (outcome.reason === 'banned') throw new HttpError(403, 'ACCOUNT_BANNED')
-        await ctx.limiter.take(`auth-failure:${request.ip}`, ctx.config.limits.authFailuresPerIp)
+        ctx.limiter.take(`auth-failure:${request.ip}`, ctx.config.limits.authFailuresPerIp)
         throw unauthorized('NOT_LOGGED_IN')
       }
       return {

@@ -34,7 +34,7 @@ export function unlinkRoute(app: FastifyInstance, ctx: AppContext): void {
     const { user, identity } = authOf(request)
     const body = check(Unlink, request.body)
     if (body.action === 'preview') return { ok: true, apps: await linkedAppCount(ctx.store.db, user.id) }
-    await ctx.limiter.take(`write:${user.id}`, ctx.config.limits.writesPerUser)
+    ctx.limiter.take(`write:${user.id}`, ctx.config.limits.writesPerUser)
     const now = new Date(ctx.now())
     const outcome = await unlinkIdentity(ctx.store.db, user.id, identity, ctx.config.appid, now)
     if ('gone' in outcome) throw unauthorized('NOT_LOGGED_IN')

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { randomText } from './random-text'
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose'
 import type { SigningKey } from './signing-keys'
 
@@ -42,7 +42,7 @@ export async function signAccessToken(
   // a random jti (RFC 7519 4.1.7) makes every token unique: two issued in the same second for one session (a
   // refresh right after sign-in) are still different tokens
   return new SignJWT({ sid: claims.sid })
-    .setJti(randomBytes(12).toString('base64url'))
+    .setJti(randomText(12, 'base64url'))
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: key.kid })
     .setSubject(claims.sub)
     .setIssuer(TOKEN_ISSUER)

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, createSecretKey, type KeyObject } from 'node:crypto'
 
 /**
  * The HS256 keys access tokens are signed with. The first key signs; every key verifies, found by the
@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto'
  */
 export interface SigningKey {
   kid: string
-  secret: Uint8Array
+  /** made once at start: given raw bytes, jose would import them again for every token it signs or checks */
+  secret: KeyObject
 }
 
 export const MIN_SECRET_LENGTH = 32
@@ -34,7 +35,7 @@ export function parseSigningKeys(spec: string): SigningKey[] {
     if (secret.length < MIN_SECRET_LENGTH)
       throw new KeyConfigError(`the key "${kid}" is shorter than ${MIN_SECRET_LENGTH} characters`)
     if (new Set(secret).size < 8) throw new KeyConfigError(`the key "${kid}" is too weak (too few distinct characters)`)
-    return { kid, secret: new Uint8Array(Buffer.from(secret, 'utf8')) }
+    return { kid, secret: createSecretKey(Buffer.from(secret, 'utf8')) }
   })
   if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new KeyConfigError('two keys share a key id')
   return keys
