@@ -109,3 +109,28 @@ export async function startTestServer(options: {
     },
   }
 }
+
+/**
+ * For a describe block: servers and shared databases that are all closed and dropped after it. `server()` starts
+ * one on its own database, or on `database` to stand beside others as instances of one deployment.
+ */
+export function serversOn(kind: 'pglite' | 'postgres', defaults: Record<string, string> = {}) {
+  const started: TestServer[] = []
+  const databases: TestDatabase[] = []
+  afterAll(async () => {
+    for (const t of started) await t.close()
+    for (const d of databases) await d.drop()
+  })
+  return {
+    async server(wechat: FakeWeChat, env: Record<string, string> = {}, database?: TestDatabase) {
+      const t = await startTestServer({ wechat, kind, database, env: { ...defaults, ...env } })
+      started.push(t)
+      return t
+    },
+    async sharedDatabase() {
+      const d = await createTestDatabase(kind)
+      databases.push(d)
+      return d
+    },
+  }
+}

@@ -5,8 +5,8 @@
  */
 import { decodeProtectedHeader } from 'jose'
 import { http } from '../helpers/http'
-import { FakeWeChat, startTestServer, type TestServer } from '../helpers/login-server'
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/test-database'
+import { FakeWeChat, serversOn, startTestServer, type TestServer } from '../helpers/login-server'
+import { DATABASE_KINDS } from '../helpers/test-database'
 
 const CONSENT = { consentVersion: '2026-11' }
 const OLD_KEY = 'old:old-signing-key-0123456789abcdefghijklmnop'
@@ -21,22 +21,7 @@ async function login(t: TestServer, wechat: FakeWeChat, openid?: string) {
 const retryAfter = (res: { headers: Record<string, unknown> }) => Number(res.headers['retry-after'])
 
 describe.each(DATABASE_KINDS)('limits, CORS, keys and instances on %s', (kind) => {
-  const started: TestServer[] = []
-  const databases: TestDatabase[] = []
-  afterAll(async () => {
-    for (const t of started) await t.close()
-    for (const d of databases) await d.drop()
-  })
-  async function server(wechat: FakeWeChat, env: Record<string, string> = {}, database?: TestDatabase) {
-    const t = await startTestServer({ wechat, kind, env, database })
-    started.push(t)
-    return t
-  }
-  async function sharedDatabase() {
-    const d = await createTestDatabase(kind)
-    databases.push(d)
-    return d
-  }
+  const { server, sharedDatabase } = serversOn(kind)
 
   test('per IP on /auth/login: 429 RATE_LIMITED with Retry-After, and the refused login never reaches WeChat', async () => {
     const wechat = new FakeWeChat()

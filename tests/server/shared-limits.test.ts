@@ -5,8 +5,8 @@
  * long), so every step is deterministic; the server syncs by itself every WEAUTH_LIMIT_SYNC_MS in service.
  */
 import { http } from '../helpers/http'
-import { FakeWeChat, startTestServer, type TestServer } from '../helpers/login-server'
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/test-database'
+import { FakeWeChat, serversOn, startTestServer, type TestServer } from '../helpers/login-server'
+import { DATABASE_KINDS, type TestDatabase } from '../helpers/test-database'
 
 const CONSENT = { consentVersion: '2026-11' }
 /** no sync but the ones a test forces */
@@ -19,22 +19,7 @@ async function login(t: TestServer, wechat: FakeWeChat) {
 }
 
 describe.each(DATABASE_KINDS)('shared rate-limit counters on %s', (kind) => {
-  const started: TestServer[] = []
-  const databases: TestDatabase[] = []
-  afterAll(async () => {
-    for (const t of started) await t.close()
-    for (const d of databases) await d.drop()
-  })
-  async function server(wechat: FakeWeChat, database: TestDatabase, env: Record<string, string> = {}) {
-    const t = await startTestServer({ wechat, kind, database, env: { ...NO_TIMED_SYNC, ...env } })
-    started.push(t)
-    return t
-  }
-  async function sharedDatabase() {
-    const d = await createTestDatabase(kind)
-    databases.push(d)
-    return d
-  }
+  const { server, sharedDatabase } = serversOn(kind, NO_TIMED_SYNC)
   const ipCount = async (d: TestDatabase) =>
     (
       await d.db.query<{ n: number }>(
@@ -46,7 +31,7 @@ describe.each(DATABASE_KINDS)('shared rate-limit counters on %s', (kind) => {
     const wechat = new FakeWeChat()
     const database = await sharedDatabase()
     const env = { WEAUTH_LOGIN_PER_IP: '4' }
-    const [a, b] = [await server(wechat, database, env), await server(wechat, database, env)]
+    const [a, b] = [await server(wechat, env, database), await server(wechat, env, database)]
     expect((await login(a, wechat)).status).toBe(200)
     expect((await login(a, wechat)).status).toBe(200)
     await a.server.counters.sync()
@@ -79,12 +64,12 @@ describe.each(DATABASE_KINDS)('shared rate-limit counters on %s', (kind) => {
     const wechat = new FakeWeChat()
     const database = await sharedDatabase()
     const env = { WEAUTH_LOGIN_PER_IP: '2' }
-    const first = await server(wechat, database, env)
+    const first = await server(wechat, env, database)
     for (let i = 0; i < 2; i++) expect((await login(first, wechat)).status).toBe(200)
     await first.server.counters.sync()
 
     // the documented bound: before its first sync an instance knows only its own hits
-    const next = await server(wechat, database, env)
+    const next = await server(wechat, env, database)
     expect((await login(next, wechat)).status).toBe(200)
     await next.server.counters.sync()
     expect((await login(next, wechat)).status).toBe(429)
@@ -93,7 +78,7 @@ describe.each(DATABASE_KINDS)('shared rate-limit counters on %s', (kind) => {
 
   test('one instance is exact without any sync: the limit holds on its own counts', async () => {
     const wechat = new FakeWeChat()
-    const t = await server(wechat, await sharedDatabase(), { WEAUTH_LOGIN_PER_USER: '2' })
+    const t = await server(wechat, { WEAUTH_LOGIN_PER_USER: '2' }, await sharedDatabase())
     const { openid } = wechat.issue()
     const statuses = []
     for (let i = 0; i < 4; i++) {
