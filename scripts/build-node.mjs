@@ -76,14 +76,16 @@ export async function buildCloudFunctions({
   rmSync(outRoot, { recursive: true, force: true })
   // the SDK's deferred parts, the same for every function: built once, copied into each deploy folder
   const vendorDir = join(outRoot, '.vendor')
-  const vendorMetafiles = sdk === 'bundled' ? await buildVendorChunks(root, vendorDir) : []
+  // the pinned files rewritten in the chunks; each function's bundle adds its own
+  const appliedInChunks = new Set()
+  const vendorMetafiles = sdk === 'bundled' ? await buildVendorChunks(root, vendorDir, appliedInChunks) : []
   await Promise.all(
     names.map(async (name) => {
       const pkg = JSON.parse(readFileSync(join(fnRoot, name, 'package.json'), 'utf8'))
       checkDependencies(name, pkg)
       const out = join(outRoot, name)
       mkdirSync(out, { recursive: true })
-      const applied = new Set()
+      const applied = new Set(appliedInChunks)
       const result = await build({
         entryPoints: [join(fnRoot, name, 'src', 'index.ts')],
         outfile: join(out, 'index.js'),
