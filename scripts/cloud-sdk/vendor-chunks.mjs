@@ -10,6 +10,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { deferSdkParts, pinnedPackageDirs } from './defer-plugin.mjs'
 import { openapiMessagesChunk } from './deferred-parts.mjs'
+import { eagerModulesInFile } from './eager-modules.mjs'
 
 const PREFIX = /^weauth-vendor:/
 
@@ -122,6 +123,8 @@ export async function buildVendorChunks(root, outDir, applied) {
         logLevel: 'warning',
         absWorkingDir: root,
       })
+      // loaded on first use, then nearly every module of the chunk runs
+      eagerModulesInFile(join(outDir, `${name}.js`), { required: false })
       return result.metafile
     }),
   )
