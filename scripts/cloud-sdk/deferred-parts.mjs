@@ -224,9 +224,9 @@ export const DEFERRED = [
     package: 'wx-server-sdk',
     file: 'index.js',
     find: 'module.exports = require("mime-db");',
-    replace: 'module.exports = require("weauth-vendor:mime-db.json");',
+    replace: 'module.exports = require("weauth-vendor:mime-db.js");',
     count: 1,
-    why: "mime-db as a JSON file of the deploy folder (shared with form-data's mime-types)",
+    why: "mime-db as a file of the deploy folder (shared with form-data's mime-types)",
   },
 ]
 

@@ -160,7 +160,7 @@ describe('each vendor/ chunk gives its call site what it reads', () => {
     expect(messages.CommApiData.decode(bytes)).toMatchObject({ apiType: 3, appid: 'wx1' })
   })
   test('mime-db: one table, the newer of the two copies', () => {
-    const db = chunk('mime-db.json')
+    const db = chunk('mime-db.js')
     expect(db['image/png'].extensions).toEqual(['png'])
     expect(Object.keys(db).length).toBe(Object.keys(require('mime-db')).length)
   })
