@@ -5,7 +5,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { DEFERRED, HELPERS, PINNED } from './deferred-parts.mjs'
 
-/** Where each pinned package is, resolved as the bundle resolves it (wx-server-sdk -> node-sdk -> axios, database). */
+/** Where each pinned package is, resolved as the bundle resolves it (wx-server-sdk -> node-sdk -> axios, database -> bson). */
 export function pinnedPackageDirs(root) {
   const dirOf = (name, from) => {
     const req = createRequire(join(from, 'noop.js'))
@@ -15,7 +15,8 @@ export function pinnedPackageDirs(root) {
   const nodeSdk = dirOf('@cloudbase/node-sdk', sdk)
   const axios = dirOf('axios', nodeSdk)
   const database = dirOf('@cloudbase/database', nodeSdk)
-  return { 'wx-server-sdk': sdk, '@cloudbase/node-sdk': nodeSdk, axios, '@cloudbase/database': database }
+  const bson = dirOf('bson', database)
+  return { 'wx-server-sdk': sdk, '@cloudbase/node-sdk': nodeSdk, axios, '@cloudbase/database': database, bson }
 }
 
 function checkPinnedVersions(dirs) {

@@ -3,7 +3,8 @@
 // data-model client, the AI client, JWT signing (custom login tickets), the COS XML parser (storage errors),
 // form-data and its own mime-db (multipart uploads and open-API calls with files), the protobuf open-API
 // code (cloud.openapi.*), axios (the metadata lookup outside SCF), the keep-alive and proxy agents (off in
-// SCF unless configured) and the database's realtime client (watch()). Bundled into each function, each one is
+// SCF unless configured), Node's https (SCF calls the SDK's internal endpoint over http), the database's
+// realtime client (watch()) and bson's binary parser (the database only uses EJSON). Bundled into each function, each one is
 // still there, unchanged, but evaluated on first use instead of at cold start.
 //
 // Each entry is an exact rewrite of one file of the pinned version. `count` is how many times `find` must
@@ -20,6 +21,7 @@ export const PINNED = {
   '@cloudbase/node-sdk': '3.17.2',
   axios: '0.27.2', // @cloudbase/node-sdk's own (nested) axios
   '@cloudbase/database': '1.4.3',
+  bson: '4.7.2', // @cloudbase/database's own (nested) bson
 }
 
 const deferred = (what) => (_match, binding, expression) =>
@@ -110,6 +112,30 @@ export const DEFERRED = [
     replace: deferred("the database's realtime client"),
     count: 1,
     why: 'the realtime client: only watch() builds it',
+  },
+  {
+    package: '@cloudbase/node-sdk',
+    file: 'dist/utils/request-core.js',
+    find: /^const (https_1) = (__importDefault\(require\("https"\)\));$/m,
+    replace: deferred("Node's https (and tls)"),
+    count: 1,
+    why: 'https: in SCF the SDK calls its internal endpoint over http; https is for the public endpoint and COS',
+  },
+  {
+    package: '@cloudbase/database',
+    file: 'dist/commonjs/realtime/virtual-websocket-client.js',
+    find: /^const (lodash_set_1|lodash_unset_1|lodash_clonedeep_1) = require\("lodash\.(set|unset|clonedeep)"\);$/gm,
+    replace: (_m, binding, name) => `const ${binding} = require("weauth-vendor:lodash-realtime").${name};`,
+    count: 3,
+    why: 'lodash.set/unset/clonedeep: only the realtime client (deferred above) uses them; a chunk of their own',
+  },
+  {
+    package: 'bson',
+    file: 'lib/bson.js',
+    find: /^var (calculate_size_1|deserializer_1|serializer_1) = (require\("\.\/parser\/(?:calculate_size|deserializer|serializer)"\));$/gm,
+    replace: deferred("bson's binary parser"),
+    count: 3,
+    why: "bson's binary serializer, deserializer and size calculator: the database only uses bson's EJSON",
   },
   {
     package: 'wx-server-sdk',

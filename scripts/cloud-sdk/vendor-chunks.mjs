@@ -40,6 +40,11 @@ export const CHUNKS = {
     from: ['@cloudbase/node-sdk', 'dist/utils'],
     source: `module.exports = { keepalive: require('agentkeepalive'), httpsProxy: require('https-proxy-agent'), httpProxy: require('http-proxy-agent') }`,
   },
+  // lodash's three functions the database's realtime client uses (watch())
+  'lodash-realtime': {
+    from: ['@cloudbase/database', 'dist/commonjs/realtime'],
+    source: `module.exports = { set: require('lodash.set'), unset: require('lodash.unset'), clonedeep: require('lodash.clonedeep') }`,
+  },
   // wx-server-sdk's protobuf open-API messages, taken out of its index.js (deferred-parts.mjs)
   'wx-openapi-messages': { from: ['wx-server-sdk', '.'], sourceOf: (dir) => openapiMessagesChunk(dir) },
 }

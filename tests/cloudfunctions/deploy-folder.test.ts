@@ -100,6 +100,20 @@ describe('the deferred parts of the bundled SDK, on first use', () => {
     expect(reply.loaded).toEqual(['xml2js.js'])
   })
 
+  test("a request to an https endpoint goes through Node's https, loaded on first use", async () => {
+    const account = await emulator().accounts.create()
+    const reply = await callFunction(emulator(), account, 'probe', { step: 'https' })
+    expect(reply.value).toMatch(/ECONNREFUSED 127\.0\.0\.1:1/)
+  })
+
+  test("a database watch() builds the realtime client, which loads lodash's functions", async () => {
+    const account = await emulator().accounts.create()
+    // the instance is warm: chunks earlier steps loaded are still there
+    const reply = await callFunction(emulator(), account, 'probe', { step: 'watch' })
+    expect(reply.value).toBe('function')
+    expect(reply.loaded).toContain('lodash-realtime.js')
+  })
+
   test('a 云调用 (a multipart request of protobuf messages) loads form-data and protobufjs, and works', async () => {
     const account = await emulator().accounts.create()
     const reply = await callFunction(emulator(), account, 'probe', { step: 'openapi' })
@@ -158,6 +172,15 @@ describe('each vendor/ chunk gives its call site what it reads', () => {
     const messages = chunk('wx-openapi-messages.js')
     const bytes = messages.CommApiData.encode(messages.CommApiData.create({ apiType: 3, appid: 'wx1' })).finish()
     expect(messages.CommApiData.decode(bytes)).toMatchObject({ apiType: 3, appid: 'wx1' })
+  })
+  test("lodash-realtime: the realtime client's set, unset and cloneDeep", () => {
+    const { set, unset, clonedeep } = chunk('lodash-realtime.js')
+    const doc = { a: { b: 1 } }
+    const copy = clonedeep(doc)
+    set(copy, 'a.c', 2)
+    unset(copy, 'a.b')
+    expect(copy).toEqual({ a: { c: 2 } })
+    expect(doc).toEqual({ a: { b: 1 } })
   })
   test('mime-db: one table, the newer of the two copies', () => {
     const db = chunk('mime-db.js')
