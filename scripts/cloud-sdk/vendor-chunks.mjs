@@ -91,7 +91,7 @@ const rootMimeDbOf = (root) =>
 
 /**
  * esbuild plugin: `weauth-vendor:<chunk>` -> require("<folder><chunk>.js"), and any other mime-db import to the
- * shipped JSON file; the folder is ./vendor/ for a function's main bundle, ./ for a chunk (chunks require each
+ * shipped table's module; the folder is ./vendor/ for a function's main bundle, ./ for a chunk (chunks require each
  * other: axios's FormData is the form-data chunk)
  */
 export function vendorChunkPlugin(root, folder = './vendor/') {
