@@ -3,8 +3,9 @@
 // data-model client, the AI client, JWT signing (custom login tickets), the COS XML parser (storage errors),
 // form-data and its own mime-db (multipart uploads and open-API calls with files), the protobuf open-API
 // code (cloud.openapi.*), axios (the metadata lookup outside SCF), the keep-alive and proxy agents (off in
-// SCF unless configured), Node's https (SCF calls the SDK's internal endpoint over http), the database's
-// realtime client (watch()) and bson's binary parser (the database only uses EJSON). Bundled into each function, each one is
+// SCF unless configured), Node's https (SCF calls the SDK's internal endpoint over http), json-bigint (the
+// open-API calls' JSON), the database's realtime client (watch()) and bson's binary parser (the database only
+// uses EJSON). Bundled into each function, each one is
 // still there, unchanged, but evaluated on first use instead of at cold start.
 //
 // Each entry is an exact rewrite of one file of the pinned version. `count` is how many times `find` must
@@ -237,6 +238,31 @@ export const DEFERRED = [
     replace: 'module.exports = require("weauth-vendor:protobufjs-minimal");',
     count: 1,
     why: 'protobufjs, which only the open-API messages above require',
+  },
+  {
+    package: 'wx-server-sdk',
+    file: 'index.js',
+    find: /^const JSONBigInt = JSONBigIntDefault\(\{\n {4}useNativeBigInt: false,\n\}\);$/m,
+    replace:
+      'const JSONBigInt = __weauthDeferred(() => JSONBigIntDefault({ useNativeBigInt: false })); // json-bigint: loaded on first use',
+    count: 1,
+    why: "json-bigint (and bignumber.js), which only the open-API calls' JSON goes through",
+  },
+  {
+    package: 'wx-server-sdk',
+    file: 'index.js',
+    find: 'const JSONBigIntDefault = __webpack_require__(/*! json-bigint */ "json-bigint");',
+    replace: 'const JSONBigIntDefault = (options) => __webpack_require__(/*! json-bigint */ "json-bigint")(options);',
+    count: 1,
+    why: 'json-bigint: required when the deferred JSONBigInt above is first used',
+  },
+  {
+    package: 'wx-server-sdk',
+    file: 'index.js',
+    find: 'module.exports = require("json-bigint");',
+    replace: 'module.exports = require("weauth-vendor:json-bigint");',
+    count: 1,
+    why: 'json-bigint and bignumber.js, a chunk of their own',
   },
   {
     package: 'wx-server-sdk',

@@ -45,6 +45,8 @@ export const CHUNKS = {
     from: ['@cloudbase/database', 'dist/commonjs/realtime'],
     source: `module.exports = { set: require('lodash.set'), unset: require('lodash.unset'), clonedeep: require('lodash.clonedeep') }`,
   },
+  // json-bigint (with bignumber.js): the JSON of wx-server-sdk's open-API calls
+  'json-bigint': { from: ['wx-server-sdk', '.'], source: `module.exports = require('json-bigint')` },
   // wx-server-sdk's protobuf open-API messages, taken out of its index.js (deferred-parts.mjs)
   'wx-openapi-messages': { from: ['wx-server-sdk', '.'], sourceOf: (dir) => openapiMessagesChunk(dir) },
 }

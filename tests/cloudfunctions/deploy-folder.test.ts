@@ -119,7 +119,7 @@ describe('the deferred parts of the bundled SDK, on first use', () => {
     const reply = await callFunction(emulator(), account, 'probe', { step: 'openapi' })
     expect(reply.value).toMatchObject({ errCode: 0, result: { suggest: 'pass' } })
     expect(reply.loaded).toEqual(
-      expect.arrayContaining(['form-data.js', 'protobufjs-minimal.js', 'wx-openapi-messages.js']),
+      expect.arrayContaining(['form-data.js', 'json-bigint.js', 'protobufjs-minimal.js', 'wx-openapi-messages.js']),
     )
     expect(reply.loaded).not.toContain('cloudbase-ai.js')
   })
@@ -172,6 +172,12 @@ describe('each vendor/ chunk gives its call site what it reads', () => {
     const messages = chunk('wx-openapi-messages.js')
     const bytes = messages.CommApiData.encode(messages.CommApiData.create({ apiType: 3, appid: 'wx1' })).finish()
     expect(messages.CommApiData.decode(bytes)).toMatchObject({ apiType: 3, appid: 'wx1' })
+  })
+  test("json-bigint: the open-API calls' JSON, big integers kept whole", () => {
+    const JSONBig = chunk('json-bigint.js')({ useNativeBigInt: false })
+    const parsed = JSONBig.parse('{"id":12345678901234567890}')
+    expect(parsed.id.toString()).toBe('12345678901234567890')
+    expect(JSONBig.stringify(parsed)).toBe('{"id":12345678901234567890}')
   })
   test("lodash-realtime: the realtime client's set, unset and cloneDeep", () => {
     const { set, unset, clonedeep } = chunk('lodash-realtime.js')
