@@ -2,7 +2,8 @@
 // - each cloud function: cloudfunctions/<name>/src/index.ts -> dist-cloud/<name>/, the deploy folder WeChat
 //   DevTools uploads (project.config.json cloudfunctionRoot): index.js, one CommonJS file with everything it
 //   runs bundled in, wx-server-sdk included (its unused parts load on first use: scripts/cloud-sdk/), so the
-//   deploy installs nothing, and vendor/ (those parts, loaded on first use); package.json without dependencies;
+//   deploy installs nothing, its modules compiled as the file loads (scripts/cloud-sdk/eager-modules.mjs), and
+//   vendor/ (those parts, loaded on first use); package.json without dependencies;
 //   config.json as written; THIRD_PARTY_NOTICES.
 //   Sources stay in cloudfunctions/<name>/ and are never uploaded.
 // - the local cloud emulator: emulator/src/**/*.ts -> emulator/dist (transpiled, not bundled).
@@ -27,6 +28,7 @@ import { fileURLToPath } from 'node:url'
 import { deferSdkParts, checkAllApplied } from './cloud-sdk/defer-plugin.mjs'
 import { thirdPartyNotices } from './cloud-sdk/notices.mjs'
 import { buildVendorChunks, copyVendor, vendorChunkPlugin } from './cloud-sdk/vendor-chunks.mjs'
+import { eagerModulesInFile } from './cloud-sdk/eager-modules.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 /** the deploy folders, one per function (project.config.json cloudfunctionRoot) */
@@ -76,14 +78,16 @@ export async function buildCloudFunctions({
   rmSync(outRoot, { recursive: true, force: true })
   // the SDK's deferred parts, the same for every function: built once, copied into each deploy folder
   const vendorDir = join(outRoot, '.vendor')
-  const vendorMetafiles = sdk === 'bundled' ? await buildVendorChunks(root, vendorDir) : []
+  // the pinned files rewritten in the chunks; each function's bundle adds its own
+  const appliedInChunks = new Set()
+  const vendorMetafiles = sdk === 'bundled' ? await buildVendorChunks(root, vendorDir, appliedInChunks) : []
   await Promise.all(
     names.map(async (name) => {
       const pkg = JSON.parse(readFileSync(join(fnRoot, name, 'package.json'), 'utf8'))
       checkDependencies(name, pkg)
       const out = join(outRoot, name)
       mkdirSync(out, { recursive: true })
-      const applied = new Set()
+      const applied = new Set(appliedInChunks)
       const result = await build({
         entryPoints: [join(fnRoot, name, 'src', 'index.ts')],
         outfile: join(out, 'index.js'),
@@ -101,6 +105,7 @@ export async function buildCloudFunctions({
         logLevel: 'warning',
         absWorkingDir: root,
       })
+      if (sdk === 'bundled') eagerModulesInFile(join(out, 'index.js'), { required: true })
       if (sdk === 'bundled' && pkg.dependencies?.['wx-server-sdk']) {
         checkAllApplied(applied)
         copyVendor(vendorDir, out)

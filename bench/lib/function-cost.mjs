@@ -1,6 +1,7 @@
 // What each cloud function costs to run:
 // - cold module load: wall time of a fresh `node -e "require('<fn>/index.js')"` (the SDK and the function's code
-//   loading) minus that of an empty `node -e ""` run just before it, median (and spread) of `runs` such pairs;
+//   loading, in SCF's environment) minus that of an empty `node -e ""` run just before it, median (and spread)
+//   of `runs` such pairs;
 //   for the deploy folders (dist-cloud/, the SDK bundled, its unused parts deferred) and, in the same run and
 //   interleaved, the two builds before them: the SDK bundled as it is, and the SDK installed in node_modules
 //   (WeChat's quickstart way);
@@ -17,10 +18,18 @@ import { startEmulator, callFunction } from './emulator.mjs'
 
 const require = createRequire(import.meta.url)
 
+/**
+ * The environment a function loads in: SCF's built-in TENCENTCLOUD_RUNENV=SCF ("已内置环境变量",
+ * https://docs.cloudbase.net/cloud-function/function-configuration/env), as the emulator's workers have it. The
+ * node SDK reads it in cloud.init(): outside SCF it asks the metadata service where it runs, an HTTP request (30 ms
+ * timeout) that a deployed function never makes. SILENCE: the SDK's own switch for its console output, as the
+ * emulator sets it.
+ */
+const SCF_ENV = { TENCENTCLOUD_RUNENV: 'SCF', SILENCE: 'true' }
+
 function wallMs(args) {
   const started = process.hrtime.bigint()
-  // SILENCE: the SDK's own switch for its console output, as the emulator sets it
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'ignore', env: { ...process.env, SILENCE: 'true' } })
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'ignore', env: { ...process.env, ...SCF_ENV } })
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}`)
   return Number(process.hrtime.bigint() - started) / 1e6
 }

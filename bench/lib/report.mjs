@@ -397,8 +397,8 @@ ${markdownTable(RATIO_HEADER, ratioRows(r))}
 
 ## Cloud functions, before and after
 
-Cold module load over an empty \`node -e ""\`: median (interquartile range, runs) of paired, interleaved runs,
-and what deploying each function ships. The three builds of the same sources in the same run
+Cold module load over an empty \`node -e ""\`, in SCF's environment (\`TENCENTCLOUD_RUNENV=SCF\`): median
+(interquartile range, runs) of paired, interleaved runs, and what deploying each function ships. The three builds of the same sources in the same run
 (scripts/build-node.mjs, \`sdk\` option).
 
 ${markdownTable(['cloud-function build', ...Object.keys(r.functions.coldLoad.builds.deployed), 'deployed (each)'], functionRows(r))}
@@ -445,7 +445,7 @@ records which sources each emitted module holds): app.js carries the React recon
 - Round trips: the compiled pages under miniprogram-simulate with the emulator's simulated \`wx\` (tests/helpers/miniprogram.ts); cloud calls and \`wx.login\`/\`wx.checkSession\` from the runtime's recorded calls, reads and writes from the emulator's counters.
 - setData: every \`setData\` of every component instance, as JSON bytes, plus the page's initial data (sent with the first render), from the page's open (or tap) until no setData for 100 ms.
 - Launch to first render: \`require\` of app.js, onLaunch, page load and render under miniprogram-simulate (a Node proxy for the bundle's evaluation cost, not a device figure), median of ${r.pages.launch.weauth.runs}, interleaved.
-- Cloud functions: cold module load = median over ${r.options.runs} runs of the wall time of a fresh \`node -e "require(<fn>/index.js)"\` minus that of the \`node -e ""\` run just before it; warm = median over ${r.options.calls} calls through the emulator's function runner (handler time measured inside the worker); deployed size = every file of the function's deploy folder plus the closure of its package.json dependencies as installed at the root (none for dist-cloud/).
+- Cloud functions: cold module load = median over ${r.options.runs} runs of the wall time of a fresh \`node -e "require(<fn>/index.js)"\` minus that of the \`node -e ""\` run just before it, both with SCF's built-in \`TENCENTCLOUD_RUNENV=SCF\` (outside SCF, \`cloud.init()\` first asks Tencent Cloud's metadata service where it runs, a request with a 30 ms timeout that a deployed function never makes); warm = median over ${r.options.calls} calls through the emulator's function runner (handler time measured inside the worker); deployed size = every file of the function's deploy folder plus the closure of its package.json dependencies as installed at the root (none for dist-cloud/).
 - Throughput: ${r.throughput.users} distinct users each calling \`login\` once through the emulator's client API, ${r.throughput.concurrency} at a time, after a warm-up; a fresh emulator per run, median of the runs.
 - Test suite: ${r.suite.source}.
 `

@@ -38,9 +38,12 @@ const LEADING_MARK = /^\p{M}/u
 // Intl.Segmenter (Node 16+, current WeChat clients); where missing, code points are counted, which is stricter
 type Segmenter = { segment(text: string): Iterable<unknown> }
 const SegmenterCtor = (Intl as unknown as { Segmenter?: new (l: string, o: object) => Segmenter }).Segmenter
-const segmenter = SegmenterCtor ? new SegmenterCtor('zh', { granularity: 'grapheme' }) : null
+// built by the first count, not when this file loads: a segmenter loads ICU's break rules (~20 ms of CPU), which
+// the cold start of a function or page that counts no nickname would otherwise pay
+let segmenter: Segmenter | null | undefined
 
 export function graphemeCount(text: string): number {
+  if (segmenter === undefined) segmenter = SegmenterCtor ? new SegmenterCtor('zh', { granularity: 'grapheme' }) : null
   if (!segmenter) return [...text].length
   let n = 0
   for (const _ of segmenter.segment(text)) n++

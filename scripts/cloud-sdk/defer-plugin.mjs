@@ -5,7 +5,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { DEFERRED, HELPERS, PINNED } from './deferred-parts.mjs'
 
-/** Where each pinned package is, resolved as the bundle resolves it (wx-server-sdk -> node-sdk -> axios). */
+/** Where each pinned package is, resolved as the bundle resolves it (wx-server-sdk -> node-sdk -> axios, database -> bson). */
 export function pinnedPackageDirs(root) {
   const dirOf = (name, from) => {
     const req = createRequire(join(from, 'noop.js'))
@@ -14,7 +14,9 @@ export function pinnedPackageDirs(root) {
   const sdk = dirOf('wx-server-sdk', root)
   const nodeSdk = dirOf('@cloudbase/node-sdk', sdk)
   const axios = dirOf('axios', nodeSdk)
-  return { 'wx-server-sdk': sdk, '@cloudbase/node-sdk': nodeSdk, axios }
+  const database = dirOf('@cloudbase/database', nodeSdk)
+  const bson = dirOf('bson', database)
+  return { 'wx-server-sdk': sdk, '@cloudbase/node-sdk': nodeSdk, axios, '@cloudbase/database': database, bson }
 }
 
 function checkPinnedVersions(dirs) {
@@ -75,7 +77,7 @@ export function deferSdkParts(root, applied) {
   }
 }
 
-/** Every file DEFERRED names must have been rewritten in a bundle that includes the SDK. */
+/** Every file DEFERRED names must have been rewritten in a bundle that includes the SDK (or in its chunks). */
 export function checkAllApplied(applied) {
   const missing = [...new Set(DEFERRED.map((e) => `${e.package}/${e.file}`))].filter((f) => !applied.has(f))
   if (missing.length) {

@@ -1,21 +1,28 @@
 // The parts of wx-server-sdk (and of @cloudbase/node-sdk under it) that a WeAuth function never touches on
 // its way to a database call or a 云调用, and that the SDK nevertheless loads when it is required: the
 // data-model client, the AI client, JWT signing (custom login tickets), the COS XML parser (storage errors),
-// form-data and its own mime-db (multipart uploads and open-API calls with files), and the protobuf open-API
-// code (cloud.openapi.*). Bundled into each function, each one is still there, unchanged, but evaluated on
-// first use instead of at cold start.
+// form-data and its own mime-db (multipart uploads and open-API calls with files), the protobuf open-API
+// code (cloud.openapi.*), axios (the metadata lookup outside SCF), the keep-alive and proxy agents (off in
+// SCF unless configured), Node's https (SCF calls the SDK's internal endpoint over http), json-bigint (the
+// open-API calls' JSON), the database's realtime client (watch()) and bson's binary parser (the database only
+// uses EJSON). Bundled into each function, each one is
+// still there, unchanged, but evaluated on first use instead of at cold start.
 //
 // Each entry is an exact rewrite of one file of the pinned version. `count` is how many times `find` must
 // occur in it: a different count means the SDK's layout changed, and the build stops (scripts/cloud-sdk/
-// bundle.mjs) rather than ship a bundle that loads everything again or, worse, breaks a call path.
+// defer-plugin.mjs) rather than ship a bundle that loads everything again or, worse, breaks a call path.
 // Updating the SDK: bump PINNED, run `npm run build:cloud`, fix each reported entry, rerun
 // `npx jest tests/cloudfunctions tests/emulator`.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 /** The versions the rewrites were written against; any other version fails the build. */
 export const PINNED = {
   'wx-server-sdk': '4.0.2',
   '@cloudbase/node-sdk': '3.17.2',
   axios: '0.27.2', // @cloudbase/node-sdk's own (nested) axios
+  '@cloudbase/database': '1.4.3',
+  bson: '4.7.2', // @cloudbase/database's own (nested) bson
 }
 
 const deferred = (what) => (_match, binding, expression) =>
@@ -27,9 +34,118 @@ const fromChunk =
   (_match, binding) =>
     `const ${binding} = __weauthDeferred(() => ${wrap(`require("weauth-vendor:${chunk}")`)}); // vendor/${chunk}: loaded on first use`
 const importDefault = (r) => `__importDefault(${r})`
+const importStar = (r) => `__importStar(${r})`
+const member = (name) => (r) => `${r}.${name}`
+
+// wx-server-sdk's index.js is a webpack bundle; its protobuf open-API messages are one module of it (4,500
+// lines, 177 KB) that only requires protobufjs. Its function body goes whole into a chunk of its own.
+const OPENAPI_MESSAGES =
+  /(\/\*\*\*\/ "\.\/src\/protobuf\/openapi\.js":\n(?:.*\n){4}\/\*\*\*\/ \(function\(module, exports, __webpack_require__\) \{\n)([\s\S]*?)(\n\/\*\*\*\/ \}\),\n\n\/\*\*\*\/ "\.\/src\/utils\/assert\.ts":)/g
+const PROTOBUF_IN_MESSAGES = '__webpack_require__(/*! protobufjs/minimal */ "protobufjs/minimal")'
+
+/** The source of the wx-openapi-messages chunk: that module's body, its one webpack require made a plain one. */
+export function openapiMessagesChunk(sdkDir) {
+  const text = readFileSync(join(sdkDir, 'index.js'), 'utf8')
+  const modules = [...text.matchAll(OPENAPI_MESSAGES)]
+  const body = modules.length === 1 ? modules[0][2] : ''
+  if (body.split(PROTOBUF_IN_MESSAGES).length !== 2) {
+    throw new Error(
+      `cloud-function build: wx-server-sdk/index.js: expected its protobuf open-API module once, requiring protobufjs once (${modules.length} module(s) found); the SDK's layout changed (scripts/cloud-sdk/deferred-parts.mjs)`,
+    )
+  }
+  return body.replace(PROTOBUF_IN_MESSAGES, 'require("weauth-vendor:protobufjs-minimal")')
+}
 
 /** @type {Array<{ package: string, file: string, find: RegExp | string, replace: string | Function, count: number, why: string }>} */
 export const DEFERRED = [
+  {
+    package: '@cloudbase/node-sdk',
+    file: 'dist/cloudbase.js',
+    find: /^const (axios_1) = __importDefault\(require\("axios"\)\);$/m,
+    replace: fromChunk('axios', importDefault),
+    count: 1,
+    why: 'axios: only the requestClient shim for extensions returns it',
+  },
+  {
+    package: '@cloudbase/node-sdk',
+    file: 'dist/utils/metadata.js',
+    find: /^const (axios_1) = __importDefault\(require\("axios"\)\);$/m,
+    replace: fromChunk('axios', importDefault),
+    count: 1,
+    why: 'axios: the metadata lookup, which SCF skips (TENCENTCLOUD_RUNENV says where the function runs)',
+  },
+  {
+    package: '@cloudbase/node-sdk',
+    file: 'dist/utils/request-core.js',
+    find: /^const (agentkeepalive_1) = __importStar\(require\("agentkeepalive"\)\);$/m,
+    replace: fromChunk('http-agents', (r) => importStar(member('keepalive')(r))),
+    count: 1,
+    why: 'keep-alive agents: built only when keepalive is on (off by default in SCF)',
+  },
+  {
+    package: '@cloudbase/node-sdk',
+    file: 'dist/utils/request-core.js',
+    find: /^const (https_proxy_agent_1) = require\("https-proxy-agent"\);$/m,
+    replace: fromChunk('http-agents', member('httpsProxy')),
+    count: 1,
+    why: 'proxy agents: built only when a proxy is configured',
+  },
+  {
+    package: '@cloudbase/node-sdk',
+    file: 'dist/utils/request-core.js',
+    find: /^const (http_proxy_agent_1) = require\("http-proxy-agent"\);$/m,
+    replace: fromChunk('http-agents', member('httpProxy')),
+    count: 1,
+    why: 'proxy agents: built only when a proxy is configured',
+  },
+  {
+    package: '@cloudbase/database',
+    file: 'dist/commonjs/query.js',
+    find: /^const (websocket_client_1) = (require\("\.\/realtime\/websocket-client"\));$/m,
+    replace: deferred("the database's realtime client"),
+    count: 1,
+    why: 'the realtime client (with lodash.set/unset/clonedeep): only watch() builds it',
+  },
+  {
+    package: '@cloudbase/database',
+    file: 'dist/commonjs/document.js',
+    find: /^const (websocket_client_1) = (require\("\.\/realtime\/websocket-client"\));$/m,
+    replace: deferred("the database's realtime client"),
+    count: 1,
+    why: 'the realtime client: only watch() builds it',
+  },
+  {
+    package: '@cloudbase/node-sdk',
+    file: 'dist/utils/request-core.js',
+    find: /^const (https_1) = (__importDefault\(require\("https"\)\));$/m,
+    replace: deferred("Node's https (and tls)"),
+    count: 1,
+    why: 'https: in SCF the SDK calls its internal endpoint over http; https is for the public endpoint and COS',
+  },
+  {
+    package: '@cloudbase/database',
+    file: 'dist/commonjs/realtime/virtual-websocket-client.js',
+    find: /^const (lodash_set_1|lodash_unset_1|lodash_clonedeep_1) = require\("lodash\.(set|unset|clonedeep)"\);$/gm,
+    replace: (_m, binding, name) => `const ${binding} = require("weauth-vendor:lodash-realtime").${name};`,
+    count: 3,
+    why: 'lodash.set/unset/clonedeep: only the realtime client (deferred above) uses them; a chunk of their own',
+  },
+  {
+    package: 'bson',
+    file: 'lib/bson.js',
+    find: /^var (calculate_size_1|deserializer_1|serializer_1) = (require\("\.\/parser\/(?:calculate_size|deserializer|serializer)"\));$/gm,
+    replace: deferred("bson's binary parser"),
+    count: 3,
+    why: "bson's binary serializer, deserializer and size calculator: the database only uses bson's EJSON",
+  },
+  {
+    package: 'wx-server-sdk',
+    file: 'index.js',
+    find: OPENAPI_MESSAGES,
+    replace: (_m, head, _body, tail) => `${head}module.exports = require("weauth-vendor:wx-openapi-messages");${tail}`,
+    count: 1,
+    why: 'the protobuf open-API messages: parsed only when a 云调用 first needs them (the deferrals below)',
+  },
   {
     package: '@cloudbase/node-sdk',
     file: 'dist/cloudbase.js',
@@ -126,6 +242,31 @@ export const DEFERRED = [
   {
     package: 'wx-server-sdk',
     file: 'index.js',
+    find: /^const JSONBigInt = JSONBigIntDefault\(\{\n {4}useNativeBigInt: false,\n\}\);$/m,
+    replace:
+      'const JSONBigInt = __weauthDeferred(() => JSONBigIntDefault({ useNativeBigInt: false })); // json-bigint: loaded on first use',
+    count: 1,
+    why: "json-bigint (and bignumber.js), which only the open-API calls' JSON goes through",
+  },
+  {
+    package: 'wx-server-sdk',
+    file: 'index.js',
+    find: 'const JSONBigIntDefault = __webpack_require__(/*! json-bigint */ "json-bigint");',
+    replace: 'const JSONBigIntDefault = (options) => __webpack_require__(/*! json-bigint */ "json-bigint")(options);',
+    count: 1,
+    why: 'json-bigint: required when the deferred JSONBigInt above is first used',
+  },
+  {
+    package: 'wx-server-sdk',
+    file: 'index.js',
+    find: 'module.exports = require("json-bigint");',
+    replace: 'module.exports = require("weauth-vendor:json-bigint");',
+    count: 1,
+    why: 'json-bigint and bignumber.js, a chunk of their own',
+  },
+  {
+    package: 'wx-server-sdk',
+    file: 'index.js',
     find: /^const (mimeDB) = (__webpack_require__\(\/\*! mime-db \*\/ "mime-db"\));$/m,
     replace: deferred('mime-db'),
     count: 1,
@@ -135,9 +276,9 @@ export const DEFERRED = [
     package: 'wx-server-sdk',
     file: 'index.js',
     find: 'module.exports = require("mime-db");',
-    replace: 'module.exports = require("weauth-vendor:mime-db.json");',
+    replace: 'module.exports = require("weauth-vendor:mime-db.js");',
     count: 1,
-    why: "mime-db as a JSON file of the deploy folder (shared with form-data's mime-types)",
+    why: "mime-db as a file of the deploy folder (shared with form-data's mime-types)",
   },
 ]
 
