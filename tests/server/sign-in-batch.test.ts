@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Queryable } from '../../server/src/db/database'
 import { SignInBatcher } from '../../server/src/db/sign-in-batcher'
-import type { SignInInput } from '../../server/src/db/sign-in'
+import { signInMany, signInPrepared, type PreparedSignIn, type SignInInput } from '../../server/src/db/sign-in'
 import { AuthStore } from '../../server/src'
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/test-database'
 
@@ -115,5 +115,118 @@ describe.each(DATABASE_KINDS)('sign-ins in batches on %s', (kind) => {
       [first.openid, clash.openid, last.openid],
     ])
     expect(stored.map((r) => r.openid).sort()).toEqual([first.openid, last.openid].sort())
+  })
+})
+
+/**
+ * weauth_sign_in_batch signs the plain cases in together (identities seen before, first logins) and the rest one by
+ * one through weauth_sign_in. Whatever the route, a batch must leave what the same sign-ins made one by one leave:
+ * the same outcomes and the same rows, ids included (they are chosen by the caller). Two databases with the same
+ * history; one takes the batch, the other the same sign-ins one at a time, in order.
+ */
+describe.each(DATABASE_KINDS)('a batch against the same sign-ins one by one, on %s', (kind) => {
+  const APP2 = 'wxfedcba0987654321'
+  const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000)
+  let n = 0
+  const signIn = (appid: string, openid: string, extra: Partial<SignInInput> = {}, minutes = 0): PreparedSignIn => {
+    n += 1
+    const hex = (i: number) => `${String(n).padStart(4, '0')}${i}`.padEnd(24, 'f')
+    return {
+      input: {
+        appid,
+        openid,
+        sessionKey: `key${n}`,
+        now: at(minutes),
+        sessionExpiresAt: at(minutes + 1440),
+        refreshTokenHash: hex(3).repeat(2),
+        ...extra,
+      },
+      sessionId: hex(1),
+      newUserId: hex(2),
+    }
+  }
+  // accounts the batch finds: A, E and F in two apps (unionids uA, uE, uF; F's second app has its own consent), B
+  // banned, C, D without a unionid
+  const history = [
+    signIn(APPID, 'oA1', { unionid: 'uA' }),
+    signIn(APP2, 'oA2', { unionid: 'uA' }),
+    signIn(APPID, 'oB'),
+    signIn(APPID, 'oC'),
+    signIn(APPID, 'oD'),
+    signIn(APPID, 'oE1', { unionid: 'uE' }),
+    signIn(APP2, 'oE2', { unionid: 'uE' }),
+    signIn(APPID, 'oF1', { unionid: 'uF' }),
+    signIn(APP2, 'oF2', { unionid: 'uF', consentVersion: 'v1' }),
+  ]
+  const batch = [
+    signIn(APPID, 'oA1', { unionid: 'uA' }, 5), // seen before
+    signIn(APP2, 'oA2', { unionid: 'uA' }, 5), // a second identity of the same account in this batch
+    signIn(APPID, 'oB', {}, 5), // banned
+    signIn(APPID, 'oC', { consentVersion: 'v9' }, 5), // consent given in the account's own app
+    signIn(APPID, 'oD', { unionid: 'uD' }, 5), // a unionid to link
+    signIn(APPID, 'oNew1', {}, 5), // first login
+    signIn(APPID, 'oNew2', { unionid: 'uNew' }, 5), // first login with a unionid
+    signIn(APP2, 'oNew3', { unionid: 'uNew' }, 5), // the same person in another app, in the same batch
+    signIn(APPID, 'oTwice', {}, 5), // one person twice in the batch
+    signIn(APPID, 'oTwice', {}, 5),
+    signIn(APP2, 'oA3', { unionid: 'uA' }, 5), // a new identity of an account its unionid names
+    signIn(APP2, 'oE2', { unionid: 'uE', consentVersion: 'v9' }, 5), // consent given in another app
+    signIn(APPID, 'oPhone', { phone: { phoneNumber: '+8613800138000', countryCode: '86' } }, 5), // phone login
+    signIn(APPID, 'oD2', { phone: { phoneNumber: '+8613900139000', countryCode: '86' } }, 5),
+    signIn(APP2, 'oF2', { unionid: 'uF' }, 5), // seen before in the account's second app: that app's consent
+  ]
+  // oD2 is seen before too: signed in during the history below, then given a phone number by this batch
+  history.push(signIn(APPID, 'oD2'))
+
+  let batched: TestDatabase
+  let alone: TestDatabase
+  beforeAll(async () => {
+    ;[batched, alone] = await Promise.all([createTestDatabase(kind), createTestDatabase(kind)])
+    for (const database of [batched, alone]) {
+      for (const prepared of history) await signInPrepared(database.db, prepared)
+      const store = new AuthStore(database.db, APPID)
+      await store.banUser((await store.userByOpenid('oB'))!.id, at(1))
+    }
+  })
+  afterAll(async () => {
+    await Promise.all([batched.drop(), alone.drop()])
+  })
+
+  const tables = async (database: TestDatabase) => {
+    const dump = async (sql: string) => (await database.db.query(sql)).rows
+    return {
+      users: await dump('SELECT * FROM users ORDER BY id'),
+      identities: await dump('SELECT * FROM identities ORDER BY appid, openid'),
+      sessionKeys: await dump('SELECT * FROM wechat_sessions ORDER BY openid'),
+      sessions: await dump('SELECT * FROM sessions ORDER BY id'),
+      refreshTokens: await dump('SELECT * FROM refresh_tokens ORDER BY token_hash'),
+    }
+  }
+
+  test('the same outcomes and the same rows', async () => {
+    const together = await signInMany(batched.db, batch)
+    const oneByOne = []
+    for (const prepared of batch) oneByOne.push(await signInPrepared(alone.db, prepared))
+    expect(together).toEqual(oneByOne)
+    // the cases meant to be seen: the banned account, new accounts, each login of an account counted
+    expect(oneByOne.map((o) => (o.ok ? (o.isNew ? 'new' : o.user.loginCount) : o.reason))).toEqual([
+      3,
+      4,
+      'banned',
+      2,
+      2,
+      'new',
+      'new',
+      2,
+      'new',
+      2,
+      5,
+      3,
+      'new',
+      2,
+      3,
+    ])
+    expect(together[14]).toMatchObject({ ok: true, user: { privacyConsentVersion: 'v1' } })
+    expect(await tables(batched)).toEqual(await tables(alone))
   })
 })
