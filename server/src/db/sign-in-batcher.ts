@@ -22,7 +22,7 @@ export class SignInBatcher {
 
   constructor(
     private readonly db: Queryable,
-    private readonly options: { maxInFlight: number; maxBatch: number } = { maxInFlight: 4, maxBatch: 32 },
+    private readonly options: { maxInFlight: number; maxBatch: number } = { maxInFlight: 2, maxBatch: 32 },
   ) {}
 
   signIn(input: SignInInput): Promise<LoginOutcome> {
