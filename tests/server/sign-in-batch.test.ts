@@ -52,7 +52,7 @@ describe.each(DATABASE_KINDS)('sign-ins in batches on %s', (kind) => {
 
   test('logins waiting for the database leave together, each answered as alone', async () => {
     const { q, names } = counting(database.db)
-    const batcher = new SignInBatcher(q, { maxInFlight: 1, maxBatch: 32 })
+    const batcher = new SignInBatcher(q, { maxInFlight: 1, maxBatch: 32, stallMs: 0 })
     const banned = openid()
     await batcher.signIn(input(banned))
     const store = new AuthStore(database.db, APPID)
@@ -85,9 +85,51 @@ describe.each(DATABASE_KINDS)('sign-ins in batches on %s', (kind) => {
     expect(sessions[0].n).toBe(9)
   })
 
+  test('a second statement starts only beside one that stays out: the logins that wait leave together', async () => {
+    // the database holds the first statement until released, as a row lock would
+    let release = () => undefined as void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const names: string[] = []
+    const q: Queryable = {
+      query: async (text, params, name) => {
+        names.push(name ?? 'unnamed')
+        if (names.length === 1) await held
+        return database.db.query(text, params, name)
+      },
+    }
+    const patient = new SignInBatcher(q, { maxInFlight: 2, maxBatch: 32, stallMs: 60_000 })
+    const first = patient.signIn(input(openid()))
+    const waiting = [1, 2, 3].map(() => patient.signIn(input(openid())))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    // the first is out but not for long: the others wait for it instead of going one by one
+    expect(names).toEqual(['weauth_sign_in'])
+    release()
+    expect((await Promise.all([first, ...waiting])).every((o) => o.ok)).toBe(true)
+    expect(names).toEqual(['weauth_sign_in', 'weauth_sign_in_batch'])
+
+    // a statement out longer than stallMs: the logins waiting behind it go beside it, and are answered before it
+    names.length = 0
+    let unblock = () => undefined as void
+    const blocked = new Promise<void>((resolve) => (unblock = resolve))
+    const stuck: Queryable = {
+      query: async (text, params, name) => {
+        names.push(name ?? 'unnamed')
+        if (names.length === 1) await blocked
+        return database.db.query(text, params, name)
+      },
+    }
+    const batcher = new SignInBatcher(stuck, { maxInFlight: 2, maxBatch: 32, stallMs: 20 })
+    const slow = batcher.signIn(input(openid()))
+    const others = await Promise.all([1, 2, 3].map(() => batcher.signIn(input(openid()))))
+    expect(others.every((o) => o.ok)).toBe(true)
+    expect(names).toEqual(['weauth_sign_in', 'weauth_sign_in_batch'])
+    unblock()
+    expect((await slow).ok).toBe(true)
+  })
+
   test('a batch the database refuses runs again login by login: only the failing login fails', async () => {
     const { q, names } = counting(database.db)
-    const batcher = new SignInBatcher(q, { maxInFlight: 1, maxBatch: 32 })
+    const batcher = new SignInBatcher(q, { maxInFlight: 1, maxBatch: 32, stallMs: 0 })
     const taken = input(openid())
     await batcher.signIn(taken)
     await idle()
