@@ -8,6 +8,7 @@ import type { Queryable } from '../../server/src/db/database'
 import { SignInBatcher } from '../../server/src/db/sign-in-batcher'
 import { signInMany, signInPrepared, type PreparedSignIn, type SignInInput } from '../../server/src/db/sign-in'
 import { AuthStore } from '../../server/src'
+import { realPostgres, type RealPostgres } from '../helpers/real-postgres'
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/test-database'
 
 const APPID = 'wx1234567890abcdef'
@@ -270,5 +271,85 @@ describe.each(DATABASE_KINDS)('a batch against the same sign-ins one by one, on 
     ])
     expect(together[14]).toMatchObject({ ok: true, user: { privacyConsentVersion: 'v1' } })
     expect(await tables(batched)).toEqual(await tables(alone))
+  })
+})
+
+/**
+ * Batches of two instances racing for the same first login, on a real PostgreSQL (PGlite is one connection:
+ * nothing runs beside an open transaction there). The first batch's transaction holds its new rows uncommitted
+ * while the second runs into them; once the first commits, the second signs in to what the first made.
+ */
+describe('batches of two instances racing for one first login, on PostgreSQL', () => {
+  const APP2 = 'wxfedcba0987654321'
+  let pg: RealPostgres
+  let database: TestDatabase
+  beforeAll(async () => {
+    pg = await realPostgres()
+    database = await createTestDatabase('postgres', pg.url)
+  }, 120_000)
+  afterAll(async () => {
+    await database?.drop()
+    await pg?.stop()
+  })
+
+  const prepared = (appid: string, openid: string, extra: Partial<SignInInput> = {}): PreparedSignIn => ({
+    input: { ...input(openid), appid, ...extra },
+    sessionId: randomBytes(12).toString('hex'),
+    newUserId: randomBytes(12).toString('hex'),
+  })
+
+  /** `first` signed in by a transaction kept open until `second` is waiting on its rows, then committed */
+  async function race(first: PreparedSignIn[], second: PreparedSignIn[]) {
+    let commit = () => undefined as void
+    const committed = new Promise<void>((resolve) => (commit = resolve))
+    let ran = () => undefined as void
+    const firstRan = new Promise<void>((resolve) => (ran = resolve))
+    const a = database.db.transaction(async (tx) => {
+      const outcomes = await signInMany(tx, first)
+      ran()
+      await committed
+      return outcomes
+    })
+    await firstRan
+    const b = signInMany(database.db, second)
+    // the second cannot finish before the first commits: it waits on rows the first holds
+    const finishedEarly = await Promise.race([
+      b.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 200)),
+    ])
+    expect(finishedEarly).toBe(false)
+    commit()
+    return [await a, await b]
+  }
+  const rows = async (sql: string, params: unknown[]) => (await database.db.query(sql, params)).rows
+
+  test('the same new user in both: one account, the second login signs in to it', async () => {
+    const [x, y, z] = [openid(), openid(), openid()]
+    const [first, second] = await race(
+      [prepared(APPID, x), prepared(APPID, y)],
+      [prepared(APPID, x), prepared(APPID, z)],
+    )
+    expect(first.map((o) => !(o instanceof Error) && o.ok && o.isNew)).toEqual([true, true])
+    const [mine, other] = second
+    expect(mine).toMatchObject({ ok: true, isNew: false, user: { loginCount: 2 } })
+    expect(!(mine instanceof Error) && mine.user.id).toBe(!(first[0] instanceof Error) && first[0].user.id)
+    expect(other).toMatchObject({ ok: true, isNew: true })
+    expect(await rows('SELECT count(*)::int AS n FROM users WHERE openid = $1', [x])).toEqual([{ n: 1 }])
+  })
+
+  test('an identity linked to an account meanwhile: the account the second made goes, it signs in there', async () => {
+    // P has an account from the first app; in the second app, the first batch joins P by its unionid while the
+    // second batch (a login that came without the unionid) makes an account, then finds the identity taken
+    const owner = openid()
+    const [made] = await signInMany(database.db, [prepared(APPID, owner, { unionid: `u${owner}` })])
+    const q = openid()
+    const [first, second] = await race([prepared(APP2, q, { unionid: `u${owner}` })], [prepared(APP2, q)])
+    const accountOf = (o: unknown) => (o as { user: { id: string } }).user.id
+    expect(accountOf(first[0])).toBe(accountOf(made))
+    expect(second[0]).toMatchObject({ ok: true, isNew: false, user: { id: accountOf(made), loginCount: 3 } })
+    expect(await rows('SELECT count(*)::int AS n FROM users WHERE openid = $1', [q])).toEqual([{ n: 0 }])
+    expect(await rows('SELECT user_id FROM identities WHERE appid = $1 AND openid = $2', [APP2, q])).toEqual([
+      { user_id: accountOf(made) },
+    ])
   })
 })
