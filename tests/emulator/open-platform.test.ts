@@ -110,8 +110,12 @@ test('binding an app later gives its existing devices a unionid', async () => {
   const first = await emulator().accounts.create()
   const before = await emulator().accounts.create({ appid: SECOND, sameAs: first.openid })
   expect(before.unionid).toBeUndefined()
+  const { code } = (await emulator().client('auth.login', before.token, {})) as any
   await emulator().openPlatform.bind('weauth-open-platform', [SECOND])
   expect((await emulator().accounts.byOpenid(before.openid))?.unionid).toBe(first.unionid)
+  // a code from before the binding, exchanged after it: jscode2session answers the unionid it has now
+  const services = (await import('../../emulator/src/core/services')).servicesOf(emulator())
+  expect(await services.accounts.code2Session(code, SECOND)).toMatchObject({ ok: true, unionid: first.unionid })
 })
 
 test('a login code answers only to the appid whose wx.login issued it', async () => {

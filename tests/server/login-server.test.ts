@@ -415,6 +415,8 @@ describe.each(DATABASE_KINDS)('the login server on %s', (kind) => {
       expect(served.status).toBe(200)
       expect(served.headers['content-type']).toBe('image/png')
       expect(served.headers['x-content-type-options']).toBe('nosniff')
+      // an avatar's URL names its bytes: the route's own caching, not the server's no-store
+      expect(served.headers['cache-control']).toBe('public, max-age=31536000, immutable')
       // a second upload replaces the first
       await upload(token, [{ name: 'avatar', value: PNG, filename: 'b.png' }])
       expect(await rows('SELECT id FROM avatars WHERE user_id = $1', [reply.user.id])).toHaveLength(1)
@@ -495,10 +497,18 @@ describe.each(DATABASE_KINDS)('the login server on %s', (kind) => {
     })
 
     test('unknown routes, wrong methods, bodies too large, not JSON, not declared as JSON', async () => {
-      expect((await get('/nope')).status).toBe(404)
+      const unknown = await get('/nope')
+      expect(unknown.status).toBe(404)
       expect((await get('/auth/login')).status).toBe(405)
       const big = await http(url('/auth/login'), { method: 'POST', body: { code: 'x'.repeat(20_000) } })
       expect([big.status, big.json?.code]).toEqual([413, 'PAYLOAD_TOO_LARGE'])
+      // refusals too are never cached and never sniffed
+      for (const refused of [unknown, big]) {
+        expect([refused.headers['cache-control'], refused.headers['x-content-type-options']]).toEqual([
+          'no-store',
+          'nosniff',
+        ])
+      }
       const notJson = await http(url('/auth/login'), {
         method: 'POST',
         rawBody: '{oops',

@@ -31,8 +31,20 @@ export const LOGIN_CODE_TTL_MS = 5 * 60 * 1000
 /** WeChat does not publish the session_key lifetime; the emulator keeps it for 3 days unless a test expires it. */
 export const SESSION_TTL_MS = 3 * 24 * 60 * 60 * 1000
 
+/** What jscode2session answers about an account besides its openid (kept in step with the store, see below). */
+interface WeChatSession {
+  sessionKey?: string
+  unionid?: string
+}
+
 export class WeChatAccounts implements EmulatorService {
   private codes = new Map<string, LoginCode>()
+  /**
+   * Each account's current session_key and unionid by openid, written after the store on every change of either
+   * (create, wx.login, binding an Open Platform account, reset): jscode2session, on every backend login, reads them
+   * here instead of a store lookup (a query through NeDB's queue and a copy of the document, ~20-30 µs).
+   */
+  private readonly sessions = new Map<string, WeChatSession>()
   /** Open Platform accounts (unionids) and the environment's sharing list (open-platform.ts) */
   readonly openPlatform: OpenPlatform
 
@@ -54,7 +66,16 @@ export class WeChatAccounts implements EmulatorService {
     await store.loadDatabaseAsync()
     await store.ensureIndexAsync({ fieldName: 'openid', unique: true })
     await store.ensureIndexAsync({ fieldName: 'token', unique: true })
-    return new WeChatAccounts(ctx, store)
+    const accounts = new WeChatAccounts(ctx, store)
+    for (const { openid, sessionKey, unionid } of await store.findAsync({})) {
+      accounts.sessions.set(openid, { sessionKey, unionid })
+    }
+    return accounts
+  }
+
+  /** After the store took a change of an account's session_key or unionid: the same change here. */
+  private noteChange(openid: string, change: WeChatSession): void {
+    this.sessions.set(openid, { ...this.sessions.get(openid), ...change })
   }
 
   async create(input: NewAccount = {}): Promise<WeChatAccount> {
@@ -104,6 +125,7 @@ export class WeChatAccounts implements EmulatorService {
     } catch {
       throw invalidParam(`a simulated WeChat account with openid ${openid} exists already`)
     }
+    this.noteChange(account.openid, { unionid: account.unionid })
     return account
   }
 
@@ -117,6 +139,7 @@ export class WeChatAccounts implements EmulatorService {
       const unionid = this.openPlatform.unionidOf(device.personId, device.appid)
       if (device.personId && unionid && !device.unionid) {
         await this.store.updateAsync({ openid: device.openid }, { $set: { unionid } })
+        this.noteChange(device.openid, { unionid })
       }
     }
     return account
@@ -148,10 +171,12 @@ export class WeChatAccounts implements EmulatorService {
       expiresAt: now + LOGIN_CODE_TTL_MS,
       used: false,
     })
-    await this.store.updateAsync(
+    const sessionKey = newSessionKey()
+    const { numAffected } = await this.store.updateAsync(
       { openid: account.openid },
-      { $set: { sessionKey: newSessionKey(), sessionValidUntil: now + SESSION_TTL_MS } },
+      { $set: { sessionKey, sessionValidUntil: now + SESSION_TTL_MS } },
     )
+    if (numAffected > 0) this.noteChange(account.openid, { sessionKey })
     return code
   }
 
@@ -181,13 +206,14 @@ export class WeChatAccounts implements EmulatorService {
       return { ok: false, errcode: 40029, errmsg: 'invalid code' }
     if (entry.used) return { ok: false, errcode: 40163, errmsg: 'code been used' }
     entry.used = true
-    const account = await this.byOpenid(entry.openid)
-    if (!account?.sessionKey) return { ok: false, errcode: 40029, errmsg: 'invalid code' }
-    return { ok: true, openid: account.openid, unionid: account.unionid, session_key: account.sessionKey }
+    const session = this.sessions.get(entry.openid)
+    if (!session?.sessionKey) return { ok: false, errcode: 40029, errmsg: 'invalid code' }
+    return { ok: true, openid: entry.openid, unionid: session.unionid, session_key: session.sessionKey }
   }
 
   async reset(): Promise<void> {
     this.codes.clear()
+    this.sessions.clear()
     this.openPlatform.reset()
     await this.store.removeAsync({}, { multi: true })
     await this.store.compactDatafileAsync()

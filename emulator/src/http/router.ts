@@ -39,29 +39,37 @@ export function createRouter(getServices: () => Services | undefined, extra: Htt
     return true
   }
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const requestId = randomUUID()
+    // only a refusal or an error reply carries a request id: made then, not for every request
+    let id: string | undefined
+    const requestId = () => (id ??= randomUUID())
     try {
       if (!allowed(req)) {
         req.resume()
         return sendJson(res, 403, {
           code: 'INVALID_REQUEST_SOURCE',
           message: 'reach the emulator by IP address or localhost on its own port (Host refused)',
-          requestId,
+          requestId: requestId(),
         })
       }
       const services = getServices()
       if (!services) {
         req.resume()
         res.setHeader('retry-after', '1')
-        return sendJson(res, 503, { code: 'RESOURCE_NOT_INITIAL', message: 'the emulator is starting', requestId })
+        return sendJson(res, 503, {
+          code: 'RESOURCE_NOT_INITIAL',
+          message: 'the emulator is starting',
+          requestId: requestId(),
+        })
       }
       for (const handle of extra) if (await handle(req, res)) return
-      if (await services.storage.http(req, res)) return
       const url = new URL(req.url ?? '/', 'http://emulator')
+      // WeChat's own paths first (a login's jscode2session is the busiest of them all); none is under /storage/
+      if (await handleWeChatApi(services, req, res, url)) return
+      if (await services.storage.http(req, res)) return
       if (req.method === 'GET' && url.pathname === '/health')
         return sendJson(res, 200, { ok: true, envId: services.ctx.envId })
-      if (await handleWeChatApi(services, req, res)) return
-      if (req.method !== 'POST') return sendJson(res, 405, { code: 'INVALID_PARAM', message: 'POST only', requestId })
+      if (req.method !== 'POST')
+        return sendJson(res, 405, { code: 'INVALID_PARAM', message: 'POST only', requestId: requestId() })
       const [, area, name] = url.pathname.split('/')
       if (area === 'control') {
         const refusal = controlRefusal(req, options.controlToken)
@@ -75,11 +83,11 @@ export function createRouter(getServices: () => Services | undefined, extra: Htt
           const reply = await handleAdmin(services, req, await readBody(req))
           // 云调用 answers in protobuf, not JSON (emulator/src/cloud-openapi/replies.ts)
           const raw = rawBodyOf(reply)
-          if (!raw) return sendJson(res, 200, { ...reply, requestId })
+          if (!raw) return sendJson(res, 200, { ...reply, requestId: requestId() })
           res.writeHead(200, { 'content-type': raw.contentType, 'content-length': raw.body.length })
           return void res.end(raw.body)
         } catch (e) {
-          return sendJson(res, 200, asCloudError(e).toAdminBody(requestId))
+          return sendJson(res, 200, asCloudError(e).toAdminBody(requestId()))
         }
       }
       if ((area === 'client' || area === 'control') && name) {
@@ -97,10 +105,10 @@ export function createRouter(getServices: () => Services | undefined, extra: Htt
         const token = req.headers['x-weauth-token']
         return sendJson(res, 200, await clientReply(() => handleClient(services, name, token, params, ip)))
       }
-      sendJson(res, 404, { code: 'INVALID_PARAM', message: `no route ${url.pathname}`, requestId })
+      sendJson(res, 404, { code: 'INVALID_PARAM', message: `no route ${url.pathname}`, requestId: requestId() })
     } catch (e) {
       const err = e instanceof CloudError ? e : asCloudError(e)
-      if (!res.headersSent) sendJson(res, 400, err.toAdminBody(requestId))
+      if (!res.headersSent) sendJson(res, 400, err.toAdminBody(requestId()))
     } finally {
       // a body refused part-way is still arriving: answer, then close instead of reading it for keep-alive
       if (!req.complete && !res.headersSent) res.setHeader('connection', 'close')

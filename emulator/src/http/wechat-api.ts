@@ -99,9 +99,13 @@ const WXACODE_PATHS: Record<string, WxacodeApi> = {
   '/cgi-bin/wxaapp/createwxaqrcode': 'wxacode.createQRCode',
 }
 
-/** Handles WeChat server-API paths; returns false for anything else (the emulator's own routes). */
-export async function handleWeChatApi(services: Services, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-  const url = new URL(req.url ?? '/', 'http://emulator')
+/** Handles WeChat server-API paths (`url`: the request's, parsed); returns false for anything else (the emulator's own routes). */
+export async function handleWeChatApi(
+  services: Services,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<boolean> {
   switch (url.pathname) {
     case '/sns/jscode2session':
       // WeChat reads the query string whatever the method; drain any body

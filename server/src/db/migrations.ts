@@ -265,4 +265,140 @@ export const MIGRATIONS: readonly Migration[] = [
       $$
     `,
   },
+  {
+    version: 5,
+    name: 'a batch of sign-ins as a few statements for all of it, one by one only for what needs it',
+    sql: `
+      -- weauth_sign_in_batch ran weauth_sign_in once per login: some ten statements each, every one with its own
+      -- executor start-up, most of a login's database time. Now the common cases take three statements for the
+      -- whole batch: identities seen before (one UPDATE of their accounts), first logins (one statement inserting
+      -- their accounts and identities), then one inserting every session key, session and first refresh token
+      -- and answering the accounts. Whatever is not plain goes through weauth_sign_in one by one, in order, after
+      -- them: an openid twice in the batch (each login must see the one before), two identities of one account, a
+      -- banned account, a unionid to link or to join, consent given in another app than the account's own, a
+      -- first login that lost a race. The unique keys settle races as in weauth_sign_in: a first login whose
+      -- account or identity another transaction made first is undone and signed in one by one. Same parameters,
+      -- same rows. The statements touch a few rows by key: plans are generic (made once per connection, not per
+      -- call) and use the indexes, where the planner's estimates on a small or not yet analysed table can pick a
+      -- scan of it. (Rows a statement inserts into a referencing table are checked against the rows another part
+      -- of the same statement inserted: foreign keys are checked when the statement ends.)
+      CREATE OR REPLACE FUNCTION weauth_sign_in_batch(
+        p_appid text[], p_openid text[], p_unionid text[], p_session_key text[], p_consent_version text[],
+        p_phone_number text[], p_country_code text[], p_now timestamptz[], p_session_id text[],
+        p_session_expires_at timestamptz[], p_refresh_token_hash text[], p_new_user_id text[]
+      ) RETURNS TABLE (
+        ord integer, outcome text, is_new boolean, id text, openid text, unionid text, nick_name text,
+        avatar_url text, phone_number text, country_code text, created_at timestamptz, last_login_at timestamptz,
+        login_count integer, privacy_consent_at timestamptz, privacy_consent_version text, status text,
+        app_consent_known boolean, app_consent_at timestamptz, app_consent_version text
+      ) LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan SET enable_seqscan = off AS $$
+      #variable_conflict use_column
+      DECLARE
+        v_ords integer[];           -- identities seen before, signed in together (their places in the batch)
+        v_users text[];             -- the account each signed in to
+        v_app_at timestamptz[];     -- the consent of the app each signed in with, as weauth_sign_in answers it
+        v_app_version text[];
+        v_made integer[];           -- first logins whose account was created
+        v_linked integer[];         -- ... and whose identity was linked to it: signed in together too
+      BEGIN
+        -- identities seen before, of active accounts: one UPDATE. Left to one by one: an openid twice in the batch,
+        -- two identities of one account, a banned account, a unionid to link, consent given in another app
+        WITH k AS (
+          SELECT x.ord, x.now, x.openid, x.unionid, x.cv, x.pn, x.cc, x.same_openid, i.user_id,
+                 i.privacy_consent_at AS app_at, i.privacy_consent_version AS app_version,
+                 count(*) OVER (PARTITION BY i.user_id) AS same_user
+            FROM (SELECT t.*, count(*) OVER (PARTITION BY t.openid) AS same_openid
+                    FROM unnest(p_appid, p_openid, p_unionid, p_consent_version, p_phone_number, p_country_code, p_now)
+                         WITH ORDINALITY AS t(appid, openid, unionid, cv, pn, cc, now, ord)) x
+            JOIN identities i ON i.appid = x.appid AND i.openid = x.openid
+        ), updated AS (
+          UPDATE users u SET
+            last_login_at = k.now,
+            login_count = u.login_count + 1,
+            privacy_consent_at = CASE WHEN k.cv IS NULL THEN u.privacy_consent_at ELSE k.now END,
+            privacy_consent_version = COALESCE(k.cv, u.privacy_consent_version),
+            phone_number = COALESCE(k.pn, u.phone_number),
+            country_code = CASE WHEN k.pn IS NULL THEN u.country_code ELSE k.cc END
+          FROM k
+          WHERE u.id = k.user_id AND k.same_openid = 1 AND k.same_user = 1 AND u.status = 'active'
+            AND (k.unionid IS NULL OR u.unionid IS NOT NULL)
+            AND (k.cv IS NULL OR u.openid = k.openid)
+          RETURNING k.ord, u.id, CASE WHEN k.cv IS NULL THEN k.app_at ELSE k.now END AS app_at,
+                    COALESCE(k.cv, k.app_version) AS app_version
+        )
+        SELECT coalesce(array_agg(updated.ord::integer), '{}'), coalesce(array_agg(updated.id), '{}'),
+               coalesce(array_agg(updated.app_at), '{}'), coalesce(array_agg(updated.app_version), '{}')
+          INTO v_ords, v_users, v_app_at, v_app_version FROM updated;
+
+        -- first logins: one INSERT of their accounts and of their identities. Left to one by one: an openid twice
+        -- in the batch, the person's account from another mini program (a unionid known already), an account or
+        -- an identity made meanwhile by another transaction
+        WITH made AS (
+          INSERT INTO users AS u (id, openid, unionid, created_at, last_login_at, login_count, privacy_consent_at,
+                                  privacy_consent_version, phone_number, country_code)
+          SELECT x.uid, x.openid, x.unionid, x.now, x.now, 1, CASE WHEN x.cv IS NULL THEN NULL ELSE x.now END, x.cv,
+                 x.pn, x.cc
+            FROM (SELECT t.*, count(*) OVER (PARTITION BY t.openid) AS same_openid
+                    FROM unnest(p_new_user_id, p_appid, p_openid, p_unionid, p_now, p_consent_version, p_phone_number,
+                                p_country_code)
+                         WITH ORDINALITY AS t(uid, appid, openid, unionid, now, cv, pn, cc, ord)) x
+           WHERE x.same_openid = 1 AND x.ord <> ALL (v_ords)
+             AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.appid = x.appid AND i.openid = x.openid)
+             AND (x.unionid IS NULL OR NOT EXISTS (SELECT 1 FROM users o WHERE o.unionid = x.unionid))
+          ON CONFLICT DO NOTHING
+          RETURNING u.id
+        ), linked AS (
+          INSERT INTO identities (appid, openid, user_id, linked_at)
+          SELECT p_appid[m.o], p_openid[m.o], m.id, p_now[m.o]
+            FROM (SELECT made.id, array_position(p_new_user_id, made.id) AS o FROM made) m
+          ON CONFLICT (appid, openid) DO NOTHING
+          RETURNING user_id
+        )
+        SELECT (SELECT coalesce(array_agg(array_position(p_new_user_id, made.id)), '{}') FROM made),
+               (SELECT coalesce(array_agg(array_position(p_new_user_id, linked.user_id)), '{}') FROM linked)
+          INTO v_made, v_linked;
+        IF cardinality(v_linked) < cardinality(v_made) THEN
+          -- the identity was linked to another account meanwhile: this account goes, the login goes one by one
+          DELETE FROM users u WHERE u.id IN (SELECT p_new_user_id[o] FROM unnest(v_made) o WHERE o <> ALL (v_linked));
+        END IF;
+
+        IF cardinality(v_ords) + cardinality(v_linked) > 0 THEN
+          -- for each: the newest session_key, a session and its first refresh token (their openids are distinct);
+          -- then the accounts as written (this transaction holds their rows: updated, or not yet visible to others)
+          RETURN QUERY
+          WITH settled AS (
+            SELECT t.o, t.uid, t.at, t.v, false AS is_new
+              FROM unnest(v_ords, v_users, v_app_at, v_app_version) AS t(o, uid, at, v)
+            UNION ALL
+            SELECT o, p_new_user_id[o], CASE WHEN p_consent_version[o] IS NULL THEN NULL ELSE p_now[o] END,
+                   p_consent_version[o], true
+              FROM unnest(v_linked) AS o
+          ), session_keys AS (
+            INSERT INTO wechat_sessions AS k (openid, session_key, updated_at)
+            SELECT p_openid[s.o], p_session_key[s.o], p_now[s.o] FROM settled s
+            ON CONFLICT (openid) DO UPDATE SET session_key = EXCLUDED.session_key, updated_at = EXCLUDED.updated_at
+          ), opened AS (
+            INSERT INTO sessions (id, user_id, appid, openid, created_at, expires_at)
+            SELECT p_session_id[s.o], s.uid, p_appid[s.o], p_openid[s.o], p_now[s.o], p_session_expires_at[s.o]
+              FROM settled s
+          ), first_tokens AS (
+            INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at)
+            SELECT p_refresh_token_hash[s.o], p_session_id[s.o], p_now[s.o], p_session_expires_at[s.o] FROM settled s
+          )
+          SELECT s.o::integer, 'ok'::text, s.is_new, u.id, u.openid, u.unionid, u.nick_name, u.avatar_url,
+                 u.phone_number, u.country_code, u.created_at, u.last_login_at, u.login_count, u.privacy_consent_at,
+                 u.privacy_consent_version, u.status, u.openid <> p_openid[s.o], s.at, s.v
+            FROM settled s JOIN users u ON u.id = s.uid;
+        END IF;
+
+        FOR i IN 1..coalesce(array_length(p_openid, 1), 0) LOOP
+          CONTINUE WHEN i = ANY (v_ords) OR i = ANY (v_linked);
+          RETURN QUERY SELECT i, s.* FROM weauth_sign_in(p_appid[i], p_openid[i], p_unionid[i], p_session_key[i],
+            p_consent_version[i], p_phone_number[i], p_country_code[i], p_now[i], p_session_id[i],
+            p_session_expires_at[i], p_refresh_token_hash[i], p_new_user_id[i]) s;
+        END LOOP;
+      END
+      $$
+    `,
+  },
 ]

@@ -133,8 +133,17 @@ export class AuthStore {
     /** the mini program a login names no other app for (config.appid) */
     readonly defaultAppid = '',
   ) {
-    // PGlite is one connection: one statement at a time, and the logins that wait go together
-    this.signIns = new SignInBatcher(db, { maxInFlight: db.kind === 'pglite' ? 1 : 4, maxBatch: 32 })
+    // PGlite is one connection: one statement at a time. PostgreSQL: one too while statements come back quickly
+    // (each lane sends logins alone that would have shared a batch, and a lone sign-in costs PostgreSQL about twice
+    // the CPU of one in a batch: with 4 lanes one login in five went alone), and a second beside one that is out
+    // for more than 25 ms (a statement of 32 sign-ins takes a few ms), which waits on a row lock (the same
+    // person signing in on another instance) or a slow commit
+    this.signIns = new SignInBatcher(
+      db,
+      db.kind === 'pglite'
+        ? { maxInFlight: 1, maxBatch: 32, stallMs: 0 }
+        : { maxInFlight: 2, maxBatch: 32, stallMs: 25 },
+    )
   }
 
   /**

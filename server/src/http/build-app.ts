@@ -23,6 +23,8 @@ import { OneLinePerRequest } from './request-log'
 /** JSON bodies larger than this are refused before parsing (413); avatars have their own cap. */
 export const MAX_BODY_BYTES = 16 * 1024
 
+const REPLY_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' }
+
 /** Errors of the framework and its plugins, as the contract's codes. */
 function asHttpError(error: FastifyError): HttpError | null {
   if (error instanceof HttpError) return error
@@ -85,9 +87,12 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     knownPaths.add(route.url)
   })
 
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff')
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
+  // every reply, errors included, is nosniff and no-store unless its route says otherwise (avatars are cached): set
+  // when the request arrives, a route's own header replaces it; a plain hook, where an async onSend hook cost
+  // every reply a promise and Fastify's onSend pass
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(REPLY_HEADERS)
+    done()
   })
 
   if (ctx.config.corsOrigins.length > 0) {
